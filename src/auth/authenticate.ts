@@ -1,0 +1,69 @@
+import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
+import { parseCookie } from 'cookie';
+import { ApiToken } from '../db/entities/ApiToken.js';
+import { Session } from '../db/entities/Session.js';
+import type { User } from '../db/entities/User.js';
+import { parseToken, secretMatches } from './secrets.js';
+
+export const SESSION_COOKIE = 'authToken';
+export const CSRF_HEADER = 'x-csrf-token';
+
+export interface Auth {
+  viewer: User | null;
+  /** How the viewer was recognised: a cookie-authenticated change needs the csrf header too. */
+  via: 'bearer' | 'cookie' | null;
+  session: Session | null;
+  /** The X-CSRF-TOKEN header matches the session's csrf token. */
+  csrfVerified: boolean;
+  /** Why a credential that was sent was not accepted; said in the UNAUTHENTICATED message. */
+  problem: string | null;
+}
+
+export interface CredentialHeaders {
+  authorization?: string | undefined;
+  cookie?: string | undefined;
+  csrfToken?: string | undefined;
+}
+
+const ANONYMOUS: Auth = { viewer: null, via: null, session: null, csrfVerified: false, problem: null };
+
+/** Finds who is asking. A Bearer token wins over the cookie, so a client sending both needs no csrf header. */
+export async function authenticate(em: EntityManager, headers: CredentialHeaders): Promise<Auth> {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '')?.[1];
+  if (bearer !== undefined) {
+    const found = await findByToken(em, bearer);
+    return found
+      ? { ...found, via: 'bearer', csrfVerified: false, problem: null }
+      : { ...ANONYMOUS, problem: 'the bearer token is not valid, or it has expired or been revoked' };
+  }
+  const cookieToken = headers.cookie ? parseCookie(headers.cookie)[SESSION_COOKIE] : undefined;
+  if (cookieToken) {
+    const found = await findByToken(em, cookieToken);
+    if (!found?.session) return { ...ANONYMOUS, problem: 'the session has ended; log in again' };
+    const csrf = headers.csrfToken;
+    return {
+      ...found,
+      via: 'cookie',
+      csrfVerified: csrf !== undefined && secretMatches(csrf, found.session.csrfTokenHash),
+      problem: null,
+    };
+  }
+  return ANONYMOUS;
+}
+
+async function findByToken(
+  em: EntityManager,
+  token: string,
+): Promise<{ viewer: User; session: Session | null } | undefined> {
+  const parsed = parseToken(token);
+  if (!parsed) return undefined;
+  if (parsed.kind === 's') {
+    const session = await em.findOne(Session, { id: parsed.id }, { populate: ['user'] });
+    if (!session || session.expiresAt.getTime() <= Date.now()) return undefined;
+    if (!secretMatches(parsed.secret, session.secretHash)) return undefined;
+    return { viewer: session.user.getEntity(), session };
+  }
+  const apiToken = await em.findOne(ApiToken, { id: parsed.id, revokedAt: null }, { populate: ['user'] });
+  if (!apiToken || !secretMatches(parsed.secret, apiToken.secretHash)) return undefined;
+  return { viewer: apiToken.user.getEntity(), session: null };
+}

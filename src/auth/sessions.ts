@@ -1,0 +1,42 @@
+import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
+import { ApiToken } from '../db/entities/ApiToken.js';
+import { Session } from '../db/entities/Session.js';
+import type { User } from '../db/entities/User.js';
+import { hashSecret, issueToken, newSecret } from './secrets.js';
+
+export interface StartedSession {
+  session: Session;
+  token: string;
+  csrfToken: string;
+}
+
+export async function startSession(
+  em: EntityManager,
+  user: User,
+  clientId: string | null,
+  lifetimeMs: number,
+): Promise<StartedSession> {
+  const { id, token, secretHash } = issueToken('s');
+  const csrfToken = newSecret();
+  const session = em.create(Session, {
+    id,
+    secretHash,
+    csrfTokenHash: hashSecret(csrfToken),
+    user,
+    clientId,
+    expiresAt: new Date(Date.now() + lifetimeMs),
+  });
+  await em.flush();
+  return { session, token, csrfToken };
+}
+
+export async function endSession(em: EntityManager, session: Session): Promise<void> {
+  await em.nativeDelete(Session, { id: session.id });
+}
+
+export async function createApiToken(em: EntityManager, user: User, name: string): Promise<string> {
+  const { id, token, secretHash } = issueToken('t');
+  em.create(ApiToken, { id, name, secretHash, user });
+  await em.flush();
+  return token;
+}

@@ -1,0 +1,104 @@
+import { isAbsolute, resolve } from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** A file path for SQLite. */
+  databasePath: string;
+  blobDir: string;
+  publicUrl: string;
+  adminUsername: string;
+  /** Undefined means: generate one at the first start and print it once. */
+  adminPassword: string | undefined;
+  maxUploadBytes: number;
+  logLevel: LogLevel;
+  /** Whether GraphiQL is served at GET /graphql in a browser. */
+  graphiql: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function readBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+function readDatabasePath(env: Env, dataDir: string): string {
+  const url = env.DATABASE_URL;
+  if (url === undefined || url === '') return resolve(dataDir, 'asset-gateway.sqlite');
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (path === '')
+      throw new ConfigError('DATABASE_URL', 'sqlite: needs a file path, e.g. sqlite:./data/assets.sqlite');
+    return isAbsolute(path) ? path : resolve(path);
+  }
+  if (/^postgres(ql)?:/.test(url)) {
+    throw new ConfigError('DATABASE_URL', 'PostgreSQL is not supported yet; use sqlite:<path> or leave it unset');
+  }
+  throw new ConfigError('DATABASE_URL', `unknown database URL scheme in "${url.split(':')[0]}:"; use sqlite:<path>`);
+}
+
+function readPublicUrl(env: Env, port: number): string {
+  const raw = env.PUBLIC_URL;
+  if (raw === undefined || raw === '') return `http://localhost:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('PUBLIC_URL', `not a URL: "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('PUBLIC_URL', 'must start with http:// or https://');
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads every setting once at start; a bad value stops the start with the variable's name. */
+export function loadConfig(env: Env = process.env): Config {
+  const port = readInteger(env, 'PORT', 4000, 0, 65535);
+  const dataDir = resolve(env.DATA_DIR || './data');
+  const logLevel = (env.LOG_LEVEL || 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError('LOG_LEVEL', `expected one of ${LOG_LEVELS.join(', ')}`);
+  const adminUsername = env.ADMIN_USERNAME || 'admin';
+  const adminPassword = env.ADMIN_PASSWORD || undefined;
+  if (adminPassword !== undefined && adminPassword.length < 8) {
+    throw new ConfigError('ADMIN_PASSWORD', 'must be at least 8 characters');
+  }
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    dataDir,
+    databasePath: readDatabasePath(env, dataDir),
+    blobDir: resolve(dataDir, 'blobs'),
+    publicUrl: readPublicUrl(env, port),
+    adminUsername,
+    adminPassword,
+    maxUploadBytes: readInteger(env, 'MAX_UPLOAD_MB', 1024, 1, 1024 * 1024) * 1024 * 1024,
+    logLevel,
+    graphiql: readBoolean(env, 'GRAPHIQL', true),
+  };
+}

@@ -1,0 +1,40 @@
+import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
+import type { Logger } from 'pino';
+import type { Auth } from './auth/authenticate.js';
+import type { Config } from './config.js';
+import type { User } from './db/entities/User.js';
+import type { Loaders } from './resolvers/loaders.js';
+import type { ScanQueue } from './scan/ScanQueue.js';
+import type { BlobStore } from './storage/BlobStore.js';
+
+/** What lives as long as the process: built once at start. */
+export interface Services {
+  config: Config;
+  blobStore: BlobStore;
+  scanQueue: ScanQueue;
+  log: Logger;
+}
+
+/** A cookie for the surface to send with its response; resolvers only say what it should hold. */
+export interface ResponseCookie {
+  name: string;
+  value: string;
+  /** Seconds; 0 removes the cookie. */
+  maxAge: number;
+}
+
+/**
+ * Everything a resolver may use, built once per request with its own EntityManager fork.
+ * Resolvers do not know which surface built it.
+ */
+export interface RequestContext extends Services {
+  em: EntityManager;
+  viewer: User | null;
+  auth: Auth;
+  loaders: Loaders;
+  requestId: string;
+  clientAddress: string;
+  /** The client's name when it gave none at login (WoodWing's clientId). */
+  surface: 'graphql' | 'woodwing' | 'asset-manager';
+  responseCookies: ResponseCookie[];
+}

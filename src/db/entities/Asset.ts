@@ -1,0 +1,51 @@
+import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { User } from './User.js';
+
+export const ASSET_STATES = ['UNSCANNED', 'CLEAN', 'INFECTED', 'UPLOADED'] as const;
+export type AssetState = (typeof ASSET_STATES)[number];
+
+export type Metadata = Record<string, unknown>;
+
+export const Asset = defineEntity({
+  name: 'Asset',
+  tableName: 'assets',
+  indexes: [{ properties: ['folderPath', 'name'] }, { properties: ['state', 'nextScanAt'] }],
+  properties: {
+    id: p.string().length(22).primary(),
+    name: p.string().length(512),
+    folderPath: p.string().length(2048),
+    contentType: p.string().length(256),
+    size: p.bigint('number'),
+    md5: p.string().length(32),
+    sha256: p.string().length(64),
+    blobKey: p.string().length(128),
+    state: p.enum(() => ASSET_STATES).$type<AssetState>(),
+    scanAttempts: p.integer().default(0),
+    nextScanAt: p.datetime().nullable(),
+    draft: p.boolean().default(false),
+    metadata: p.json<Metadata>(),
+    versionNumber: p.integer(),
+    checkedOutAt: p.datetime().nullable(),
+    checkedOutBy: () => p.manyToOne(User).ref().nullable(),
+    checkedOutOnClient: p.string().length(256).nullable(),
+    redirectUrl: p.string().length(2048).nullable(),
+    replacement: () => p.manyToOne(Asset).ref().nullable(),
+    parentDocumentUrl: p.string().length(2048).nullable(),
+    accessLimitedUserIds: p.json<string[]>(),
+    accessLimitedOrganisationIds: p.json<string[]>(),
+    authBypassIds: p.json<string[]>(),
+    legacyUrlPath: p.string().length(2048).nullable(),
+    createdBy: () => p.manyToOne(User).ref().nullable(),
+    modifiedBy: () => p.manyToOne(User).ref().nullable(),
+    createdAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .index(),
+    modifiedAt: p
+      .datetime()
+      .onCreate(() => new Date())
+      .index(),
+    deletedAt: p.datetime().nullable(),
+  },
+});
+export type Asset = InferEntity<typeof Asset>;

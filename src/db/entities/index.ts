@@ -1,0 +1,22 @@
+import { ApiToken } from './ApiToken.js';
+import { Asset } from './Asset.js';
+import { AssetVersion } from './AssetVersion.js';
+import { AuthKey } from './AuthKey.js';
+import { DownloadPreset } from './DownloadPreset.js';
+import { HistoryEntry } from './HistoryEntry.js';
+import { LoginThrottle } from './LoginThrottle.js';
+import { Session } from './Session.js';
+import { User } from './User.js';
+
+/** Every entity, for the ORM's configuration. */
+export const entities = [
+  User,
+  Session,
+  ApiToken,
+  LoginThrottle,
+  Asset,
+  AssetVersion,
+  HistoryEntry,
+  DownloadPreset,
+  AuthKey,
+];

@@ -1,0 +1,143 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { stringifySetCookie } from 'cookie';
+import { GraphQLError, type GraphQLSchema, getOperationAST } from 'graphql';
+import { type GraphQLOperation, processRequest } from 'graphql-upload-ts';
+import { createYoga, type GraphQLParams, type Plugin } from 'graphql-yoga';
+import type { Config } from '../config.js';
+import type { RequestContext } from '../context.js';
+import { expectedError, isUnexpected, maskError } from './graphqlErrors.js';
+import { type RequestContextFactory, sendJson } from './requestContext.js';
+
+/** What the node:http layer hands yoga: the request context, and the multipart body it already parsed. */
+interface ServerContext {
+  requestContext: RequestContext;
+  multipartBody?: GraphQLOperation | GraphQLOperation[];
+}
+
+/**
+ * Headers that a browser cannot send cross-site without a CORS preflight. graphql-upload-ts parses the
+ * multipart body before yoga sees it, which hides it from yoga's own CSRF check, so it is done here.
+ */
+const PREFLIGHT_HEADERS = ['apollo-require-preflight', 'x-graphql-yoga-csrf', 'x-csrf-token', 'authorization'];
+/** Room for the multipart framing and the operations field around a file of the maximum size. */
+const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
+const MAX_FILES_PER_REQUEST = 10;
+
+function graphqlErrorBody(message: string, code: string) {
+  return { errors: [{ message, extensions: { code } }] };
+}
+
+const hidePreparsedMultipart: Plugin<object, ServerContext> = {
+  onRequestParse({ serverContext, setRequestParser }) {
+    const body = serverContext.multipartBody;
+    if (body) setRequestParser(() => body as GraphQLParams | GraphQLParams[]);
+  },
+};
+
+const csrfForCookieMutations: Plugin<object, ServerContext> = {
+  onExecute({ args, setResultAndStopExecution }) {
+    const ctx = args.contextValue as unknown as RequestContext;
+    if (ctx.auth.via !== 'cookie' || ctx.auth.csrfVerified) return;
+    if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return;
+    setResultAndStopExecution({
+      errors: [
+        new GraphQLError(
+          'A mutation authenticated by the authToken cookie needs the X-CSRF-TOKEN header with the csrfToken that login returned',
+          { extensions: { code: 'FORBIDDEN' } },
+        ),
+      ],
+    });
+  },
+};
+
+const logUnexpectedErrors: Plugin<object, ServerContext> = {
+  onExecute({ args }) {
+    const ctx = args.contextValue as unknown as RequestContext;
+    return {
+      onExecuteDone({ result }) {
+        if (!('errors' in result) || !result.errors) return;
+        for (const error of result.errors) {
+          if (error instanceof GraphQLError && isUnexpected(error)) {
+            ctx.log.error({ err: error.originalError, path: error.path }, 'unexpected error in a GraphQL resolver');
+          }
+        }
+      },
+    };
+  },
+};
+
+const sendResponseCookies = (secure: boolean): Plugin<object, ServerContext> => ({
+  onResponse({ serverContext, response }) {
+    for (const cookie of serverContext?.requestContext?.responseCookies ?? []) {
+      response.headers.append(
+        'set-cookie',
+        stringifySetCookie({
+          name: cookie.name,
+          value: cookie.value,
+          maxAge: cookie.maxAge,
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure,
+        }),
+      );
+    }
+  },
+});
+
+export function createGraphqlHandler(schema: GraphQLSchema, config: Config, createContext: RequestContextFactory) {
+  const yoga = createYoga<ServerContext>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    multipart: false,
+    landingPage: false,
+    logging: false,
+    graphiql: config.graphiql ? { title: 'asset-gateway', credentials: 'same-origin' } : false,
+    renderGraphiQL,
+    maskedErrors: { maskError: (error, message) => maskError(error, message) },
+    context: ({ requestContext }) => requestContext,
+    plugins: [
+      hidePreparsedMultipart,
+      csrfForCookieMutations,
+      logUnexpectedErrors,
+      sendResponseCookies(config.publicUrl.startsWith('https:')),
+    ],
+  });
+
+  return async function handleGraphql(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    const ctx = await createContext(req, requestId, 'graphql');
+    const serverContext: ServerContext = { requestContext: ctx };
+    if ((req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data')) {
+      if (!PREFLIGHT_HEADERS.some((name) => req.headers[name] !== undefined)) {
+        const message =
+          'A multipart GraphQL request must carry a header that browsers cannot send cross-site, e.g. apollo-require-preflight: true';
+        sendJson(res, 403, graphqlErrorBody(message, 'FORBIDDEN'));
+        return;
+      }
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > ctx.config.maxUploadBytes + MULTIPART_OVERHEAD_BYTES) {
+        const message = `The request is larger than the upload limit of ${ctx.config.maxUploadBytes / 1024 / 1024} MiB`;
+        res.setHeader('connection', 'close');
+        sendJson(res, 413, graphqlErrorBody(message, 'PAYLOAD_TOO_LARGE'));
+        return;
+      }
+      try {
+        serverContext.multipartBody = await processRequest(req, res, {
+          maxFileSize: ctx.config.maxUploadBytes,
+          maxFiles: MAX_FILES_PER_REQUEST,
+        });
+      } catch (error) {
+        const expected = expectedError(error);
+        if (!expected) throw error;
+        sendJson(
+          res,
+          expected.code === 'PAYLOAD_TOO_LARGE' ? 413 : 400,
+          graphqlErrorBody(expected.message, expected.code),
+        );
+        return;
+      }
+    }
+    await yoga.handle(req, res, serverContext);
+  };
+}

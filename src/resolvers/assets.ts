@@ -1,0 +1,255 @@
+import { ref } from '@mikro-orm/core';
+import type { RequestContext } from '../context.js';
+import { Asset } from '../db/entities/Asset.js';
+import { AssetVersion } from '../db/entities/AssetVersion.js';
+import { BadInput, Forbidden, NotFound, ValidationFailed } from '../errors.js';
+import { isWellFormedId, newId } from '../ids.js';
+import type { StoredBlob } from '../storage/BlobStore.js';
+import { assetPolicy, requireRole, requireViewer } from './access.js';
+import {
+  type AssetFieldsInput,
+  blankToNull,
+  checkedIdList,
+  checkedMetadata,
+  mergedMetadata,
+  validationMessages,
+} from './assetFields.js';
+import { checkedFilename, contentTypeFor, type IncomingFile, storeFile } from './files.js';
+import { recordHistory } from './history.js';
+import { assetPathOf, checkedFolderPath } from './paths.js';
+
+export const DEFAULT_FOLDER = '/';
+
+function checkedAssetId(id: string): string {
+  if (!isWellFormedId(id))
+    throw new BadInput(`${JSON.stringify(id)} is not an asset id (22 characters, A-Z a-z 0-9 - _)`);
+  return id;
+}
+
+/** The asset if it exists and the viewer may see it; NOT_FOUND otherwise, so hidden drafts stay hidden. */
+export async function findReadableAsset(ctx: RequestContext, id: string): Promise<Asset> {
+  const viewer = requireViewer(ctx);
+  const asset = await ctx.loaders.assetById.load(checkedAssetId(id));
+  if (!asset || !assetPolicy.canRead(viewer, asset)) throw new NotFound(`No asset with id ${id}`);
+  return asset;
+}
+
+/** The asset if the viewer may change it, and nobody else holds its checkout. */
+export async function findManageableAsset(ctx: RequestContext, id: string, doing: string): Promise<Asset> {
+  const viewer = requireViewer(ctx);
+  const asset = await findReadableAsset(ctx, id);
+  if (!assetPolicy.canManage(viewer, asset)) {
+    throw new Forbidden(
+      viewer.role === 'CONTRIBUTOR'
+        ? `You may ${doing} only assets you created; asset ${id} was created by another user`
+        : `Your role ${viewer.role} may not ${doing} assets`,
+    );
+  }
+  const holder = asset.checkedOutBy ? await ctx.loaders.userById.load(asset.checkedOutBy.id) : null;
+  assetPolicy.assertNotLockedByOther(viewer, asset, holder?.username);
+  return asset;
+}
+
+export function getAsset(ctx: RequestContext, id: string): Promise<Asset> {
+  return findReadableAsset(ctx, id);
+}
+
+function touch(ctx: RequestContext, asset: Asset): void {
+  asset.modifiedAt = new Date();
+  asset.modifiedBy = ctx.viewer ? ref(ctx.viewer) : null;
+}
+
+function addVersion(ctx: RequestContext, asset: Asset, blob: StoredBlob): void {
+  ctx.em.create(AssetVersion, {
+    asset,
+    versionNumber: asset.versionNumber,
+    name: asset.name,
+    contentType: asset.contentType,
+    size: blob.size,
+    md5: blob.md5,
+    sha256: blob.sha256,
+    blobKey: blob.key,
+    createdBy: ctx.viewer,
+  });
+}
+
+async function throwIfInvalid(
+  ctx: RequestContext,
+  asset: Asset,
+  input: AssetFieldsInput,
+  draftBefore: boolean,
+): Promise<void> {
+  const messages = await validationMessages(
+    ctx,
+    asset,
+    { contentType: input.contentType, replacementId: blankToNull(input.replacementId) },
+    draftBefore,
+  );
+  if (messages.length > 0) throw new ValidationFailed(messages);
+}
+
+/** Applies the fields every surface may set, except the name and folder (which are a move). */
+function applyFields(ctx: RequestContext, asset: Asset, input: AssetFieldsInput): void {
+  if (input.draft != null) asset.draft = input.draft;
+  const redirectUrl = blankToNull(input.redirectUrl);
+  if (redirectUrl !== undefined) asset.redirectUrl = redirectUrl;
+  const parentDocumentUrl = blankToNull(input.parentDocumentUrl);
+  if (parentDocumentUrl !== undefined) asset.parentDocumentUrl = parentDocumentUrl;
+  const replacementId = blankToNull(input.replacementId);
+  if (replacementId !== undefined) {
+    asset.replacement =
+      replacementId && isWellFormedId(replacementId)
+        ? ctx.em.getReference(Asset, replacementId, { wrapped: true })
+        : null;
+  }
+  if (input.accessLimitedUserIds != null) {
+    asset.accessLimitedUserIds = checkedIdList('accessLimitedUserIds', input.accessLimitedUserIds);
+  }
+  if (input.accessLimitedOrganisationIds != null) {
+    asset.accessLimitedOrganisationIds = checkedIdList(
+      'accessLimitedOrganisationIds',
+      input.accessLimitedOrganisationIds,
+    );
+  }
+  if (input.authBypassIds != null) asset.authBypassIds = checkedIdList('authBypassIds', input.authBypassIds);
+}
+
+export async function uploadAsset(
+  ctx: RequestContext,
+  file: IncomingFile,
+  input: AssetFieldsInput = {},
+): Promise<Asset> {
+  const viewer = requireRole(ctx, 'CONTRIBUTOR', 'upload assets');
+  // Everything that can be checked without the bytes is checked before they are read.
+  const name = checkedFilename(input.name || file.filename);
+  const folderPath = checkedFolderPath(input.folderPath ?? DEFAULT_FOLDER);
+  const metadata = input.metadata == null ? {} : mergedMetadata({}, checkedMetadata(input.metadata));
+  const explicitType = blankToNull(input.contentType);
+  const asset = ctx.em.create(
+    Asset,
+    {
+      id: newId(),
+      name,
+      folderPath,
+      contentType: contentTypeFor(name, explicitType),
+      size: 0,
+      md5: '',
+      sha256: '',
+      blobKey: '',
+      state: 'UNSCANNED',
+      metadata,
+      versionNumber: 1,
+      draft: false,
+      accessLimitedUserIds: [],
+      accessLimitedOrganisationIds: [],
+      authBypassIds: [],
+      createdBy: viewer,
+      modifiedBy: viewer,
+    },
+    { persist: false },
+  );
+  applyFields(ctx, asset, input);
+  await throwIfInvalid(ctx, asset, input, false);
+
+  const blob = await storeFile(ctx, file);
+  Object.assign(asset, { size: blob.size, md5: blob.md5, sha256: blob.sha256, blobKey: blob.key });
+  ctx.em.persist(asset);
+  addVersion(ctx, asset, blob);
+  recordHistory(ctx, asset, 'CREATE', { name, folderPath, size: blob.size });
+  await ctx.em.flush();
+  ctx.loaders.assetById.prime(asset.id, asset);
+  ctx.scanQueue.wake();
+  return asset;
+}
+
+/** Stores a new file as the next version; it is scanned again before it is served. */
+export async function replaceAssetFile(ctx: RequestContext, id: string, file: IncomingFile): Promise<Asset> {
+  const asset = await findManageableAsset(ctx, id, 'replace the file of');
+  if (asset.deletedAt) throw new NotFound(`Asset ${id} is deleted; restore it first`);
+  const name = checkedFilename(file.filename);
+  const blob = await storeFile(ctx, file);
+  const previousName = asset.name;
+  Object.assign(asset, {
+    name,
+    contentType: contentTypeFor(name),
+    size: blob.size,
+    md5: blob.md5,
+    sha256: blob.sha256,
+    blobKey: blob.key,
+    state: 'UNSCANNED',
+    scanAttempts: 0,
+    nextScanAt: null,
+    versionNumber: asset.versionNumber + 1,
+  });
+  touch(ctx, asset);
+  addVersion(ctx, asset, blob);
+  recordHistory(ctx, asset, 'REPLACE_FILE', { previousName, name, size: blob.size });
+  await ctx.em.flush();
+  ctx.scanQueue.wake();
+  return asset;
+}
+
+export async function updateAsset(ctx: RequestContext, id: string, input: AssetFieldsInput): Promise<Asset> {
+  const asset = await findManageableAsset(ctx, id, 'change');
+  // As GOV.UK: a deleted draft may still be updated, a deleted live asset may not.
+  if (asset.deletedAt && !asset.draft) throw new NotFound(`Asset ${id} is deleted; restore it first`);
+  const fromPath = assetPathOf(asset.folderPath, asset.name);
+  const draftBefore = asset.draft;
+
+  const name = input.name != null ? checkedFilename(input.name) : asset.name;
+  const folderPath = input.folderPath != null ? checkedFolderPath(input.folderPath) : asset.folderPath;
+  const metadataChanges = input.metadata == null ? undefined : checkedMetadata(input.metadata);
+  const explicitType = blankToNull(input.contentType);
+
+  applyFields(ctx, asset, input);
+  await throwIfInvalid(ctx, asset, input, draftBefore);
+  if (metadataChanges) asset.metadata = mergedMetadata(asset.metadata, metadataChanges);
+  if (explicitType) asset.contentType = explicitType;
+  else if (name !== asset.name) asset.contentType = contentTypeFor(name);
+  asset.name = name;
+  asset.folderPath = folderPath;
+
+  const toPath = assetPathOf(folderPath, name);
+  if (toPath !== fromPath) recordHistory(ctx, asset, 'MOVE', { from: fromPath, to: toPath });
+  const changedFields = Object.keys(input).filter(
+    (key) => key !== 'name' && key !== 'folderPath' && input[key as keyof AssetFieldsInput] !== undefined,
+  );
+  if (changedFields.length > 0) recordHistory(ctx, asset, 'UPDATE_METADATA', { fields: changedFields });
+  touch(ctx, asset);
+  await ctx.em.flush();
+  return asset;
+}
+
+/** A soft delete: the asset and its bytes stay, hidden from listings, until restored. */
+export async function deleteAsset(ctx: RequestContext, id: string): Promise<Asset> {
+  const asset = await findManageableAsset(ctx, id, 'delete');
+  if (asset.deletedAt) throw new NotFound(`Asset ${id} is already deleted`);
+  asset.deletedAt = new Date();
+  touch(ctx, asset);
+  recordHistory(ctx, asset, 'REMOVE');
+  await ctx.em.flush();
+  return asset;
+}
+
+/** Restoring an asset that is not deleted changes nothing and is not an error (as GOV.UK). */
+export async function restoreAsset(ctx: RequestContext, id: string): Promise<Asset> {
+  const asset = await findManageableAsset(ctx, id, 'restore');
+  if (!asset.deletedAt) return asset;
+  asset.deletedAt = null;
+  touch(ctx, asset);
+  recordHistory(ctx, asset, 'RESTORE');
+  await ctx.em.flush();
+  return asset;
+}
+
+/** The replacement, if there is one and the viewer may see it. */
+export async function readableReplacement(ctx: RequestContext, asset: Asset): Promise<Asset | null> {
+  if (!asset.replacement || !ctx.viewer) return null;
+  const replacement = await ctx.loaders.assetById.load(asset.replacement.id);
+  return replacement && assetPolicy.canRead(ctx.viewer, replacement) ? replacement : null;
+}
+
+/** Where the bytes are served (the GOV.UK media URL), with the name percent-encoded. */
+export function fileUrlOf(ctx: RequestContext, asset: Asset): string {
+  return `${ctx.config.publicUrl}/media/${asset.id}/${encodeURIComponent(asset.name)}`;
+}

@@ -1,0 +1,64 @@
+import type { Readable } from 'node:stream';
+import mime from 'mime-types';
+import type { RequestContext } from '../context.js';
+import { BadInput } from '../errors.js';
+import type { StoredBlob } from '../storage/BlobStore.js';
+
+/** A file as any surface hands it to a resolver: a name the client gave and a stream of bytes. */
+export interface IncomingFile {
+  filename: string;
+  stream: Readable;
+}
+
+const MAX_NAME_LENGTH = 255;
+
+/**
+ * GOV.UK Asset Manager's (CarrierWave's) rule, reference section 4 "Derived values": the basename, with
+ * every character other than letters, digits, `.`, `-`, `+` and `_` turned into `_`.
+ */
+export function sanitizeFilename(raw: string): string {
+  const base = raw.replaceAll('\\', '/').split('/').pop() ?? '';
+  let name = base.replace(/[^\p{L}\p{N}_.\-+]/gu, '_');
+  if (name === '') name = 'unnamed';
+  else if (/^\.+$/.test(name)) name = `_${name}`;
+  return name;
+}
+
+export function checkedFilename(raw: string): string {
+  const name = sanitizeFilename(raw);
+  if (name.length > MAX_NAME_LENGTH) throw new BadInput(`The name is longer than ${MAX_NAME_LENGTH} characters`);
+  return name;
+}
+
+// Where GOV.UK's registrations differ from the mime database (reference section 4).
+const EXTENSION_TYPES: Record<string, string> = {
+  dxf: 'application/dxf',
+  gml: 'application/gml+xml',
+  doc: 'application/msword',
+  dot: 'application/msword',
+  rdf: 'application/rdf+xml',
+  xls: 'application/vnd.ms-excel',
+  xlt: 'application/vnd.ms-excel',
+  xlsm: 'application/vnd.ms-excel.sheet.macroEnabled.12',
+  ppt: 'application/vnd.ms-powerpoint',
+  txt: 'text/plain; charset=utf-8',
+  rtf: 'text/rtf',
+};
+
+const CONTENT_TYPE_FORMAT = /^\w[\w!#&\-^_.+]+\/\w[\w!#&\-^_.+]+$/;
+
+export function isValidContentType(value: string): boolean {
+  return CONTENT_TYPE_FORMAT.test(value);
+}
+
+/** An explicit type wins; else the extension's; else application/octet-stream. The client's part header is ignored. */
+export function contentTypeFor(name: string, explicit?: string | null): string {
+  if (explicit) return explicit;
+  const extension = name.includes('.') ? (name.split('.').pop() ?? '').toLowerCase() : '';
+  return EXTENSION_TYPES[extension] ?? (mime.lookup(extension) || 'application/octet-stream');
+}
+
+/** Streams a file into the blob store; an empty or too large file is refused and leaves nothing behind. */
+export function storeFile(ctx: RequestContext, file: IncomingFile): Promise<StoredBlob> {
+  return ctx.blobStore.put(file.stream, { maxBytes: ctx.config.maxUploadBytes });
+}

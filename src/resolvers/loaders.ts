@@ -1,0 +1,41 @@
+import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
+import DataLoader from 'dataloader';
+import { Asset } from '../db/entities/Asset.js';
+import { AssetVersion } from '../db/entities/AssetVersion.js';
+import { HistoryEntry } from '../db/entities/HistoryEntry.js';
+import { User } from '../db/entities/User.js';
+
+/** Batches the look-ups that a page of assets repeats per asset, so a page costs a fixed number of queries. */
+export interface Loaders {
+  userById: DataLoader<string, User | null>;
+  assetById: DataLoader<string, Asset | null>;
+  versionsByAssetId: DataLoader<string, AssetVersion[]>;
+  historyByAssetId: DataLoader<string, HistoryEntry[]>;
+}
+
+function byId<T extends { id: string }>(rows: T[], ids: readonly string[]): (T | null)[] {
+  const found = new Map(rows.map((row) => [row.id, row]));
+  return ids.map((id) => found.get(id) ?? null);
+}
+
+function groupedByAsset<T extends { asset: { id: string } }>(rows: T[], assetIds: readonly string[]): T[][] {
+  const groups = new Map<string, T[]>(assetIds.map((id) => [id, []]));
+  for (const row of rows) groups.get(row.asset.id)?.push(row);
+  return assetIds.map((id) => groups.get(id) ?? []);
+}
+
+export function createLoaders(em: EntityManager): Loaders {
+  return {
+    userById: new DataLoader(async (ids) => byId(await em.find(User, { id: { $in: [...ids] } }), ids)),
+    assetById: new DataLoader(async (ids) => byId(await em.find(Asset, { id: { $in: [...ids] } }), ids)),
+    versionsByAssetId: new DataLoader(async (ids) =>
+      groupedByAsset(
+        await em.find(AssetVersion, { asset: { $in: [...ids] } }, { orderBy: { versionNumber: 'asc' } }),
+        ids,
+      ),
+    ),
+    historyByAssetId: new DataLoader(async (ids) =>
+      groupedByAsset(await em.find(HistoryEntry, { asset: { $in: [...ids] } }, { orderBy: { id: 'asc' } }), ids),
+    ),
+  };
+}

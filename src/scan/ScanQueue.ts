@@ -1,0 +1,120 @@
+import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
+import type { Logger } from 'pino';
+import { Asset } from '../db/entities/Asset.js';
+import { HistoryEntry } from '../db/entities/HistoryEntry.js';
+import type { Orm } from '../db/orm.js';
+import type { BlobStore } from '../storage/BlobStore.js';
+import type { Scanner } from './Scanner.js';
+
+/** How long a claimed asset is reserved for the worker that claimed it before another may take it. */
+const LEASE_MS = 5 * 60_000;
+const POLL_MS = 5_000;
+
+/**
+ * Moves assets from UNSCANNED to CLEAN and UPLOADED (or INFECTED). The queue is the asset table itself,
+ * so an upload stored just before a crash is picked up after the restart; a claim is one conditional
+ * UPDATE, so several workers on one database never scan the same file twice at once.
+ */
+export class ScanQueue {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private wakeAgain = false;
+  private stopped = false;
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly blobStore: BlobStore,
+    private readonly scanner: Scanner,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => this.wake(), POLL_MS);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** Asks for a pass over the queue now (after an upload), without waiting for the next poll. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wakeAgain = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((error: unknown) => this.log.error({ err: error }, 'scan queue pass failed'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.wakeAgain) {
+          this.wakeAgain = false;
+          this.wake();
+        }
+      });
+  }
+
+  /** Resolves once no pass is running, e.g. before the database is closed. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.stopped) {
+      const em = this.orm.em.fork();
+      const asset = await this.claimNext(em);
+      if (!asset) return;
+      await this.scanClaimed(em, asset);
+    }
+  }
+
+  private async claimNext(em: EntityManager): Promise<Asset | null> {
+    const now = new Date();
+    const candidates = await em.find(
+      Asset,
+      { state: 'UNSCANNED', redirectUrl: null, $or: [{ nextScanAt: null }, { nextScanAt: { $lte: now } }] },
+      { orderBy: { modifiedAt: 'asc' }, limit: 5 },
+    );
+    for (const candidate of candidates) {
+      const claimed = await em.nativeUpdate(
+        Asset,
+        {
+          id: candidate.id,
+          state: 'UNSCANNED',
+          sha256: candidate.sha256,
+          $or: [{ nextScanAt: null }, { nextScanAt: { $lte: now } }],
+        },
+        { nextScanAt: new Date(now.getTime() + LEASE_MS), scanAttempts: candidate.scanAttempts + 1 },
+      );
+      if (claimed === 1) return candidate;
+    }
+    return null;
+  }
+
+  private async scanClaimed(em: EntityManager, asset: Asset): Promise<void> {
+    const verdict = this.scanner.enabled
+      ? await this.scanner.scan(await this.blobStore.get(asset.blobKey))
+      : ({ infected: false } as const);
+    const next = verdict.infected ? 'INFECTED' : 'CLEAN';
+    // Only if the file is still the one that was scanned: a file replaced meanwhile is scanned anew.
+    const sameFile = { id: asset.id, sha256: asset.sha256 };
+    const moved = await em.nativeUpdate(
+      Asset,
+      { ...sameFile, state: 'UNSCANNED' },
+      { state: next, nextScanAt: null, scanAttempts: 0 },
+    );
+    if (moved !== 1) return;
+    em.create(HistoryEntry, {
+      asset: asset.id,
+      action: 'SCAN',
+      versionNumber: asset.versionNumber,
+      details: verdict.infected
+        ? { outcome: 'INFECTED', signature: verdict.signature }
+        : { outcome: 'CLEAN', scanned: this.scanner.enabled },
+    });
+    await em.flush();
+    // The blob store is already the final home of the bytes, so a clean file is servable at once.
+    if (next === 'CLEAN') await em.nativeUpdate(Asset, { ...sameFile, state: 'CLEAN' }, { state: 'UPLOADED' });
+    this.log.info({ assetId: asset.id, outcome: next }, 'scan finished');
+  }
+}

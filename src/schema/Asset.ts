@@ -1,0 +1,86 @@
+import { ASSET_STATES, type Asset } from '../db/entities/Asset.js';
+import { fileUrlOf, getAsset, readableReplacement } from '../resolvers/assets.js';
+import { assetPathOf } from '../resolvers/paths.js';
+import { AssetVersionRef } from './AssetVersion.js';
+import { builder } from './builder.js';
+import { CheckoutRef } from './Checkout.js';
+import { HistoryEntryRef } from './HistoryEntry.js';
+import { NodeRef } from './Node.js';
+import { UserRef } from './User.js';
+
+export const AssetStateEnum = builder.enumType('AssetState', {
+  values: ASSET_STATES,
+  description: 'UNSCANNED -> CLEAN -> UPLOADED, or INFECTED; bytes are served only once UPLOADED',
+});
+
+export const AssetRef = builder.objectRef<Asset>('Asset');
+
+AssetRef.implement({
+  interfaces: [NodeRef],
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name', { description: 'current, sanitised filename' }),
+    folderPath: t.exposeString('folderPath'),
+    assetPath: t.string({ resolve: (asset) => assetPathOf(asset.folderPath, asset.name) }),
+    contentType: t.exposeString('contentType'),
+    size: t.float({ description: 'bytes', resolve: (asset) => asset.size }),
+    md5: t.exposeString('md5'),
+    sha256: t.exposeString('sha256'),
+    state: t.field({ type: AssetStateEnum, resolve: (asset) => asset.state }),
+    draft: t.exposeBoolean('draft'),
+    deleted: t.boolean({ resolve: (asset) => asset.deletedAt != null }),
+    deletedAt: t.field({ type: 'DateTime', nullable: true, resolve: (asset) => asset.deletedAt ?? null }),
+    versionNumber: t.exposeInt('versionNumber'),
+    versions: t.field({
+      type: [AssetVersionRef],
+      resolve: (asset, _args, ctx) => ctx.loaders.versionsByAssetId.load(asset.id),
+    }),
+    metadata: t.field({ type: 'JSON', resolve: (asset) => asset.metadata }),
+    checkout: t.field({
+      type: CheckoutRef,
+      nullable: true,
+      description: 'null while not checked out',
+      resolve: (asset) => (asset.checkedOutBy ? asset : null),
+    }),
+    fileUrl: t.string({
+      description: 'where the bytes are served: <public url>/media/<id>/<name>',
+      resolve: (asset, _args, ctx) => fileUrlOf(ctx, asset),
+    }),
+    redirectUrl: t.string({ nullable: true, resolve: (asset) => asset.redirectUrl ?? null }),
+    replacement: t.field({
+      type: AssetRef,
+      nullable: true,
+      resolve: (asset, _args, ctx) => readableReplacement(ctx, asset),
+    }),
+    parentDocumentUrl: t.string({ nullable: true, resolve: (asset) => asset.parentDocumentUrl ?? null }),
+    accessLimitedUserIds: t.stringList({ resolve: (asset) => asset.accessLimitedUserIds }),
+    accessLimitedOrganisationIds: t.stringList({ resolve: (asset) => asset.accessLimitedOrganisationIds }),
+    authBypassIds: t.stringList({ resolve: (asset) => asset.authBypassIds }),
+    createdAt: t.field({ type: 'DateTime', resolve: (asset) => asset.createdAt }),
+    modifiedAt: t.field({ type: 'DateTime', resolve: (asset) => asset.modifiedAt }),
+    createdBy: t.field({
+      type: UserRef,
+      nullable: true,
+      resolve: (asset, _args, ctx) => (asset.createdBy ? ctx.loaders.userById.load(asset.createdBy.id) : null),
+    }),
+    modifiedBy: t.field({
+      type: UserRef,
+      nullable: true,
+      resolve: (asset, _args, ctx) => (asset.modifiedBy ? ctx.loaders.userById.load(asset.modifiedBy.id) : null),
+    }),
+    history: t.field({
+      type: [HistoryEntryRef],
+      resolve: (asset, _args, ctx) => ctx.loaders.historyByAssetId.load(asset.id),
+    }),
+  }),
+});
+
+builder.queryField('asset', (t) =>
+  t.field({
+    type: AssetRef,
+    nullable: true,
+    description: 'One asset by id, deleted ones included (see deleted); NOT_FOUND when there is none you may see',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, ctx) => getAsset(ctx, id),
+  }),
+);

@@ -1,0 +1,23 @@
+import type { DownloadPreset } from '../db/entities/DownloadPreset.js';
+import { listDownloadPresets } from '../resolvers/downloadPresets.js';
+import { builder } from './builder.js';
+import { NodeRef } from './Node.js';
+
+export const DownloadPresetRef = builder.objectRef<DownloadPreset>('DownloadPreset').implement({
+  interfaces: [NodeRef],
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    width: t.int({ nullable: true, resolve: (preset) => preset.width ?? null }),
+    height: t.int({ nullable: true, resolve: (preset) => preset.height ?? null }),
+    format: t.exposeString('format', { description: 'jpeg, png, webp, ...' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  downloadPresets: t.field({
+    type: [DownloadPresetRef],
+    description: 'The named renditions that shared links may allow',
+    resolve: (_root, _args, ctx) => listDownloadPresets(ctx),
+  }),
+}));

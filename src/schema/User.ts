@@ -1,0 +1,36 @@
+import { ROLES, type User } from '../db/entities/User.js';
+import { listUsers } from '../resolvers/users.js';
+import { builder } from './builder.js';
+import { NodeRef } from './Node.js';
+
+export const RoleEnum = builder.enumType('Role', {
+  values: ROLES,
+  description: 'VIEWER < CONTRIBUTOR < EDITOR < ADMIN; each may do all that the ones before it may',
+});
+
+export const UserRef = builder.objectRef<User>('User').implement({
+  interfaces: [NodeRef],
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    username: t.exposeString('username'),
+    fullName: t.string({ nullable: true, resolve: (user) => user.fullName ?? null }),
+    email: t.string({ nullable: true, resolve: (user) => user.email ?? null }),
+    organisationId: t.string({ nullable: true, resolve: (user) => user.organisationId ?? null }),
+    role: t.field({ type: RoleEnum, resolve: (user) => user.role }),
+    createdAt: t.field({ type: 'DateTime', resolve: (user) => user.createdAt }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  viewer: t.field({
+    type: UserRef,
+    nullable: true,
+    description: 'Who is asking; null when not logged in',
+    resolve: (_root, _args, ctx) => ctx.viewer,
+  }),
+  users: t.field({
+    type: [UserRef],
+    description: 'Every user (ADMIN)',
+    resolve: (_root, _args, ctx) => listUsers(ctx),
+  }),
+}));

@@ -1,0 +1,20 @@
+import { builder } from './builder.js';
+import './scalars.js';
+import './Node.js';
+import './User.js';
+import './Asset.js';
+import './AssetConnection.js';
+import './AssetVersion.js';
+import './Checkout.js';
+import './HistoryEntry.js';
+import './DownloadPreset.js';
+import './PageInfo.js';
+import './mutations/login.js';
+import './mutations/createUser.js';
+import './mutations/createApiToken.js';
+import './mutations/uploadAsset.js';
+import './mutations/replaceAssetFile.js';
+import './mutations/updateAsset.js';
+import './mutations/deleteAsset.js';
+
+export const schema = builder.toSchema({ sortSchema: false });

@@ -1,0 +1,29 @@
+import { updateAsset } from '../../resolvers/assets.js';
+import { AssetRef } from '../Asset.js';
+import { builder } from '../builder.js';
+
+const UpdateAssetInput = builder.inputType('UpdateAssetInput', {
+  fields: (t) => ({
+    name: t.string({ description: 'rename' }),
+    folderPath: t.string({ description: 'move' }),
+    metadata: t.field({ type: 'JSON', description: 'merged into the existing fields; a null value removes a field' }),
+    draft: t.boolean(),
+    redirectUrl: t.string(),
+    replacementId: t.id(),
+    parentDocumentUrl: t.string(),
+    accessLimitedUserIds: t.stringList(),
+    accessLimitedOrganisationIds: t.stringList(),
+    authBypassIds: t.stringList(),
+  }),
+});
+
+builder.mutationField('updateAsset', (t) =>
+  t.field({
+    type: AssetRef,
+    args: {
+      id: t.arg.id({ required: true }),
+      input: t.arg({ type: UpdateAssetInput, required: true }),
+    },
+    resolve: (_root, { id, input }, ctx) => updateAsset(ctx, id, input),
+  }),
+);

@@ -1,0 +1,32 @@
+import { uploadAsset } from '../../resolvers/assets.js';
+import { AssetRef } from '../Asset.js';
+import { builder } from '../builder.js';
+import { incomingFile } from '../uploads.js';
+
+const UploadAssetInput = builder.inputType('UploadAssetInput', {
+  fields: (t) => ({
+    folderPath: t.string(),
+    name: t.string(),
+    metadata: t.field({ type: 'JSON' }),
+    contentType: t.string(),
+    draft: t.boolean(),
+    redirectUrl: t.string(),
+    replacementId: t.id(),
+    parentDocumentUrl: t.string(),
+    accessLimitedUserIds: t.stringList(),
+    accessLimitedOrganisationIds: t.stringList(),
+    authBypassIds: t.stringList(),
+  }),
+});
+
+builder.mutationField('uploadAsset', (t) =>
+  t.field({
+    type: AssetRef,
+    description: 'Stores a new asset (CONTRIBUTOR or above). It is UNSCANNED until the scan has passed.',
+    args: {
+      file: t.arg({ type: 'Upload', required: true }),
+      input: t.arg({ type: UploadAssetInput }),
+    },
+    resolve: async (_root, { file, input }, ctx) => uploadAsset(ctx, await incomingFile(file), input ?? {}),
+  }),
+);
