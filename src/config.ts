@@ -17,6 +17,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Whether GraphiQL is served at GET /graphql in a browser. */
   graphiql: boolean;
+  /** Encrypts secrets kept to be shown again (shared-link keys); undefined: a key file in DATA_DIR. */
+  secretKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -75,6 +77,13 @@ function readPublicUrl(env: Env, port: number): string {
   return raw.replace(/\/+$/, '');
 }
 
+function readSecretKey(env: Env): string | undefined {
+  const raw = env.SECRET_KEY;
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 32) throw new ConfigError('SECRET_KEY', 'must be at least 32 characters of random text');
+  return raw;
+}
+
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Reads every setting once at start; a bad value stops the start with the variable's name. */
@@ -100,5 +109,6 @@ export function loadConfig(env: Env = process.env): Config {
     maxUploadBytes: readInteger(env, 'MAX_UPLOAD_MB', 1024, 1, 1024 * 1024) * 1024 * 1024,
     logLevel,
     graphiql: readBoolean(env, 'GRAPHIQL', true),
+    secretKey: readSecretKey(env),
   };
 }

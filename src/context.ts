@@ -1,7 +1,9 @@
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import type { Auth } from './auth/authenticate.js';
+import type { SecretBox } from './auth/secretBox.js';
 import type { Config } from './config.js';
+import type { AuthKey } from './db/entities/AuthKey.js';
 import type { User } from './db/entities/User.js';
 import type { Loaders } from './resolvers/loaders.js';
 import type { ScanQueue } from './scan/ScanQueue.js';
@@ -12,6 +14,7 @@ export interface Services {
   config: Config;
   blobStore: BlobStore;
   scanQueue: ScanQueue;
+  secretBox: SecretBox;
   log: Logger;
 }
 
@@ -36,5 +39,7 @@ export interface RequestContext extends Services {
   clientAddress: string;
   /** The client's name when it gave none at login (WoodWing's clientId). */
   surface: 'graphql' | 'woodwing' | 'asset-manager';
+  /** The shared link this request opened, if any: what its holder may see of the shared assets. */
+  sharedLink: { authKey: AuthKey; key: string } | null;
   responseCookies: ResponseCookie[];
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { SecretBox } from './auth/secretBox.js';
 import type { Config } from './config.js';
 import type { Services } from './context.js';
 import { type Orm, openDatabase, type QueryStats } from './db/orm.js';
@@ -59,9 +60,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const blobStore = await FileBlobStore.open(config.blobDir);
   const scanner = scanningOff;
   const scanQueue = new ScanQueue(orm, blobStore, scanner, log);
+  const secretBox = await SecretBox.open(config.secretKey, config.dataDir);
   await ensureFirstAdmin(orm.em.fork(), config, log);
 
-  const services: Services = { config, blobStore, scanQueue, log };
+  const services: Services = { config, blobStore, scanQueue, secretBox, log };
   const createContext = requestContextFactory(orm, services);
   const handleGraphql = createGraphqlHandler(schema, config, createContext);
 

@@ -33,6 +33,7 @@ export function requestContextFactory(orm: Orm, services: Services): RequestCont
       requestId,
       clientAddress: req.socket.remoteAddress ?? 'unknown',
       surface,
+      sharedLink: null,
       responseCookies: [],
     };
   };

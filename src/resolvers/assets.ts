@@ -2,6 +2,7 @@ import { ref } from '@mikro-orm/core';
 import type { RequestContext } from '../context.js';
 import { Asset } from '../db/entities/Asset.js';
 import { AssetVersion } from '../db/entities/AssetVersion.js';
+import type { User } from '../db/entities/User.js';
 import { BadInput, Forbidden, NotFound, ValidationFailed } from '../errors.js';
 import { isWellFormedId, newId } from '../ids.js';
 import type { StoredBlob } from '../storage/BlobStore.js';
@@ -114,24 +115,27 @@ function applyFields(ctx: RequestContext, asset: Asset, input: AssetFieldsInput)
   if (input.authBypassIds != null) asset.authBypassIds = checkedIdList('authBypassIds', input.authBypassIds);
 }
 
-export async function uploadAsset(
+/**
+ * Stores a file as a new asset owned by `owner`. Everything that can be checked without the bytes is
+ * checked before they are read; the row is written only once the bytes are safely stored.
+ */
+export async function insertAsset(
   ctx: RequestContext,
   file: IncomingFile,
-  input: AssetFieldsInput = {},
+  input: AssetFieldsInput,
+  owner: User,
+  historyDetails: Record<string, unknown> = {},
 ): Promise<Asset> {
-  const viewer = requireRole(ctx, 'CONTRIBUTOR', 'upload assets');
-  // Everything that can be checked without the bytes is checked before they are read.
   const name = checkedFilename(input.name || file.filename);
   const folderPath = checkedFolderPath(input.folderPath ?? DEFAULT_FOLDER);
   const metadata = input.metadata == null ? {} : mergedMetadata({}, checkedMetadata(input.metadata));
-  const explicitType = blankToNull(input.contentType);
   const asset = ctx.em.create(
     Asset,
     {
       id: newId(),
       name,
       folderPath,
-      contentType: contentTypeFor(name, explicitType),
+      contentType: contentTypeFor(name, blankToNull(input.contentType)),
       size: 0,
       md5: '',
       sha256: '',
@@ -143,8 +147,8 @@ export async function uploadAsset(
       accessLimitedUserIds: [],
       accessLimitedOrganisationIds: [],
       authBypassIds: [],
-      createdBy: viewer,
-      modifiedBy: viewer,
+      createdBy: ref(owner),
+      modifiedBy: ref(owner),
     },
     { persist: false },
   );
@@ -155,23 +159,23 @@ export async function uploadAsset(
   Object.assign(asset, { size: blob.size, md5: blob.md5, sha256: blob.sha256, blobKey: blob.key });
   ctx.em.persist(asset);
   addVersion(ctx, asset, blob);
-  recordHistory(ctx, asset, 'CREATE', { name, folderPath, size: blob.size });
+  recordHistory(ctx, asset, 'CREATE', { name, folderPath, size: blob.size, ...historyDetails });
   await ctx.em.flush();
   ctx.loaders.assetById.prime(asset.id, asset);
   ctx.scanQueue.wake();
   return asset;
 }
 
-/** Stores a new file as the next version; it is scanned again before it is served. */
-export async function replaceAssetFile(ctx: RequestContext, id: string, file: IncomingFile): Promise<Asset> {
-  const asset = await findManageableAsset(ctx, id, 'replace the file of');
-  if (asset.deletedAt) throw new NotFound(`Asset ${id} is deleted; restore it first`);
-  const name = checkedFilename(file.filename);
-  const blob = await storeFile(ctx, file);
-  const previousName = asset.name;
+export function uploadAsset(ctx: RequestContext, file: IncomingFile, input: AssetFieldsInput = {}): Promise<Asset> {
+  const viewer = requireRole(ctx, 'CONTRIBUTOR', 'upload assets');
+  return insertAsset(ctx, file, input, viewer);
+}
+
+/** Makes `blob` the asset's file as its next version; it is scanned again before it is served. */
+export function setNextVersion(ctx: RequestContext, asset: Asset, blob: StoredBlob, name: string): void {
   Object.assign(asset, {
     name,
-    contentType: contentTypeFor(name),
+    contentType: name === asset.name ? asset.contentType : contentTypeFor(name),
     size: blob.size,
     md5: blob.md5,
     sha256: blob.sha256,
@@ -183,6 +187,16 @@ export async function replaceAssetFile(ctx: RequestContext, id: string, file: In
   });
   touch(ctx, asset);
   addVersion(ctx, asset, blob);
+}
+
+/** A new file as the next version, named after the new file (as GOV.UK does). */
+export async function replaceAssetFile(ctx: RequestContext, id: string, file: IncomingFile): Promise<Asset> {
+  const asset = await findManageableAsset(ctx, id, 'replace the file of');
+  if (asset.deletedAt) throw new NotFound(`Asset ${id} is deleted; restore it first`);
+  const name = checkedFilename(file.filename);
+  const blob = await storeFile(ctx, file);
+  const previousName = asset.name;
+  setNextVersion(ctx, asset, blob, name);
   recordHistory(ctx, asset, 'REPLACE_FILE', { previousName, name, size: blob.size });
   await ctx.em.flush();
   ctx.scanQueue.wake();
@@ -251,5 +265,15 @@ export async function readableReplacement(ctx: RequestContext, asset: Asset): Pr
 
 /** Where the bytes are served (the GOV.UK media URL), with the name percent-encoded. */
 export function fileUrlOf(ctx: RequestContext, asset: Asset): string {
-  return `${ctx.config.publicUrl}/media/${asset.id}/${encodeURIComponent(asset.name)}`;
+  const url = `${ctx.config.publicUrl}/media/${asset.id}/${encodeURIComponent(asset.name)}`;
+  const shared = ctx.sharedLink;
+  return !ctx.viewer && shared?.authKey.downloadOriginal ? `${url}?authKey=${encodeURIComponent(shared.key)}` : url;
+}
+
+/**
+ * Whether the request may see who worked on an asset and how (history, versions, users, access lists).
+ * A shared-link holder without a login sees the shared content only.
+ */
+export function seesAssetInternals(ctx: RequestContext): boolean {
+  return ctx.viewer !== null;
 }

@@ -11,6 +11,7 @@ import { type Role, User } from '../db/entities/User.js';
 import { BadInput, Conflict, Unauthenticated } from '../errors.js';
 import { newId } from '../ids.js';
 import { requireRole, requireViewer } from './access.js';
+import { isEmailAddress } from './emailAddress.js';
 
 const SESSION_LIFETIME_MS = 12 * 60 * 60_000;
 const MAX_CLIENT_ID_LENGTH = 256;
@@ -62,7 +63,6 @@ export interface CreateUserInput {
 }
 
 const USERNAME = /^[\w.@+-]{1,128}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 function checkedUserInput(input: CreateUserInput): void {
   if (!USERNAME.test(input.username)) {
@@ -71,7 +71,7 @@ function checkedUserInput(input: CreateUserInput): void {
   if (input.password.length < MIN_PASSWORD_LENGTH) {
     throw new BadInput(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
   }
-  if (input.email && !EMAIL.test(input.email))
+  if (input.email && !isEmailAddress(input.email))
     throw new BadInput(`${JSON.stringify(input.email)} is not an email address`);
 }
 

@@ -1,5 +1,5 @@
 import { ASSET_STATES, type Asset } from '../db/entities/Asset.js';
-import { fileUrlOf, getAsset, readableReplacement } from '../resolvers/assets.js';
+import { fileUrlOf, getAsset, readableReplacement, seesAssetInternals } from '../resolvers/assets.js';
 import { assetPathOf } from '../resolvers/paths.js';
 import { AssetVersionRef } from './AssetVersion.js';
 import { builder } from './builder.js';
@@ -33,7 +33,7 @@ AssetRef.implement({
     versionNumber: t.exposeInt('versionNumber'),
     versions: t.field({
       type: [AssetVersionRef],
-      resolve: (asset, _args, ctx) => ctx.loaders.versionsByAssetId.load(asset.id),
+      resolve: (asset, _args, ctx) => (seesAssetInternals(ctx) ? ctx.loaders.versionsByAssetId.load(asset.id) : []),
     }),
     metadata: t.field({ type: 'JSON', resolve: (asset) => asset.metadata }),
     checkout: t.field({
@@ -53,24 +53,32 @@ AssetRef.implement({
       resolve: (asset, _args, ctx) => readableReplacement(ctx, asset),
     }),
     parentDocumentUrl: t.string({ nullable: true, resolve: (asset) => asset.parentDocumentUrl ?? null }),
-    accessLimitedUserIds: t.stringList({ resolve: (asset) => asset.accessLimitedUserIds }),
-    accessLimitedOrganisationIds: t.stringList({ resolve: (asset) => asset.accessLimitedOrganisationIds }),
-    authBypassIds: t.stringList({ resolve: (asset) => asset.authBypassIds }),
+    accessLimitedUserIds: t.stringList({
+      resolve: (asset, _args, ctx) => (seesAssetInternals(ctx) ? asset.accessLimitedUserIds : []),
+    }),
+    accessLimitedOrganisationIds: t.stringList({
+      resolve: (asset, _args, ctx) => (seesAssetInternals(ctx) ? asset.accessLimitedOrganisationIds : []),
+    }),
+    authBypassIds: t.stringList({
+      resolve: (asset, _args, ctx) => (seesAssetInternals(ctx) ? asset.authBypassIds : []),
+    }),
     createdAt: t.field({ type: 'DateTime', resolve: (asset) => asset.createdAt }),
     modifiedAt: t.field({ type: 'DateTime', resolve: (asset) => asset.modifiedAt }),
     createdBy: t.field({
       type: UserRef,
       nullable: true,
-      resolve: (asset, _args, ctx) => (asset.createdBy ? ctx.loaders.userById.load(asset.createdBy.id) : null),
+      resolve: (asset, _args, ctx) =>
+        asset.createdBy && seesAssetInternals(ctx) ? ctx.loaders.userById.load(asset.createdBy.id) : null,
     }),
     modifiedBy: t.field({
       type: UserRef,
       nullable: true,
-      resolve: (asset, _args, ctx) => (asset.modifiedBy ? ctx.loaders.userById.load(asset.modifiedBy.id) : null),
+      resolve: (asset, _args, ctx) =>
+        asset.modifiedBy && seesAssetInternals(ctx) ? ctx.loaders.userById.load(asset.modifiedBy.id) : null,
     }),
     history: t.field({
       type: [HistoryEntryRef],
-      resolve: (asset, _args, ctx) => ctx.loaders.historyByAssetId.load(asset.id),
+      resolve: (asset, _args, ctx) => (seesAssetInternals(ctx) ? ctx.loaders.historyByAssetId.load(asset.id) : []),
     }),
   }),
 });

@@ -1,6 +1,10 @@
 import type { Asset } from '../db/entities/Asset.js';
+import { seesAssetInternals } from '../resolvers/assets.js';
+import { checkin, checkout, undoCheckout } from '../resolvers/checkout.js';
+import { AssetRef } from './Asset.js';
 import { builder } from './builder.js';
 import { UserRef } from './User.js';
+import { incomingFile } from './uploads.js';
 
 /** The lock on an asset; resolved from the asset's own columns. */
 export const CheckoutRef = builder.objectRef<Asset>('Checkout').implement({
@@ -15,7 +19,37 @@ export const CheckoutRef = builder.objectRef<Asset>('Checkout').implement({
     user: t.field({
       type: UserRef,
       nullable: true,
-      resolve: (asset, _args, ctx) => (asset.checkedOutBy ? ctx.loaders.userById.load(asset.checkedOutBy.id) : null),
+      resolve: (asset, _args, ctx) =>
+        asset.checkedOutBy && seesAssetInternals(ctx) ? ctx.loaders.userById.load(asset.checkedOutBy.id) : null,
     }),
   }),
 });
+
+builder.mutationFields((t) => ({
+  checkout: t.field({
+    type: CheckoutRef,
+    description: 'Locks the asset for you: others may read, download and share it, but not change it',
+    args: {
+      assetId: t.arg.id({ required: true }),
+      client: t.arg.string({ description: 'names the client holding the lock; default: the clientId given at login' }),
+    },
+    resolve: (_root, { assetId, client }, ctx) => checkout(ctx, assetId, client),
+  }),
+  undoCheckout: t.field({
+    type: AssetRef,
+    description: 'Releases the lock without a new version (its holder, or an ADMIN)',
+    args: { assetId: t.arg.id({ required: true }) },
+    resolve: (_root, { assetId }, ctx) => undoCheckout(ctx, assetId),
+  }),
+  checkin: t.field({
+    type: AssetRef,
+    description: 'Stores the file as the next version and releases the lock unless keepCheckout is true',
+    args: {
+      assetId: t.arg.id({ required: true }),
+      file: t.arg({ type: 'Upload', required: true }),
+      keepCheckout: t.arg.boolean(),
+    },
+    resolve: async (_root, { assetId, file, keepCheckout }, ctx) =>
+      checkin(ctx, assetId, await incomingFile(file), keepCheckout ?? false),
+  }),
+}));

@@ -1,5 +1,5 @@
 import type { DownloadPreset } from '../db/entities/DownloadPreset.js';
-import { listDownloadPresets } from '../resolvers/downloadPresets.js';
+import { createDownloadPreset, listDownloadPresets } from '../resolvers/downloadPresets.js';
 import { builder } from './builder.js';
 import { NodeRef } from './Node.js';
 
@@ -21,3 +21,21 @@ builder.queryFields((t) => ({
     resolve: (_root, _args, ctx) => listDownloadPresets(ctx),
   }),
 }));
+
+const CreateDownloadPresetInput = builder.inputType('CreateDownloadPresetInput', {
+  fields: (t) => ({
+    name: t.string({ required: true }),
+    width: t.int(),
+    height: t.int(),
+    format: t.string({ required: true, description: 'jpeg, png, webp, avif, gif or tiff' }),
+  }),
+});
+
+builder.mutationField('createDownloadPreset', (t) =>
+  t.field({
+    type: DownloadPresetRef,
+    description: 'ADMIN only',
+    args: { input: t.arg({ type: CreateDownloadPresetInput, required: true }) },
+    resolve: (_root, { input }, ctx) => createDownloadPreset(ctx, input),
+  }),
+);

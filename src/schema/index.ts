@@ -16,5 +16,8 @@ import './mutations/uploadAsset.js';
 import './mutations/replaceAssetFile.js';
 import './mutations/updateAsset.js';
 import './mutations/deleteAsset.js';
+import './AuthKey.js';
+import './SharedLink.js';
+import './mutations/authKeys.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -1,13 +1,17 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
 import { User } from './User.js';
 
-/** A shared link (WoodWing createAuthKey). Its behaviour is built on top of this table later. */
+/**
+ * A shared link (WoodWing createAuthKey). The key is found by its hash; it is also kept encrypted, because
+ * its creator may be shown it again.
+ */
 export const AuthKey = defineEntity({
   name: 'AuthKey',
   tableName: 'auth_keys',
   properties: {
     id: p.string().length(22).primary(),
     keyHash: p.string().length(64).unique(),
+    keySealed: p.string().length(256),
     subject: p.string().length(1024),
     description: p.text().nullable(),
     validUntil: p.datetime(),

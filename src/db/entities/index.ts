@@ -1,5 +1,6 @@
 import { ApiToken } from './ApiToken.js';
 import { Asset } from './Asset.js';
+import { AssetRelation } from './AssetRelation.js';
 import { AssetVersion } from './AssetVersion.js';
 import { AuthKey } from './AuthKey.js';
 import { DownloadPreset } from './DownloadPreset.js';
@@ -16,6 +17,7 @@ export const entities = [
   LoginThrottle,
   Asset,
   AssetVersion,
+  AssetRelation,
   HistoryEntry,
   DownloadPreset,
   AuthKey,
