@@ -62,7 +62,7 @@ async function checkedReadableAssetIds(ctx: RequestContext, ids: readonly string
   const viewer = requireViewer(ctx);
   const unique = [...new Set(ids)];
   const assets = await Promise.all(unique.map((id) => ctx.loaders.assetById.load(id).catch(() => null)));
-  const missing = unique.filter((id, index) => {
+  const missing = unique.filter((_id, index) => {
     const asset = assets[index];
     return !asset || asset.deletedAt || !assetPolicy.canRead(viewer, asset);
   });
