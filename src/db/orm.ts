@@ -20,7 +20,7 @@ export async function openDatabase(config: Config, stats: QueryStats = { queries
     dbName: config.databasePath,
     entities,
     extensions: [Migrator],
-    migrations: { migrationsList: migrations, transactional: true, allOrNothing: true, silent: true },
+    migrations: { migrationsList: migrations, transactional: true, allOrNothing: true, silent: true, snapshot: false },
     discovery: { warnWhenNoEntities: true },
     allowGlobalContext: false,
     onQuery: (sql) => {

@@ -114,13 +114,19 @@ function afterCursor(keys: SortKey[], values: CursorValue[]): FilterQuery<Asset>
   return { $or: alternatives };
 }
 
+/** A condition in SQL with bound parameters; the SQL itself never holds user input. */
+interface SqlCondition {
+  sql: string;
+  params: unknown[];
+}
+
 const TERM = /\s*([A-Za-z_][\w.-]*):(?:"((?:[^"\\]|\\.)*)"|(\S+))\s*/y;
-const COLUMN_FIELDS: Record<string, 'name' | 'folderPath' | 'contentType'> = {
-  name: 'name',
-  filename: 'name',
-  folderPath: 'folderPath',
-  contentType: 'contentType',
-  mimeType: 'contentType',
+const COLUMN_FIELDS: Record<string, string> = {
+  name: 'a.name',
+  filename: 'a.name',
+  folderPath: 'a.folder_path',
+  contentType: 'a.content_type',
+  mimeType: 'a.content_type',
 };
 
 function likePattern(value: string): string {
@@ -135,9 +141,8 @@ function likePattern(value: string): string {
  * matching ignores case. Columns are matched as they are, other fields in the asset's metadata (a list
  * matches when one of its items does). The full search language comes with search.
  */
-function queryConditions(query: string): { where: FilterQuery<Asset>[]; raw: { sql: string; params: unknown[] }[] } {
-  const where: FilterQuery<Asset>[] = [];
-  const raw: { sql: string; params: unknown[] }[] = [];
+function queryConditions(query: string): SqlCondition[] {
+  const raw: SqlCondition[] = [];
   TERM.lastIndex = 0;
   let position = 0;
   while (position < query.length) {
@@ -155,7 +160,8 @@ function queryConditions(query: string): { where: FilterQuery<Asset>[]; raw: { s
     const pattern = likePattern(value);
     const column = COLUMN_FIELDS[field];
     if (column) {
-      where.push({ [column]: { $like: pattern } } as FilterQuery<Asset>);
+      // The column names come from the table above, never from the query.
+      raw.push({ sql: `${column} like ? escape '\\'`, params: [pattern] });
     } else {
       raw.push({
         sql: `exists (select 1 from json_each(a.metadata, ?) where cast(value as text) like ? escape '\\')`,
@@ -164,11 +170,11 @@ function queryConditions(query: string): { where: FilterQuery<Asset>[]; raw: { s
     }
     position = TERM.lastIndex;
   }
-  return { where, raw };
+  return raw;
 }
 
 /** Access-limited drafts are listed only to those who may read them (see assetPolicy.canRead). */
-function visibleTo(viewer: User): { sql: string; params: unknown[] } | undefined {
+function visibleTo(viewer: User): SqlCondition | undefined {
   if (viewer.role === 'ADMIN') return undefined;
   return {
     sql: `(a.draft = 0
@@ -190,8 +196,7 @@ export async function listAssets(ctx: RequestContext, args: AssetListArgs): Prom
   const filters: FilterQuery<Asset>[] = [];
   if (!args.includeDeleted) filters.push({ deletedAt: null });
   if (args.folderPath != null) filters.push({ folderPath: checkedFolderPath(args.folderPath) });
-  const { where, raw } = queryConditions(args.query ?? '');
-  filters.push(...where);
+  const raw = queryConditions(args.query ?? '');
   const visibility = visibleTo(viewer);
   if (visibility) raw.push(visibility);
 

@@ -1,9 +1,9 @@
-import { ref } from '@mikro-orm/core';
+import { ref, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { RequestContext } from '../context.js';
 import { Asset } from '../db/entities/Asset.js';
 import { AssetVersion } from '../db/entities/AssetVersion.js';
 import type { User } from '../db/entities/User.js';
-import { BadInput, Forbidden, NotFound, ValidationFailed } from '../errors.js';
+import { BadInput, Conflict, Forbidden, NotFound, ValidationFailed } from '../errors.js';
 import { isWellFormedId, newId } from '../ids.js';
 import type { StoredBlob } from '../storage/BlobStore.js';
 import { assetPolicy, requireRole, requireViewer } from './access.js';
@@ -189,6 +189,20 @@ export function setNextVersion(ctx: RequestContext, asset: Asset, blob: StoredBl
   addVersion(ctx, asset, blob);
 }
 
+/**
+ * Writes a new version. Two new files for one asset at once both count from the same version; the unique
+ * (asset, version) index lets only the first through, and the second gets CONFLICT.
+ */
+export async function flushNewVersion(ctx: RequestContext, asset: Asset): Promise<void> {
+  try {
+    await ctx.em.flush();
+  } catch (error) {
+    if (!(error instanceof UniqueConstraintViolationException)) throw error;
+    throw new Conflict(`Asset ${asset.id} got another new file while yours was arriving; reload it and try again`);
+  }
+  ctx.scanQueue.wake();
+}
+
 /** A new file as the next version, named after the new file (as GOV.UK does). */
 export async function replaceAssetFile(ctx: RequestContext, id: string, file: IncomingFile): Promise<Asset> {
   const asset = await findManageableAsset(ctx, id, 'replace the file of');
@@ -198,8 +212,7 @@ export async function replaceAssetFile(ctx: RequestContext, id: string, file: In
   const previousName = asset.name;
   setNextVersion(ctx, asset, blob, name);
   recordHistory(ctx, asset, 'REPLACE_FILE', { previousName, name, size: blob.size });
-  await ctx.em.flush();
-  ctx.scanQueue.wake();
+  await flushNewVersion(ctx, asset);
   return asset;
 }
 
@@ -231,6 +244,8 @@ export async function updateAsset(ctx: RequestContext, id: string, input: AssetF
   if (changedFields.length > 0) recordHistory(ctx, asset, 'UPDATE_METADATA', { fields: changedFields });
   touch(ctx, asset);
   await ctx.em.flush();
+  // An asset with a redirect is not scanned (as GOV.UK); once the redirect goes, it is.
+  if (asset.state === 'UNSCANNED') ctx.scanQueue.wake();
   return asset;
 }
 

@@ -18,7 +18,8 @@ const MAX_NAME_LENGTH = 255;
  */
 export function sanitizeFilename(raw: string): string {
   const base = raw.replaceAll('\\', '/').split('/').pop() ?? '';
-  let name = base.replace(/[^\p{L}\p{N}_.\-+]/gu, '_');
+  // Ruby's [:word:] is letters, marks, decimal digits and connector punctuation (such as `_`).
+  let name = base.replace(/[^\p{L}\p{M}\p{Nd}\p{Pc}.\-+]/gu, '_');
   if (name === '') name = 'unnamed';
   else if (/^\.+$/.test(name)) name = `_${name}`;
   return name;

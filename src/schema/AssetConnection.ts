@@ -2,7 +2,7 @@ import type { Asset } from '../db/entities/Asset.js';
 import { type AssetPage, listAssets } from '../resolvers/assetListing.js';
 import { AssetRef } from './Asset.js';
 import { builder } from './builder.js';
-import { PageInfoRef } from './PageInfo.js';
+import { edgesOf, PageInfoRef, pageInfoOf } from './PageInfo.js';
 
 const AssetEdgeRef = builder.objectRef<{ cursor: string; node: Asset }>('AssetEdge').implement({
   fields: (t) => ({
@@ -15,16 +15,11 @@ export const AssetConnectionRef = builder.objectRef<AssetPage>('AssetConnection'
   fields: (t) => ({
     edges: t.field({
       type: [AssetEdgeRef],
-      resolve: (page) => page.assets.map((node, index) => ({ node, cursor: page.cursors[index] as string })),
+      resolve: (page) => edgesOf(page.assets, page),
     }),
     pageInfo: t.field({
       type: PageInfoRef,
-      resolve: (page) => ({
-        hasNextPage: page.hasNextPage,
-        hasPreviousPage: page.hasPreviousPage,
-        startCursor: page.cursors[0] ?? null,
-        endCursor: page.cursors.at(-1) ?? null,
-      }),
+      resolve: (page) => pageInfoOf(page),
     }),
     totalCount: t.int({ resolve: (page) => page.totalCount }),
   }),

@@ -13,7 +13,7 @@ import { AssetRef } from './Asset.js';
 import { builder } from './builder.js';
 import { DownloadPresetRef } from './DownloadPreset.js';
 import { NodeRef } from './Node.js';
-import { PageInfoRef } from './PageInfo.js';
+import { edgesOf, PageInfoRef, pageInfoOf } from './PageInfo.js';
 import { UserRef } from './User.js';
 
 export const AuthKeyRef = builder.objectRef<AuthKey>('AuthKey');
@@ -82,16 +82,11 @@ const AuthKeyConnectionRef = builder.objectRef<AuthKeyPage>('AuthKeyConnection')
   fields: (t) => ({
     edges: t.field({
       type: [AuthKeyEdgeRef],
-      resolve: (page) => page.authKeys.map((node, index) => ({ node, cursor: page.cursors[index] as string })),
+      resolve: (page) => edgesOf(page.authKeys, page),
     }),
     pageInfo: t.field({
       type: PageInfoRef,
-      resolve: (page) => ({
-        hasNextPage: page.hasNextPage,
-        hasPreviousPage: page.hasPreviousPage,
-        startCursor: page.cursors[0] ?? null,
-        endCursor: page.cursors.at(-1) ?? null,
-      }),
+      resolve: (page) => pageInfoOf(page),
     }),
     totalCount: t.int({ resolve: (page) => page.totalCount }),
   }),

@@ -1,19 +1,14 @@
 import { updateAsset } from '../../resolvers/assets.js';
 import { AssetRef } from '../Asset.js';
 import { builder } from '../builder.js';
+import { govukInputFields } from '../govukFields.js';
 
 const UpdateAssetInput = builder.inputType('UpdateAssetInput', {
   fields: (t) => ({
     name: t.string({ description: 'rename' }),
     folderPath: t.string({ description: 'move' }),
     metadata: t.field({ type: 'JSON', description: 'merged into the existing fields; a null value removes a field' }),
-    draft: t.boolean(),
-    redirectUrl: t.string(),
-    replacementId: t.id(),
-    parentDocumentUrl: t.string(),
-    accessLimitedUserIds: t.stringList(),
-    accessLimitedOrganisationIds: t.stringList(),
-    authBypassIds: t.stringList(),
+    ...govukInputFields(t),
   }),
 });
 

@@ -1,6 +1,7 @@
 import { uploadAsset } from '../../resolvers/assets.js';
 import { AssetRef } from '../Asset.js';
 import { builder } from '../builder.js';
+import { govukInputFields } from '../govukFields.js';
 import { incomingFile } from '../uploads.js';
 
 const UploadAssetInput = builder.inputType('UploadAssetInput', {
@@ -9,13 +10,7 @@ const UploadAssetInput = builder.inputType('UploadAssetInput', {
     name: t.string(),
     metadata: t.field({ type: 'JSON' }),
     contentType: t.string(),
-    draft: t.boolean(),
-    redirectUrl: t.string(),
-    replacementId: t.id(),
-    parentDocumentUrl: t.string(),
-    accessLimitedUserIds: t.stringList(),
-    accessLimitedOrganisationIds: t.stringList(),
-    authBypassIds: t.stringList(),
+    ...govukInputFields(t),
   }),
 });
 

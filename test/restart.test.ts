@@ -1,0 +1,169 @@
+import { access } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrations } from '../src/db/migrations/index.js';
+import { eventually, startTestServer, type TestServer } from './support/testServer.js';
+
+const UPLOAD = `mutation($file: Upload!, $input: UploadAssetInput) {
+  uploadAsset(file: $file, input: $input) { id sha256 }
+}`;
+const ASSET = 'query($id: ID!) { asset(id: $id) { id name metadata sha256 state } }';
+
+interface AssetView {
+  id: string;
+  name: string;
+  metadata: Record<string, unknown>;
+  sha256: string;
+  state: string;
+}
+
+function databaseOf(dataDir: string): DatabaseSync {
+  return new DatabaseSync(join(dataDir, 'asset-gateway.sqlite'));
+}
+
+function blobPathOf(dataDir: string, sha256: string): string {
+  return join(dataDir, 'blobs', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+}
+
+async function readAsset(api: TestServer, token: string, id: string): Promise<AssetView | null | undefined> {
+  const result = await api.graphql<{ asset: AssetView | null }>(ASSET, { id }, { token });
+  if (result.errors) throw new Error(`asset failed: ${JSON.stringify(result.errors)}`);
+  return result.data?.asset;
+}
+
+async function uploadAndWaitUntilServable(
+  api: TestServer,
+  token: string,
+  metadata: Record<string, unknown>,
+): Promise<AssetView> {
+  const result = await api.upload<{ uploadAsset: { id: string } }>(
+    UPLOAD,
+    { input: { folderPath: '/survivors', metadata } },
+    { name: 'harbour.txt', content: 'the harbour at dawn' },
+    { token },
+  );
+  if (!result.data?.uploadAsset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
+  const id = result.data.uploadAsset.id;
+  return eventually(async () => {
+    const asset = await readAsset(api, token, id);
+    return asset?.state === 'UPLOADED' ? asset : undefined;
+  });
+}
+
+describe('a restart on the same data folder', () => {
+  const user = { username: 'survivor', password: 'survivor-password-long' };
+  const metadata = { title: 'Harbour at dawn', tags: ['sea', 'boats'], rating: 4 };
+  let before: TestServer;
+  let after: TestServer;
+  let stored: AssetView;
+  let sessionTokenFromBefore: string;
+
+  beforeAll(async () => {
+    before = await startTestServer();
+    const admin = await before.adminToken();
+    const created = await before.graphql(
+      'mutation($input: CreateUserInput!) { createUser(input: $input) { id } }',
+      { input: { ...user, role: 'CONTRIBUTOR' } },
+      { token: admin },
+    );
+    if (created.errors) throw new Error(`createUser failed: ${JSON.stringify(created.errors)}`);
+    sessionTokenFromBefore = await before.login(user.username, user.password);
+    stored = await uploadAndWaitUntilServable(before, sessionTokenFromBefore, metadata);
+    await before.stop();
+    after = await startTestServer({ dataDir: before.dataDir });
+  });
+  afterAll(() => after?.close());
+
+  it('starts again on a database that is already migrated', async () => {
+    const response = await fetch(`${after.url}/healthcheck/ready`);
+    expect(response.status).toBe(200);
+  });
+
+  it('has applied each migration once', () => {
+    const db = databaseOf(after.dataDir);
+    try {
+      const applied = db.prepare('select name from mikro_orm_migrations order by name').all() as { name: string }[];
+      expect(applied.map((row) => row.name.replace(/\.[jt]s$/, ''))).toEqual(
+        migrations.map((migration) => migration.name).sort(),
+      );
+    } finally {
+      db.close();
+    }
+  });
+
+  it('lets a user created before the restart log in', async () => {
+    const token = await after.login(user.username, user.password);
+    const viewer = await after.graphql<{ viewer: { username: string } }>(
+      'query { viewer { username } }',
+      {},
+      { token },
+    );
+    expect(viewer.data?.viewer.username).toBe(user.username);
+  });
+
+  it('keeps a session from before the restart', async () => {
+    const viewer = await after.graphql<{ viewer: { username: string } | null }>(
+      'query { viewer { username } }',
+      {},
+      { token: sessionTokenFromBefore },
+    );
+    expect(viewer.data?.viewer?.username).toBe(user.username);
+  });
+
+  it('keeps the asset with its metadata, checksum and state', async () => {
+    const token = await after.login(user.username, user.password);
+    const asset = await readAsset(after, token, stored.id);
+    expect(asset).toEqual({ ...stored, metadata, state: 'UPLOADED' });
+  });
+
+  it('keeps the blob file', async () => {
+    await expect(access(blobPathOf(after.dataDir, stored.sha256))).resolves.toBeUndefined();
+  });
+
+  it('does not create a second first admin', async () => {
+    const users = await after.graphql<{ users: { username: string; role: string }[] }>(
+      'query { users { username role } }',
+      {},
+      { token: await after.adminToken() },
+    );
+    expect(users.data?.users.filter((entry) => entry.role === 'ADMIN')).toHaveLength(1);
+    expect(users.data?.users).toHaveLength(2);
+  });
+});
+
+describe('an upload still UNSCANNED when the server stops', () => {
+  let before: TestServer;
+  let after: TestServer | undefined;
+  afterAll(async () => {
+    if (after) await after.close();
+    else await before?.close();
+  });
+
+  it('is scanned after the restart', async () => {
+    before = await startTestServer();
+    const token = await before.adminToken();
+    const asset = await uploadAndWaitUntilServable(before, token, { title: 'pending' });
+    await before.stop();
+
+    // As if the process had stopped between storing the upload and scanning it.
+    const db = databaseOf(before.dataDir);
+    try {
+      db.prepare(`update assets set state = 'UNSCANNED', next_scan_at = null, scan_attempts = 0 where id = ?`).run(
+        asset.id,
+      );
+      const row = db.prepare('select state from assets where id = ?').get(asset.id) as { state: string };
+      expect(row.state).toBe('UNSCANNED');
+    } finally {
+      db.close();
+    }
+
+    after = await startTestServer({ dataDir: before.dataDir });
+    const adminAfter = await after.adminToken();
+    const scanned = await eventually(async () => {
+      const current = await readAsset(after as TestServer, adminAfter, asset.id);
+      return current?.state === 'UPLOADED' ? current : undefined;
+    });
+    expect(scanned.sha256).toBe(asset.sha256);
+  });
+});
