@@ -115,7 +115,11 @@ async function applyFields(ctx: RequestContext, authKey: AuthKey, input: AuthKey
   if (input.downloadOriginal != null) authKey.downloadOriginal = input.downloadOriginal;
   if (input.downloadPreview != null) authKey.downloadPreview = input.downloadPreview;
   if (input.downloadOriginal === true) authKey.downloadPreview = true;
-  if (input.downloadPreview === false) authKey.downloadOriginal = false;
+  // Asked for both an original and no preview: the narrower grant wins.
+  if (input.downloadPreview === false) {
+    authKey.downloadPreview = false;
+    authKey.downloadOriginal = false;
+  }
 
   const importFolderPath = blankToNull(input.importFolderPath);
   if (importFolderPath !== undefined) {

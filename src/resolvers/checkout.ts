@@ -39,8 +39,10 @@ export async function checkout(ctx: RequestContext, assetId: string, client?: st
   );
   const current = await reloaded(ctx, asset.id);
   if (taken !== 1) {
-    // Someone else won the race between our read and our update: say who, as a direct refusal would.
-    const holder = current.checkedOutBy ? await ctx.loaders.userById.load(current.checkedOutBy.id) : null;
+    // Something changed between our read and our update: say what, as a direct refusal would.
+    if (current.deletedAt) throw new NotFound(`Asset ${assetId} is deleted; restore it first`);
+    if (!current.checkedOutBy) throw new Conflict(`Asset ${assetId} changed while you checked it out; try again`);
+    const holder = await ctx.loaders.userById.load(current.checkedOutBy.id);
     assetPolicy.assertNotLockedByOther(viewer, current, holder?.username);
     return current;
   }

@@ -40,7 +40,7 @@ AssetRef.implement({
       type: CheckoutRef,
       nullable: true,
       description: 'null while not checked out',
-      resolve: (asset) => (asset.checkedOutBy ? asset : null),
+      resolve: (asset, _args, ctx) => (asset.checkedOutBy && seesAssetInternals(ctx) ? asset : null),
     }),
     fileUrl: t.string({
       description: 'where the bytes are served: <public url>/media/<id>/<name>',
