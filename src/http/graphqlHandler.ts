@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { stringifySetCookie } from 'cookie';
 import { GraphQLError, type GraphQLSchema, getOperationAST } from 'graphql';
-import { type GraphQLOperation, processRequest } from 'graphql-upload-ts';
+import { type GraphQLOperation, processRequest, Upload } from 'graphql-upload-ts';
 import { createYoga, type GraphQLParams, type Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { RequestContext } from '../context.js';
@@ -86,6 +86,21 @@ const sendResponseCookies = (secure: boolean): Plugin<object, ServerContext> => 
   },
 });
 
+/**
+ * Removes the temporary files graphql-upload-ts buffered the files in. It removes them itself only once
+ * every read stream opened on them has closed, and a stream a resolver opened but never read (refused
+ * before reading) never closes.
+ */
+function discardUploads(value: unknown): void {
+  if (value instanceof Upload) {
+    value.file?.capacitor.destroy();
+  } else if (Array.isArray(value)) {
+    for (const item of value) discardUploads(item);
+  } else if (value !== null && typeof value === 'object') {
+    for (const item of Object.values(value)) discardUploads(item);
+  }
+}
+
 export function createGraphqlHandler(schema: GraphQLSchema, config: Config, createContext: RequestContextFactory) {
   const yoga = createYoga<ServerContext>({
     schema,
@@ -122,6 +137,7 @@ export function createGraphqlHandler(schema: GraphQLSchema, config: Config, crea
         sendJson(res, 413, graphqlErrorBody(message, 'PAYLOAD_TOO_LARGE'));
         return;
       }
+      res.once('close', () => discardUploads(serverContext.multipartBody));
       try {
         serverContext.multipartBody = await processRequest(req, res, {
           maxFileSize: ctx.config.maxUploadBytes,
