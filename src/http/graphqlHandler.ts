@@ -154,6 +154,9 @@ export function createGraphqlHandler(schema: GraphQLSchema, config: Config, crea
         return;
       }
     }
+    // The multipart body is parsed and streamed already; yoga's body-size check (meant for JSON bodies, which
+    // it reads into memory) must not refuse a large upload by its Content-Length.
+    if (serverContext.multipartBody) delete req.headers['content-length'];
     await yoga.handle(req, res, serverContext);
   };
 }
