@@ -28,7 +28,18 @@ function graphqlErrorBody(message: string, code: string) {
   return { errors: [{ message, extensions: { code } }] };
 }
 
+/**
+ * Hands yoga the multipart body that graphql-upload-ts parsed. yoga sees a request without a body: its
+ * body-size limit (meant for JSON, which it reads into memory) would otherwise refuse a large upload by its
+ * Content-Length, or attach a second reader to the stream busboy is reading.
+ */
 const hidePreparsedMultipart: Plugin<object, ServerContext> = {
+  onRequest({ request, serverContext, setRequest, fetchAPI }) {
+    if (!serverContext.multipartBody) return;
+    const headers = new fetchAPI.Headers(request.headers);
+    headers.delete('content-length');
+    setRequest(new fetchAPI.Request(request.url, { method: request.method, headers }));
+  },
   onRequestParse({ serverContext, setRequestParser }) {
     const body = serverContext.multipartBody;
     if (body) setRequestParser(() => body as GraphQLParams | GraphQLParams[]);
@@ -140,7 +151,8 @@ export function createGraphqlHandler(schema: GraphQLSchema, config: Config, crea
       res.once('close', () => discardUploads(serverContext.multipartBody));
       try {
         serverContext.multipartBody = await processRequest(req, res, {
-          maxFileSize: ctx.config.maxUploadBytes,
+          // busboy counts a file of exactly the limit as over it; the blob store enforces the exact limit.
+          maxFileSize: ctx.config.maxUploadBytes + 1,
           maxFiles: MAX_FILES_PER_REQUEST,
         });
       } catch (error) {
@@ -154,9 +166,6 @@ export function createGraphqlHandler(schema: GraphQLSchema, config: Config, crea
         return;
       }
     }
-    // The multipart body is parsed and streamed already; yoga's body-size check (meant for JSON bodies, which
-    // it reads into memory) must not refuse a large upload by its Content-Length.
-    if (serverContext.multipartBody) delete req.headers['content-length'];
     await yoga.handle(req, res, serverContext);
   };
 }
