@@ -261,6 +261,34 @@ describe('the upload size limit', () => {
   });
 });
 
+describe('uploads near and past the limit', () => {
+  it('accepts a file of exactly the limit', async () => {
+    await startFresh({ MAX_UPLOAD_MB: '1' });
+    const bytes = randomBytes(MiB);
+    const result = await api.upload<{ uploadAsset: UploadedAsset }>(
+      UPLOAD,
+      {},
+      { name: 'exactly.bin', content: bytes },
+      { token: admin },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.uploadAsset.size).toBe(MiB);
+  });
+
+  it('accepts a file larger than the JSON body limit of the GraphQL server (25 MB)', async () => {
+    await startFresh();
+    const bytes = randomBytes(30 * MiB);
+    const result = await api.upload<{ uploadAsset: UploadedAsset }>(
+      UPLOAD,
+      {},
+      { name: 'thirty.bin', content: bytes },
+      { token: admin },
+    );
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.uploadAsset.sha256).toBe(sha256Of(bytes));
+  });
+});
+
 describe('an upload cut off halfway', () => {
   beforeEach(() => startFresh());
 
