@@ -19,6 +19,10 @@ export interface Config {
   graphiql: boolean;
   /** Encrypts secrets kept to be shown again (shared-link keys); undefined: a key file in DATA_DIR. */
   secretKey: string | undefined;
+  /** host[:port] that serves draft assets (GOV.UK's draft-assets host); undefined: every host is both. */
+  draftAssetsHost: string | undefined;
+  /** Signs the JWTs that open drafts on the draft host (GOV.UK's JWT_AUTH_SECRET); undefined: no tokens. */
+  jwtAuthSecret: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -77,6 +81,13 @@ function readPublicUrl(env: Env, port: number): string {
   return raw.replace(/\/+$/, '');
 }
 
+function readHost(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^[a-z0-9.-]+(:\d{1,5})?$/i.test(raw)) throw new ConfigError(name, `expected host or host:port, got "${raw}"`);
+  return raw.toLowerCase();
+}
+
 function readSecretKey(env: Env): string | undefined {
   const raw = env.SECRET_KEY;
   if (raw === undefined || raw === '') return undefined;
@@ -110,5 +121,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     graphiql: readBoolean(env, 'GRAPHIQL', true),
     secretKey: readSecretKey(env),
+    draftAssetsHost: readHost(env, 'DRAFT_ASSETS_HOST'),
+    jwtAuthSecret: env.JWT_AUTH_SECRET || undefined,
   };
 }

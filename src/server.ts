@@ -9,6 +9,8 @@ import { type Orm, openDatabase, type QueryStats } from './db/orm.js';
 import { createGraphqlHandler } from './http/graphqlHandler.js';
 import { sendLive, sendReady } from './http/health.js';
 import { requestContextFactory, sendJson } from './http/requestContext.js';
+import { handleAssetRoutes } from './legacy-rest/asset-manager/assetRoutes.js';
+import { handleMedia } from './legacy-rest/asset-manager/mediaRoutes.js';
 import { ensureFirstAdmin } from './resolvers/users.js';
 import { type Scanner, scanningOff } from './scan/Scanner.js';
 import { ScanQueue } from './scan/ScanQueue.js';
@@ -68,10 +70,17 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const handleGraphql = createGraphqlHandler(schema, config, createContext);
 
   async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    const path = (req.url ?? '/').split('?')[0];
+    const url = new URL(req.url ?? '/', 'http://any');
+    const path = url.pathname;
     if (path === '/graphql') return handleGraphql(req, res, requestId);
     if (path === '/healthcheck/live') return sendLive(res);
     if (path === '/healthcheck/ready') return sendReady(res, orm, blobStore, scanner);
+    if (path.startsWith('/media/') || path.startsWith('/government/uploads/')) {
+      return handleMedia(req, res, await createContext(req, requestId, 'asset-manager'), url);
+    }
+    if (path === '/assets' || path.startsWith('/assets/') || path === '/whitehall_assets') {
+      return handleAssetRoutes(req, res, await createContext(req, requestId, 'asset-manager'), path);
+    }
     sendJson(res, 404, { error: 'Not found', message: `Nothing is served at ${path}; GraphQL is at /graphql` });
   }
 

@@ -17,6 +17,8 @@ export interface Auth {
   csrfVerified: boolean;
   /** Why a credential that was sent was not accepted; said in the UNAUTHENTICATED message. */
   problem: string | null;
+  /** Which credential the request carried, accepted or not. */
+  presented: 'bearer' | 'cookie' | null;
 }
 
 export interface CredentialHeaders {
@@ -25,7 +27,7 @@ export interface CredentialHeaders {
   csrfToken?: string | undefined;
 }
 
-const ANONYMOUS: Auth = { viewer: null, via: null, session: null, csrfVerified: false, problem: null };
+const ANONYMOUS: Auth = { viewer: null, via: null, session: null, csrfVerified: false, problem: null, presented: null };
 
 /** Finds who is asking. A Bearer token wins over the cookie, so a client sending both needs no csrf header. */
 export async function authenticate(em: EntityManager, headers: CredentialHeaders): Promise<Auth> {
@@ -33,19 +35,24 @@ export async function authenticate(em: EntityManager, headers: CredentialHeaders
   if (bearer !== undefined) {
     const found = await findByToken(em, bearer);
     return found
-      ? { ...found, via: 'bearer', csrfVerified: false, problem: null }
-      : { ...ANONYMOUS, problem: 'the bearer token is not valid, or it has expired or been revoked' };
+      ? { ...found, via: 'bearer', csrfVerified: false, problem: null, presented: 'bearer' }
+      : {
+          ...ANONYMOUS,
+          problem: 'the bearer token is not valid, or it has expired or been revoked',
+          presented: 'bearer',
+        };
   }
   const cookieToken = headers.cookie ? parseCookie(headers.cookie)[SESSION_COOKIE] : undefined;
   if (cookieToken) {
     const found = await findByToken(em, cookieToken);
-    if (!found?.session) return { ...ANONYMOUS, problem: 'the session has ended; log in again' };
+    if (!found?.session) return { ...ANONYMOUS, problem: 'the session has ended; log in again', presented: 'cookie' };
     const csrf = headers.csrfToken;
     return {
       ...found,
       via: 'cookie',
       csrfVerified: csrf !== undefined && secretMatches(csrf, found.session.csrfTokenHash),
       problem: null,
+      presented: 'cookie',
     };
   }
   return ANONYMOUS;

@@ -8,6 +8,7 @@ import type { Config } from '../config.js';
 import type { RequestContext } from '../context.js';
 import { expectedError, isUnexpected, maskError } from './graphqlErrors.js';
 import { type RequestContextFactory, sendJson } from './requestContext.js';
+import { declaredBodyTooLarge } from './uploadLimits.js';
 
 /** What the node:http layer hands yoga: the request context, and the multipart body it already parsed. */
 interface ServerContext {
@@ -20,8 +21,6 @@ interface ServerContext {
  * multipart body before yoga sees it, which hides it from yoga's own CSRF check, so it is done here.
  */
 const PREFLIGHT_HEADERS = ['apollo-require-preflight', 'x-graphql-yoga-csrf', 'x-csrf-token', 'authorization'];
-/** Room for the multipart framing and the operations field around a file of the maximum size. */
-const MULTIPART_OVERHEAD_BYTES = 1024 * 1024;
 const MAX_FILES_PER_REQUEST = 10;
 
 function graphqlErrorBody(message: string, code: string) {
@@ -141,8 +140,7 @@ export function createGraphqlHandler(schema: GraphQLSchema, config: Config, crea
         sendJson(res, 403, graphqlErrorBody(message, 'FORBIDDEN'));
         return;
       }
-      const declared = Number(req.headers['content-length'] ?? 0);
-      if (declared > ctx.config.maxUploadBytes + MULTIPART_OVERHEAD_BYTES) {
+      if (declaredBodyTooLarge(req, ctx.config)) {
         const message = `The request is larger than the upload limit of ${ctx.config.maxUploadBytes / 1024 / 1024} MiB`;
         res.setHeader('connection', 'close');
         sendJson(res, 413, graphqlErrorBody(message, 'PAYLOAD_TOO_LARGE'));

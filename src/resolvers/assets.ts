@@ -17,7 +17,7 @@ import {
 } from './assetFields.js';
 import { checkedFilename, contentTypeFor, type IncomingFile, storeFile } from './files.js';
 import { recordHistory } from './history.js';
-import { assetPathOf, checkedFolderPath } from './paths.js';
+import { assetPathOf, checkedFolderPath, publicPathOf } from './paths.js';
 
 export const DEFAULT_FOLDER = '/';
 
@@ -53,6 +53,14 @@ export async function findManageableAsset(ctx: RequestContext, id: string, doing
 
 export function getAsset(ctx: RequestContext, id: string): Promise<Asset> {
   return findReadableAsset(ctx, id);
+}
+
+/** An asset for its managers only (GOV.UK Asset Manager's GET /assets/:id); a checkout does not matter here. */
+export async function getManagedAsset(ctx: RequestContext, id: string): Promise<Asset> {
+  const viewer = requireViewer(ctx);
+  const asset = await findReadableAsset(ctx, id);
+  if (!assetPolicy.canManage(viewer, asset)) throw new Forbidden(`You may not manage asset ${id}`);
+  return asset;
 }
 
 function touch(ctx: RequestContext, asset: Asset): void {
@@ -119,12 +127,19 @@ function applyFields(ctx: RequestContext, asset: Asset, input: AssetFieldsInput)
  * Stores a file as a new asset owned by `owner`. Everything that can be checked without the bytes is
  * checked before they are read; the row is written only once the bytes are safely stored.
  */
+export interface InsertOptions {
+  /** Added to the CREATE history entry. */
+  historyDetails?: Record<string, unknown>;
+  /** Whitehall's legacy path and cache validators (GOV.UK Asset Manager). */
+  legacy?: { urlPath: string; etag: string | null; lastModified: Date | null };
+}
+
 export async function insertAsset(
   ctx: RequestContext,
   file: IncomingFile,
   input: AssetFieldsInput,
   owner: User,
-  historyDetails: Record<string, unknown> = {},
+  { historyDetails = {}, legacy }: InsertOptions = {},
 ): Promise<Asset> {
   const name = checkedFilename(input.name || file.filename);
   const folderPath = checkedFolderPath(input.folderPath ?? DEFAULT_FOLDER);
@@ -149,6 +164,9 @@ export async function insertAsset(
       authBypassIds: [],
       createdBy: ref(owner),
       modifiedBy: ref(owner),
+      legacyUrlPath: legacy?.urlPath ?? null,
+      legacyEtag: legacy?.etag ?? null,
+      legacyLastModified: legacy?.lastModified ?? null,
     },
     { persist: false },
   );
@@ -156,7 +174,13 @@ export async function insertAsset(
   await throwIfInvalid(ctx, asset, input, false);
 
   const blob = await storeFile(ctx, file);
-  Object.assign(asset, { size: blob.size, md5: blob.md5, sha256: blob.sha256, blobKey: blob.key });
+  Object.assign(asset, {
+    size: blob.size,
+    md5: blob.md5,
+    sha256: blob.sha256,
+    blobKey: blob.key,
+    fileStoredAt: new Date(),
+  });
   ctx.em.persist(asset);
   addVersion(ctx, asset, blob);
   recordHistory(ctx, asset, 'CREATE', { name, folderPath, size: blob.size, ...historyDetails });
@@ -166,9 +190,20 @@ export async function insertAsset(
   return asset;
 }
 
-export function uploadAsset(ctx: RequestContext, file: IncomingFile, input: AssetFieldsInput = {}): Promise<Asset> {
-  const viewer = requireRole(ctx, 'CONTRIBUTOR', 'upload assets');
-  return insertAsset(ctx, file, input, viewer);
+/** Whether the viewer may upload at all: asked before a surface starts reading a file. */
+export function assertMayUpload(ctx: RequestContext): User {
+  return requireRole(ctx, 'CONTRIBUTOR', 'upload assets');
+}
+
+export async function uploadAsset(
+  ctx: RequestContext,
+  file: IncomingFile | null,
+  input: AssetFieldsInput = {},
+): Promise<Asset> {
+  const owner = assertMayUpload(ctx);
+  // GOV.UK Asset Manager's wording (reference section 3), which its clients show to people.
+  if (!file) throw new ValidationFailed(["File can't be blank"]);
+  return insertAsset(ctx, file, input, owner);
 }
 
 /** Makes `blob` the asset's file as its next version; it is scanned again before it is served. */
@@ -184,16 +219,18 @@ export function setNextVersion(ctx: RequestContext, asset: Asset, blob: StoredBl
     scanAttempts: 0,
     nextScanAt: null,
     versionNumber: asset.versionNumber + 1,
+    fileStoredAt: new Date(),
   });
   touch(ctx, asset);
   addVersion(ctx, asset, blob);
 }
 
 /**
- * Writes a new version. Two new files for one asset at once both count from the same version; the unique
- * (asset, version) index lets only the first through, and the second gets CONFLICT.
+ * Writes an asset's changes and lets the scanner look for new work. Two new files for one asset at once both
+ * count from the same version; the unique (asset, version) index lets only the first through, and the second
+ * gets CONFLICT.
  */
-export async function flushNewVersion(ctx: RequestContext, asset: Asset): Promise<void> {
+export async function flushAssetChanges(ctx: RequestContext, asset: Asset): Promise<void> {
   try {
     await ctx.em.flush();
   } catch (error) {
@@ -212,11 +249,17 @@ export async function replaceAssetFile(ctx: RequestContext, id: string, file: In
   const previousName = asset.name;
   setNextVersion(ctx, asset, blob, name);
   recordHistory(ctx, asset, 'REPLACE_FILE', { previousName, name, size: blob.size });
-  await flushNewVersion(ctx, asset);
+  await flushAssetChanges(ctx, asset);
   return asset;
 }
 
-export async function updateAsset(ctx: RequestContext, id: string, input: AssetFieldsInput): Promise<Asset> {
+/** Changes the asset's fields and, given a file, stores it as the next version in the same step. */
+export async function updateAsset(
+  ctx: RequestContext,
+  id: string,
+  input: AssetFieldsInput,
+  file?: IncomingFile,
+): Promise<Asset> {
   const asset = await findManageableAsset(ctx, id, 'change');
   // As GOV.UK: a deleted draft may still be updated, a deleted live asset may not.
   if (asset.deletedAt && !asset.draft) throw new NotFound(`Asset ${id} is deleted; restore it first`);
@@ -231,21 +274,26 @@ export async function updateAsset(ctx: RequestContext, id: string, input: AssetF
   applyFields(ctx, asset, input);
   await throwIfInvalid(ctx, asset, input, draftBefore);
   if (metadataChanges) asset.metadata = mergedMetadata(asset.metadata, metadataChanges);
+  if (file) {
+    const blob = await storeFile(ctx, file);
+    const newName = input.name != null ? name : checkedFilename(file.filename);
+    recordHistory(ctx, asset, 'REPLACE_FILE', { previousName: asset.name, name: newName, size: blob.size });
+    setNextVersion(ctx, asset, blob, newName);
+  } else {
+    if (name !== asset.name) asset.contentType = contentTypeFor(name);
+    asset.name = name;
+  }
   if (explicitType) asset.contentType = explicitType;
-  else if (name !== asset.name) asset.contentType = contentTypeFor(name);
-  asset.name = name;
   asset.folderPath = folderPath;
 
-  const toPath = assetPathOf(folderPath, name);
-  if (toPath !== fromPath) recordHistory(ctx, asset, 'MOVE', { from: fromPath, to: toPath });
+  const toPath = assetPathOf(folderPath, asset.name);
+  if (!file && toPath !== fromPath) recordHistory(ctx, asset, 'MOVE', { from: fromPath, to: toPath });
   const changedFields = Object.keys(input).filter(
     (key) => key !== 'name' && key !== 'folderPath' && input[key as keyof AssetFieldsInput] !== undefined,
   );
   if (changedFields.length > 0) recordHistory(ctx, asset, 'UPDATE_METADATA', { fields: changedFields });
   touch(ctx, asset);
-  await ctx.em.flush();
-  // An asset with a redirect is not scanned (as GOV.UK); once the redirect goes, it is.
-  if (asset.state === 'UNSCANNED') ctx.scanQueue.wake();
+  await flushAssetChanges(ctx, asset);
   return asset;
 }
 
@@ -280,7 +328,7 @@ export async function readableReplacement(ctx: RequestContext, asset: Asset): Pr
 
 /** Where the bytes are served (the GOV.UK media URL), with the name percent-encoded. */
 export function fileUrlOf(ctx: RequestContext, asset: Asset): string {
-  const url = `${ctx.config.publicUrl}/media/${asset.id}/${encodeURIComponent(asset.name)}`;
+  const url = `${ctx.config.publicUrl}${publicPathOf(asset)}`;
   const shared = ctx.sharedLink;
   return !ctx.viewer && shared?.authKey.downloadOriginal ? `${url}?authKey=${encodeURIComponent(shared.key)}` : url;
 }

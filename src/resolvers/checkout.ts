@@ -2,7 +2,7 @@ import type { RequestContext } from '../context.js';
 import { Asset } from '../db/entities/Asset.js';
 import { Conflict, Forbidden, NotFound } from '../errors.js';
 import { assetPolicy, requireViewer } from './access.js';
-import { findManageableAsset, findReadableAsset, flushNewVersion, setNextVersion } from './assets.js';
+import { findManageableAsset, findReadableAsset, flushAssetChanges, setNextVersion } from './assets.js';
 import { type IncomingFile, storeFile } from './files.js';
 import { recordHistory } from './history.js';
 
@@ -88,6 +88,6 @@ export async function checkin(
   setNextVersion(ctx, asset, blob, asset.name);
   if (!keepCheckout) releaseLock(asset);
   recordHistory(ctx, asset, 'CHECKIN', { size: blob.size, keepCheckout });
-  await flushNewVersion(ctx, asset);
+  await flushAssetChanges(ctx, asset);
   return asset;
 }

@@ -1,14 +1,15 @@
 import type { Readable } from 'node:stream';
 import mime from 'mime-types';
 import type { RequestContext } from '../context.js';
-import { BadInput } from '../errors.js';
+import { BadInput, ValidationFailed } from '../errors.js';
 import type { StoredBlob } from '../storage/BlobStore.js';
+import { EmptyBlob } from '../storage/BlobStore.js';
 
-/** A file as any surface hands it to a resolver: a name the client gave and a stream of bytes. */
-export interface IncomingFile {
-  filename: string;
-  stream: Readable;
-}
+/**
+ * A file as any surface hands it to a resolver: the name the client gave, and either a stream of its bytes
+ * or the blob a surface already stored them in (when the request's fields may follow its file).
+ */
+export type IncomingFile = { filename: string; stream: Readable } | { filename: string; blob: StoredBlob };
 
 const MAX_NAME_LENGTH = 255;
 
@@ -60,6 +61,13 @@ export function contentTypeFor(name: string, explicit?: string | null): string {
 }
 
 /** Streams a file into the blob store; an empty or too large file is refused and leaves nothing behind. */
-export function storeFile(ctx: RequestContext, file: IncomingFile): Promise<StoredBlob> {
-  return ctx.blobStore.put(file.stream, { maxBytes: ctx.config.maxUploadBytes });
+export async function storeFile(ctx: RequestContext, file: IncomingFile): Promise<StoredBlob> {
+  if ('blob' in file) return file.blob;
+  try {
+    return await ctx.blobStore.put(file.stream, { maxBytes: ctx.config.maxUploadBytes });
+  } catch (error) {
+    // GOV.UK Asset Manager's wording (reference section 3), which its clients show to people.
+    if (error instanceof EmptyBlob) throw new ValidationFailed(["File can't be blank"]);
+    throw error;
+  }
 }

@@ -8,12 +8,13 @@ const MAX_PATH_LENGTH = 2048;
  */
 export function checkedFolderPath(raw: string): string {
   const path = raw.length > 1 ? raw.replace(/\/+$/, '') : raw;
-  const problem = folderPathProblem(path);
+  const problem = pathProblem(path);
   if (problem) throw new BadInput(`Invalid folderPath ${JSON.stringify(raw)}: ${problem}`);
   return path;
 }
 
-function folderPathProblem(path: string): string | undefined {
+/** Why `path` is not a clean absolute path, or undefined when it is. */
+export function pathProblem(path: string): string | undefined {
   if (!path.startsWith('/')) return 'it must start with "/"';
   if (path.length > MAX_PATH_LENGTH) return `it is longer than ${MAX_PATH_LENGTH} characters`;
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused here
@@ -28,4 +29,9 @@ function folderPathProblem(path: string): string | undefined {
 
 export function assetPathOf(folderPath: string, name: string): string {
   return folderPath === '/' ? `/${name}` : `${folderPath}/${name}`;
+}
+
+/** The path an asset's bytes are served at: its Whitehall legacy path, or /media/<id>/<name>; percent-encoded. */
+export function publicPathOf(asset: { id: string; name: string; legacyUrlPath?: string | null }): string {
+  return encodeURI(asset.legacyUrlPath ?? `/media/${asset.id}/${asset.name}`);
 }

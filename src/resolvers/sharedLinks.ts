@@ -15,25 +15,25 @@ export interface SharedLinkView {
   assets: Asset[];
 }
 
+/** The ids a key shares: its assets and the current content of its containers. */
+export async function sharedAssetIdsOf(ctx: RequestContext, authKey: AuthKey): Promise<Set<string>> {
+  const contained = authKey.containerIds.length
+    ? await ctx.em.find(AssetRelation, { target1: { $in: authKey.containerIds }, relationType: 'contains' })
+    : [];
+  return new Set([...authKey.assetIds, ...contained.map((relation) => relation.target2.id)]);
+}
+
 /** The shared assets and the current content of the shared containers, deleted ones left out. */
 async function sharedAssetsOf(ctx: RequestContext, authKey: AuthKey): Promise<Asset[]> {
-  const direct = await ctx.em.find(Asset, { id: { $in: authKey.assetIds }, deletedAt: null });
-  const contained = authKey.containerIds.length
-    ? await ctx.em.find(
-        Asset,
-        {
-          id: {
-            $in: (
-              await ctx.em.find(AssetRelation, { target1: { $in: authKey.containerIds }, relationType: 'contains' })
-            ).map((relation) => relation.target2.id),
-          },
-          deletedAt: null,
-        },
-        { orderBy: { name: 'asc' } },
-      )
-    : [];
-  const seen = new Set<string>();
-  return [...direct, ...contained].filter((asset) => !seen.has(asset.id) && seen.add(asset.id));
+  const ids = await sharedAssetIdsOf(ctx, authKey);
+  const assets = await ctx.em.find(Asset, { id: { $in: [...ids] }, deletedAt: null });
+  // The key's own assets in its order, then the containers' content by name.
+  const order = new Map(authKey.assetIds.map((id, index) => [id, index]));
+  return assets.sort(
+    (a, b) =>
+      (order.get(a.id) ?? Number.MAX_SAFE_INTEGER) - (order.get(b.id) ?? Number.MAX_SAFE_INTEGER) ||
+      a.name.localeCompare(b.name),
+  );
 }
 
 /** What the holder of a key sees, with no login. Opening it marks the request as that key's. */
@@ -55,7 +55,7 @@ export async function uploadToSharedLink(
   const owner = authKey.createdBy ? await ctx.em.findOne(User, { id: authKey.createdBy.id }) : null;
   if (!owner) throw new Forbidden('The user who created this shared link no longer exists');
   const asset = await insertAsset(ctx, file, { folderPath: authKey.importFolderPath, metadata }, owner, {
-    authKeyId: authKey.id,
+    historyDetails: { authKeyId: authKey.id },
   });
   if (authKey.containerId) {
     ctx.em.create(AssetRelation, {

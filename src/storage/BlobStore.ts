@@ -1,5 +1,14 @@
 import type { Readable } from 'node:stream';
 
+import { BadInput } from '../errors.js';
+
+/** The stream had no bytes: nothing was stored. */
+export class EmptyBlob extends BadInput {
+  constructor() {
+    super('The file is empty; send a file with at least one byte');
+  }
+}
+
 export interface StoredBlob {
   /** The sha256 of the bytes, in hex: blobs are content-addressed. */
   key: string;

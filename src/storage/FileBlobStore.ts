@@ -4,8 +4,8 @@ import { access, mkdir, open, rename, rm, unlink, writeFile } from 'node:fs/prom
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { BadInput, PayloadTooLarge } from '../errors.js';
-import type { BlobStore, ByteRange, PutOptions, StoredBlob } from './BlobStore.js';
+import { PayloadTooLarge } from '../errors.js';
+import { type BlobStore, type ByteRange, EmptyBlob, type PutOptions, type StoredBlob } from './BlobStore.js';
 
 const KEY_PATTERN = /^[0-9a-f]{64}$/;
 
@@ -51,7 +51,7 @@ export class FileBlobStore implements BlobStore {
         },
         createWriteStream(tmpPath, { flags: 'wx' }),
       );
-      if (size === 0) throw new BadInput('The file is empty; send a file with at least one byte');
+      if (size === 0) throw new EmptyBlob();
       await syncFile(tmpPath);
       const key = sha256.digest('hex');
       const finalPath = this.pathOf(key);

@@ -34,7 +34,11 @@ export const Asset = defineEntity({
     accessLimitedUserIds: p.json<string[]>(),
     accessLimitedOrganisationIds: p.json<string[]>(),
     authBypassIds: p.json<string[]>(),
-    legacyUrlPath: p.string().length(2048).nullable(),
+    legacyUrlPath: p.string().length(2048).nullable().index(),
+    legacyEtag: p.string().length(256).nullable(),
+    legacyLastModified: p.datetime().nullable(),
+    /** When the current file was stored: the media Last-Modified and ETag are made from it. */
+    fileStoredAt: p.datetime().nullable(),
     createdBy: () => p.manyToOne(User).ref().nullable(),
     modifiedBy: () => p.manyToOne(User).ref().nullable(),
     createdAt: p

@@ -1,8 +1,10 @@
 import { Migration20261122000000Initial } from './Migration20261122000000Initial.js';
 import { Migration20261122100000SharedLinks } from './Migration20261122100000SharedLinks.js';
+import { Migration20261122120000MediaServing } from './Migration20261122120000MediaServing.js';
 
 /** Every migration, oldest first; applied at start. */
 export const migrations = [
   { name: 'Migration20261122000000Initial', class: Migration20261122000000Initial },
   { name: 'Migration20261122100000SharedLinks', class: Migration20261122100000SharedLinks },
+  { name: 'Migration20261122120000MediaServing', class: Migration20261122120000MediaServing },
 ];
