@@ -1,4 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
+import { type ClamdAddress, parseClamdUrl } from './scan/ClamdScanner.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -23,6 +24,9 @@ export interface Config {
   draftAssetsHost: string | undefined;
   /** Signs the JWTs that open drafts on the draft host (GOV.UK's JWT_AUTH_SECRET); undefined: no tokens. */
   jwtAuthSecret: string | undefined;
+  /** Where clamd listens; undefined: scanning is off. */
+  clamd: ClamdAddress | undefined;
+  clamdTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -88,6 +92,16 @@ function readHost(env: Env, name: string): string | undefined {
   return raw.toLowerCase();
 }
 
+function readClamd(env: Env): ClamdAddress | undefined {
+  const raw = env.CLAMD_URL;
+  if (raw === undefined || raw === '') return undefined;
+  try {
+    return parseClamdUrl(raw);
+  } catch (error) {
+    throw new ConfigError('CLAMD_URL', `${(error as Error).message}, got "${raw}"`);
+  }
+}
+
 function readSecretKey(env: Env): string | undefined {
   const raw = env.SECRET_KEY;
   if (raw === undefined || raw === '') return undefined;
@@ -123,5 +137,7 @@ export function loadConfig(env: Env = process.env): Config {
     secretKey: readSecretKey(env),
     draftAssetsHost: readHost(env, 'DRAFT_ASSETS_HOST'),
     jwtAuthSecret: env.JWT_AUTH_SECRET || undefined,
+    clamd: readClamd(env),
+    clamdTimeoutMs: readInteger(env, 'CLAMD_TIMEOUT_SECONDS', 300, 1, 86_400) * 1000,
   };
 }

@@ -5,6 +5,7 @@ import type { SecretBox } from './auth/secretBox.js';
 import type { Config } from './config.js';
 import type { AuthKey } from './db/entities/AuthKey.js';
 import type { User } from './db/entities/User.js';
+import type { AssetEvents } from './events/AssetEvents.js';
 import type { Loaders } from './resolvers/loaders.js';
 import type { ScanQueue } from './scan/ScanQueue.js';
 import type { BlobStore } from './storage/BlobStore.js';
@@ -15,6 +16,7 @@ export interface Services {
   blobStore: BlobStore;
   scanQueue: ScanQueue;
   secretBox: SecretBox;
+  assetEvents: AssetEvents;
   log: Logger;
 }
 

@@ -6,12 +6,14 @@ import { SecretBox } from './auth/secretBox.js';
 import type { Config } from './config.js';
 import type { Services } from './context.js';
 import { type Orm, openDatabase, type QueryStats } from './db/orm.js';
+import { type AssetEvents, InProcessAssetEvents } from './events/AssetEvents.js';
 import { createGraphqlHandler } from './http/graphqlHandler.js';
 import { sendLive, sendReady } from './http/health.js';
 import { requestContextFactory, sendJson } from './http/requestContext.js';
 import { handleAssetRoutes } from './legacy-rest/asset-manager/assetRoutes.js';
 import { handleMedia } from './legacy-rest/asset-manager/mediaRoutes.js';
 import { ensureFirstAdmin } from './resolvers/users.js';
+import { ClamdScanner } from './scan/ClamdScanner.js';
 import { type Scanner, scanningOff } from './scan/Scanner.js';
 import { ScanQueue } from './scan/ScanQueue.js';
 import { schema } from './schema/index.js';
@@ -60,12 +62,15 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const stats: QueryStats = { queries: 0 };
   const orm = await openDatabase(config, stats);
   const blobStore = await FileBlobStore.open(config.blobDir);
-  const scanner = scanningOff;
-  const scanQueue = new ScanQueue(orm, blobStore, scanner, log);
+  const scanner: Scanner = config.clamd
+    ? new ClamdScanner(config.clamd, { connectTimeoutMs: 5_000, scanTimeoutMs: config.clamdTimeoutMs })
+    : scanningOff;
+  const assetEvents: AssetEvents = new InProcessAssetEvents();
+  const scanQueue = new ScanQueue(orm, blobStore, scanner, assetEvents, log);
   const secretBox = await SecretBox.open(config.secretKey, config.dataDir);
   await ensureFirstAdmin(orm.em.fork(), config, log);
 
-  const services: Services = { config, blobStore, scanQueue, secretBox, log };
+  const services: Services = { config, blobStore, scanQueue, secretBox, assetEvents, log };
   const createContext = requestContextFactory(orm, services);
   const handleGraphql = createGraphqlHandler(schema, config, createContext);
 
@@ -118,6 +123,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         server.closeAllConnections();
       });
       await scanQueue.stop();
+      await assetEvents.close();
       await orm.close();
     },
   };

@@ -25,7 +25,7 @@ export async function sendReady(res: ServerResponse, orm: Orm, blobStore: BlobSt
   const checks = {
     database: await check(() => orm.em.fork().getConnection().execute('select 1')),
     storage: await check(() => blobStore.checkWritable()),
-    scanner: scanner.enabled ? 'ok' : 'off',
+    scanner: scanner.enabled ? await check(() => scanner.ping()) : 'off',
   };
   const ready = Object.values(checks).every((value) => value === 'ok' || value === 'off');
   sendJson(res, ready ? 200 : 503, { status: ready ? 'ok' : 'unavailable', checks });

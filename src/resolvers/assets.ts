@@ -187,6 +187,7 @@ export async function insertAsset(
   await ctx.em.flush();
   ctx.loaders.assetById.prime(asset.id, asset);
   ctx.scanQueue.wake();
+  ctx.assetEvents.publish(asset.id);
   return asset;
 }
 
@@ -238,6 +239,7 @@ export async function flushAssetChanges(ctx: RequestContext, asset: Asset): Prom
     throw new Conflict(`Asset ${asset.id} got another new file while yours was arriving; reload it and try again`);
   }
   ctx.scanQueue.wake();
+  ctx.assetEvents.publish(asset.id);
 }
 
 /** A new file as the next version, named after the new file (as GOV.UK does). */
@@ -305,6 +307,7 @@ export async function deleteAsset(ctx: RequestContext, id: string): Promise<Asse
   touch(ctx, asset);
   recordHistory(ctx, asset, 'REMOVE');
   await ctx.em.flush();
+  ctx.assetEvents.publish(asset.id);
   return asset;
 }
 
@@ -316,6 +319,7 @@ export async function restoreAsset(ctx: RequestContext, id: string): Promise<Ass
   touch(ctx, asset);
   recordHistory(ctx, asset, 'RESTORE');
   await ctx.em.flush();
+  ctx.assetEvents.publish(asset.id);
   return asset;
 }
 

@@ -48,6 +48,7 @@ export async function checkout(ctx: RequestContext, assetId: string, client?: st
   }
   recordHistory(ctx, current, 'CHECKOUT', { client: clientName });
   await ctx.em.flush();
+  ctx.assetEvents.publish(current.id);
   return current;
 }
 
@@ -69,6 +70,7 @@ export async function undoCheckout(ctx: RequestContext, assetId: string): Promis
   releaseLock(asset);
   recordHistory(ctx, asset, 'UNDO_CHECKOUT', holderId === viewer.id ? null : { undoneForUserId: holderId });
   await ctx.em.flush();
+  ctx.assetEvents.publish(asset.id);
   return asset;
 }
 

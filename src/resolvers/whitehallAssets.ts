@@ -57,8 +57,10 @@ export async function createWhitehallAsset(
     recordHistory(ctx, holder, 'REMOVE', { replacedAtLegacyPath: urlPath });
   }
   // The deletions are written with the new asset, in the same flush.
-  return insertAsset(ctx, file, input, owner, {
+  const asset = await insertAsset(ctx, file, input, owner, {
     legacy: { urlPath, etag: legacy.etag || null, lastModified },
     historyDetails: { legacyUrlPath: urlPath },
   });
+  for (const holder of holders) ctx.assetEvents.publish(holder.id);
+  return asset;
 }

@@ -3,12 +3,20 @@ import type { Logger } from 'pino';
 import { Asset } from '../db/entities/Asset.js';
 import { HistoryEntry } from '../db/entities/HistoryEntry.js';
 import type { Orm } from '../db/orm.js';
+import type { AssetEvents } from '../events/AssetEvents.js';
 import type { BlobStore } from '../storage/BlobStore.js';
-import type { Scanner } from './Scanner.js';
+import type { Scanner, ScanVerdict } from './Scanner.js';
 
 /** How long a claimed asset is reserved for the worker that claimed it before another may take it. */
 const LEASE_MS = 5 * 60_000;
-const POLL_MS = 5_000;
+const POLL_MS = 2_000;
+const FIRST_RETRY_MS = 2_000;
+const MAX_RETRY_MS = 30 * 60_000;
+
+/** After a failed scan: 2 s, 4 s, 8 s, ... up to 30 minutes. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
+}
 
 /**
  * Moves assets from UNSCANNED to CLEAN and UPLOADED (or INFECTED). The queue is the asset table itself,
@@ -25,6 +33,7 @@ export class ScanQueue {
     private readonly orm: Orm,
     private readonly blobStore: BlobStore,
     private readonly scanner: Scanner,
+    private readonly events: AssetEvents,
     private readonly log: Logger,
   ) {}
 
@@ -92,12 +101,25 @@ export class ScanQueue {
   }
 
   private async scanClaimed(em: EntityManager, asset: Asset): Promise<void> {
-    const verdict = this.scanner.enabled
-      ? await this.scanner.scan(await this.blobStore.get(asset.blobKey))
-      : ({ infected: false } as const);
+    const sameFile = { id: asset.id, sha256: asset.sha256 };
+    let verdict: ScanVerdict;
+    try {
+      verdict = this.scanner.enabled
+        ? await this.scanner.scan(await this.blobStore.get(asset.blobKey))
+        : { infected: false };
+    } catch (error) {
+      // An error never marks a file clean: it stays UNSCANNED and is tried again, later each time.
+      const attempts = asset.scanAttempts + 1;
+      const delay = retryDelayMs(attempts);
+      await em.nativeUpdate(Asset, { ...sameFile, state: 'UNSCANNED' }, { nextScanAt: new Date(Date.now() + delay) });
+      this.log.warn(
+        { assetId: asset.id, attempts, retryInSeconds: delay / 1000, err: error },
+        'scan failed; the file stays unscanned and will be tried again',
+      );
+      return;
+    }
     const next = verdict.infected ? 'INFECTED' : 'CLEAN';
     // Only if the file is still the one that was scanned: a file replaced meanwhile is scanned anew.
-    const sameFile = { id: asset.id, sha256: asset.sha256 };
     const moved = await em.nativeUpdate(
       Asset,
       { ...sameFile, state: 'UNSCANNED' },
@@ -115,6 +137,7 @@ export class ScanQueue {
     await em.flush();
     // The blob store is already the final home of the bytes, so a clean file is servable at once.
     if (next === 'CLEAN') await em.nativeUpdate(Asset, { ...sameFile, state: 'CLEAN' }, { state: 'UPLOADED' });
+    this.events.publish(asset.id);
     this.log.info({ assetId: asset.id, outcome: next }, 'scan finished');
   }
 }

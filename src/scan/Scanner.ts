@@ -7,6 +7,8 @@ export interface Scanner {
   /** False when scanning is switched off: the bytes are then not read at all. */
   readonly enabled: boolean;
   scan(bytes: Readable): Promise<ScanVerdict>;
+  /** Throws when the scanner cannot be reached (for the readiness check). */
+  ping(): Promise<void>;
   describe(): string;
 }
 
@@ -16,6 +18,7 @@ export const scanningOff: Scanner = {
   async scan() {
     return { infected: false };
   },
+  async ping() {},
   describe() {
     return 'off (no CLAMD_URL): files are served without a virus scan';
   },

@@ -1,4 +1,5 @@
 import { ASSET_STATES, type Asset } from '../db/entities/Asset.js';
+import { assetChanges } from '../resolvers/assetChanges.js';
 import { fileUrlOf, getAsset, readableReplacement, seesAssetInternals } from '../resolvers/assets.js';
 import { assetPathOf } from '../resolvers/paths.js';
 import { AssetVersionRef } from './AssetVersion.js';
@@ -90,5 +91,16 @@ builder.queryField('asset', (t) =>
     description: 'One asset by id, deleted ones included (see deleted); NOT_FOUND when there is none you may see',
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, { id }, ctx) => getAsset(ctx, id),
+  }),
+);
+
+builder.subscriptionField('assetChanged', (t) =>
+  t.field({
+    type: AssetRef,
+    description:
+      'Every change of an asset: scan finished, checked out or in, metadata, file replaced, deleted, restored. Without id, every asset you may read',
+    args: { id: t.arg.id() },
+    subscribe: (_root, { id }, ctx) => assetChanges(ctx, id),
+    resolve: (asset) => asset,
   }),
 );
