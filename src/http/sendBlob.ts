@@ -1,7 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { create as contentDisposition } from 'content-disposition';
-import fresh from 'fresh';
 import parseRange from 'range-parser';
 import type { BlobStore } from '../storage/BlobStore.js';
 
@@ -24,6 +22,35 @@ export interface BlobDownload {
  * If-None-Match and If-Modified-Since both hold, as many as are sent), one byte range (206, or 416 when it
  * cannot be satisfied) and the safety headers every download carries.
  */
+/** RFC 6266, with the filename always quoted (GOV.UK's form) and filename* added for a non-ASCII name. */
+function contentDispositionOf(type: string, filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '?').replace(/["\\]/g, '\\$&');
+  const header = `${type}; filename="${ascii}"`;
+  if (/^[\x20-\x7e]*$/.test(filename)) return header;
+  const extended = encodeURIComponent(filename).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `${header}; filename*=UTF-8''${extended}`;
+}
+
+/**
+ * Rails' freshness check with strict_freshness off (reference section 5, step 11): every validator the
+ * client sent must hold, If-None-Match and If-Modified-Since alike. The request's Cache-Control is not
+ * looked at: GOV.UK does not, and fetch() sends no-cache with every conditional request.
+ */
+function notModified(req: IncomingMessage, etag: string, lastModified: Date): boolean {
+  const noneMatch = req.headers['if-none-match'];
+  const modifiedSince = req.headers['if-modified-since'];
+  if (!noneMatch && !modifiedSince) return false;
+  const tags = noneMatch?.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+  const etagHolds = !tags || tags.includes('*') || tags.includes(etag);
+  const since = modifiedSince ? Date.parse(modifiedSince) : Number.NaN;
+  const dateHolds =
+    !modifiedSince || (!Number.isNaN(since) && since >= Math.floor(lastModified.getTime() / 1000) * 1000);
+  return etagHolds && dateHolds;
+}
+
 export async function sendBlob(
   req: IncomingMessage,
   res: ServerResponse,
@@ -33,7 +60,7 @@ export async function sendBlob(
   const etag = `"${download.etag}"`;
   const lastModified = download.lastModified.toUTCString();
   res.setHeader('content-type', download.contentType);
-  res.setHeader('content-disposition', contentDisposition(download.filename, { type: download.disposition }));
+  res.setHeader('content-disposition', contentDispositionOf(download.disposition, download.filename));
   res.setHeader('etag', etag);
   res.setHeader('last-modified', lastModified);
   res.setHeader('cache-control', download.cacheControl);
@@ -42,7 +69,7 @@ export async function sendBlob(
   res.setHeader('x-content-type-options', 'nosniff');
   for (const [name, value] of Object.entries(download.headers ?? {})) res.setHeader(name, value);
 
-  if (fresh(req.headers, { etag, 'last-modified': lastModified })) {
+  if (notModified(req, etag, download.lastModified)) {
     res.statusCode = 304;
     res.removeHeader('content-type');
     res.end();

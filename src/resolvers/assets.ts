@@ -315,6 +315,10 @@ export async function deleteAsset(ctx: RequestContext, id: string): Promise<Asse
 export async function restoreAsset(ctx: RequestContext, id: string): Promise<Asset> {
   const asset = await findManageableAsset(ctx, id, 'restore');
   if (!asset.deletedAt) return asset;
+  // A Whitehall path belongs to one asset that is not deleted; another may have taken it meanwhile.
+  if (asset.legacyUrlPath && (await ctx.em.count(Asset, { legacyUrlPath: asset.legacyUrlPath, deletedAt: null }))) {
+    throw new ValidationFailed(['Legacy url path has already been taken']);
+  }
   asset.deletedAt = null;
   touch(ctx, asset);
   recordHistory(ctx, asset, 'RESTORE');

@@ -52,16 +52,21 @@ async function loadTarget(ctx: RequestContext, target: MediaRequest['target']): 
   return ctx.em.findOne(Asset, { legacyUrlPath: target.legacyPath }, { orderBy: { modifiedAt: 'desc' } });
 }
 
-/** The end of the replacement chain that this host may redirect to, or null when there is none. */
+/**
+ * The last asset of the replacement chain that this host may redirect to, or null. GOV.UK repoints a chain
+ * to its latest live asset when it is saved; following the chain here gives the same answer. A draft is
+ * not redirected to from the live host, but a live asset after it is.
+ */
 async function replacementToRedirectTo(ctx: RequestContext, asset: Asset, onDraftHost: boolean): Promise<Asset | null> {
   let current = asset;
+  let target: Asset | null = null;
   for (let hop = 0; hop < MAX_REPLACEMENT_HOPS && current.replacement; hop++) {
     const next = await ctx.loaders.assetById.load(current.replacement.id);
-    // A draft replacement is not redirected to from the live host: the original is served there.
-    if (!next || (next.draft && !onDraftHost)) break;
+    if (!next || next.id === asset.id) break;
     current = next;
+    if (!next.draft || onDraftHost) target = next;
   }
-  return current === asset ? null : current;
+  return target;
 }
 
 /** A key that is usable, allows originals and shares this asset. */

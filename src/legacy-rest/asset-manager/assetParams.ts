@@ -30,13 +30,24 @@ function add(values: Map<string, string[]>, name: string, value: string): void {
  * arrives, because fields may come after it; they are all known before any resolver decides anything.
  */
 function readForm(ctx: RequestContext, req: IncomingMessage): Promise<AssetParams> {
-  return new Promise((resolve, reject) => {
+  return new Promise((resolveOnce, rejectOnce) => {
+    let settled = false;
+    const resolve = (params: AssetParams) => {
+      if (!settled) resolveOnce(params);
+      settled = true;
+    };
+    const reject = (error: unknown) => {
+      if (!settled) rejectOnce(error);
+      settled = true;
+    };
     const values = new Map<string, string[]>();
     let stored: Promise<IncomingFile> | null = null;
     let parser: busboy.Busboy;
     try {
       parser = busboy({
         headers: req.headers,
+        // Clients send file names in UTF-8 (curl, fetch, rest-client), not busboy's default latin1.
+        defParamCharset: 'utf8',
         limits: { files: 1, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES, fileSize: ctx.config.maxUploadBytes + 1 },
       });
     } catch {
@@ -54,8 +65,12 @@ function readForm(ctx: RequestContext, req: IncomingMessage): Promise<AssetParam
       }
       const file = { filename: info.filename ?? '', stream };
       stored = storeFile(ctx, file).then((blob) => ({ filename: file.filename, blob }));
-      // The error is taken up when the parse is done; until then it must not count as unhandled.
-      stored.catch(() => {});
+      // A failed store destroys busboy's file stream, after which busboy never finishes: answer now.
+      stored.catch((error: unknown) => {
+        req.unpipe(parser);
+        req.resume();
+        reject(error);
+      });
     });
     parser.once('error', (error) => reject(new BadInput(`The form cannot be read: ${(error as Error).message}`)));
     parser.once('close', () => {

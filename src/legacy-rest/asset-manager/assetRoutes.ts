@@ -3,6 +3,7 @@ import type { RequestContext } from '../../context.js';
 import type { Asset } from '../../db/entities/Asset.js';
 import { requestOrigin } from '../../http/requestOrigin.js';
 import { declaredBodyTooLarge } from '../../http/uploadLimits.js';
+import { isWellFormedId } from '../../ids.js';
 import {
   assertMayUpload,
   deleteAsset,
@@ -72,7 +73,8 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: RequestCont
   }
   const match = ASSET_PATH.exec(path);
   const id = match?.[1];
-  if (!id) {
+  // Rails finds no document for an id that cannot be one: 404, not a complaint about its form.
+  if (!id || !isWellFormedId(id)) {
     sendRailsJson(res, 404, NOT_FOUND);
     return;
   }
