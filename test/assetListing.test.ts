@@ -361,16 +361,16 @@ describe('querying assets', () => {
     expect((await page({ query: 'name:*.jpg' })).totalCount).toBe(2);
   });
 
-  it('refuses a bare word and says where', async () => {
-    const error = await errorOf({ query: 'harbour' });
+  it('refuses a field without a value and says where', async () => {
+    const error = await errorOf({ query: 'name:report.pdf title:' });
     expect(error?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(error?.message).toMatch(/position 1\b/);
+    expect(error?.message).toMatch(/position 22\b/);
   });
 
-  it('refuses a malformed term after a good one and says where', async () => {
-    const error = await errorOf({ query: 'name:report.pdf title: x' });
+  it('refuses a parenthesis that is not closed and says where', async () => {
+    const error = await errorOf({ query: 'name:a (tags:b OR tags:c' });
     expect(error?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(error?.message).toMatch(/position 17\b/);
+    expect(error?.message).toMatch(/position 8\b/);
   });
 });
 

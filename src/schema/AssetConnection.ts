@@ -1,13 +1,32 @@
 import type { Asset } from '../db/entities/Asset.js';
-import { type AssetPage, listAssets } from '../resolvers/assetListing.js';
+import type { Facet, FacetValue } from '../resolvers/search/facets.js';
+import { type AssetPage, searchAssets } from '../resolvers/search/searchAssets.js';
 import { AssetRef } from './Asset.js';
 import { builder } from './builder.js';
 import { edgesOf, PageInfoRef, pageInfoOf } from './PageInfo.js';
 
-const AssetEdgeRef = builder.objectRef<{ cursor: string; node: Asset }>('AssetEdge').implement({
+export const AssetEdgeRef = builder.objectRef<{ cursor: string; node: Asset; page: AssetPage }>('AssetEdge');
+
+AssetEdgeRef.implement({
   fields: (t) => ({
     cursor: t.exposeString('cursor'),
     node: t.field({ type: AssetRef, resolve: (edge) => edge.node }),
+  }),
+});
+
+const FacetValueRef = builder.objectRef<FacetValue>('FacetValue').implement({
+  fields: (t) => ({
+    value: t.exposeString('value'),
+    hitCount: t.exposeInt('hitCount'),
+    selected: t.exposeBoolean('selected'),
+  }),
+});
+
+const FacetRef = builder.objectRef<Facet>('Facet').implement({
+  description: 'How many hits have each value of a field',
+  fields: (t) => ({
+    field: t.exposeString('field'),
+    values: t.field({ type: [FacetValueRef], resolve: (facet) => facet.values }),
   }),
 });
 
@@ -15,13 +34,22 @@ export const AssetConnectionRef = builder.objectRef<AssetPage>('AssetConnection'
   fields: (t) => ({
     edges: t.field({
       type: [AssetEdgeRef],
-      resolve: (page) => edgesOf(page.assets, page),
+      resolve: (page) => edgesOf(page.assets, page).map((edge) => ({ ...edge, page })),
     }),
-    pageInfo: t.field({
-      type: PageInfoRef,
-      resolve: (page) => pageInfoOf(page),
-    }),
+    pageInfo: t.field({ type: PageInfoRef, resolve: (page) => pageInfoOf(page) }),
     totalCount: t.int({ resolve: (page) => page.totalCount }),
+    facets: t.field({
+      type: [FacetRef],
+      description: 'The facets asked for with the facets argument',
+      resolve: (page) => page.facets,
+    }),
+  }),
+});
+
+const FacetSelectionInput = builder.inputType('FacetSelectionInput', {
+  fields: (t) => ({
+    field: t.string({ required: true }),
+    values: t.stringList({ required: true }),
   }),
 });
 
@@ -34,14 +62,27 @@ builder.queryField('assets', (t) =>
       after: t.arg.string({ description: 'the endCursor of the page before' }),
       query: t.arg.string({
         description:
-          'field:value terms, all of which must match; * and ? are wildcards (the full search syntax comes later)',
+          'the search syntax of /services/search: field:value, "phrases", * and ?, AND/OR/NOT, (groups), [a TO b] ranges, NOW-1DAY, free text',
       }),
       folderPath: t.arg.string({ description: 'only the assets directly in this folder' }),
       includeDeleted: t.arg.boolean(),
       sort: t.arg.string({
-        description: 'a comma list of field-asc / field-desc over name, createdAt, modifiedAt, size',
+        description: 'relevance, or a comma list of field-asc / field-desc, e.g. "name-asc,assetCreated-desc"',
+      }),
+      facets: t.arg.stringList({ description: 'fields to count the values of, e.g. ["assetDomain", "tags"]' }),
+      facetSelection: t.arg({
+        type: [FacetSelectionInput],
+        description: 'values chosen per facet: only hits with one of them are listed',
       }),
     },
-    resolve: (_root, args, ctx) => listAssets(ctx, args),
+    resolve: (_root, { facetSelection, first, after, ...args }, ctx) =>
+      searchAssets(
+        ctx,
+        {
+          ...args,
+          facetSelections: Object.fromEntries((facetSelection ?? []).map((choice) => [choice.field, choice.values])),
+        },
+        { first, after },
+      ),
   }),
 );

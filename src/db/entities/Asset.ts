@@ -1,4 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
+import { assetDomainOf, extensionOf } from '../../resolvers/search/assetDomain.js';
 import { User } from './User.js';
 
 export const ASSET_STATES = ['UNSCANNED', 'CLEAN', 'INFECTED', 'UPLOADED'] as const;
@@ -15,6 +16,17 @@ export const Asset = defineEntity({
     name: p.string().length(512),
     folderPath: p.string().length(2048),
     contentType: p.string().length(256),
+    // Derived from the name and type at every write, so that search, sort and facets can use an index.
+    extension: p
+      .string()
+      .length(64)
+      .onCreate((asset: { name: string }) => extensionOf(asset.name))
+      .onUpdate((asset: { name: string }) => extensionOf(asset.name)),
+    assetDomain: p
+      .string()
+      .length(32)
+      .onCreate((asset: { name: string; contentType: string }) => assetDomainOf(asset.name, asset.contentType))
+      .onUpdate((asset: { name: string; contentType: string }) => assetDomainOf(asset.name, asset.contentType)),
     size: p.bigint('number'),
     md5: p.string().length(32),
     sha256: p.string().length(64),

@@ -4,6 +4,7 @@ import { AssetRelation } from './AssetRelation.js';
 import { AssetVersion } from './AssetVersion.js';
 import { AuthKey } from './AuthKey.js';
 import { DownloadPreset } from './DownloadPreset.js';
+import { Folder } from './Folder.js';
 import { HistoryEntry } from './HistoryEntry.js';
 import { LoginThrottle } from './LoginThrottle.js';
 import { Session } from './Session.js';
@@ -18,6 +19,7 @@ export const entities = [
   Asset,
   AssetVersion,
   AssetRelation,
+  Folder,
   HistoryEntry,
   DownloadPreset,
   AuthKey,

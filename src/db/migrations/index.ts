@@ -1,10 +1,12 @@
 import { Migration20261122000000Initial } from './Migration20261122000000Initial.js';
 import { Migration20261122100000SharedLinks } from './Migration20261122100000SharedLinks.js';
 import { Migration20261122120000MediaServing } from './Migration20261122120000MediaServing.js';
+import { Migration20261122130000Search } from './Migration20261122130000Search.js';
 
 /** Every migration, oldest first; applied at start. */
 export const migrations = [
   { name: 'Migration20261122000000Initial', class: Migration20261122000000Initial },
   { name: 'Migration20261122100000SharedLinks', class: Migration20261122100000SharedLinks },
   { name: 'Migration20261122120000MediaServing', class: Migration20261122120000MediaServing },
+  { name: 'Migration20261122130000Search', class: Migration20261122130000Search },
 ];

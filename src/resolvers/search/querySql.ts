@@ -1,0 +1,239 @@
+import type { BadInput } from '../../errors.js';
+import { endOfDay, parseDate } from './dateMath.js';
+import { type QueryNode, QuerySyntaxError } from './queryParser.js';
+import {
+  ANCESTOR_PATHS,
+  COLUMN_FIELDS,
+  type ColumnField,
+  isMetadataFieldName,
+  RELATION_FIELDS,
+} from './searchFields.js';
+
+/** A condition in SQL over the assets table (alias `a`) with bound parameters; no user input is in the SQL. */
+export interface SqlCondition {
+  sql: string;
+  params: unknown[];
+}
+
+export interface RelationFilter {
+  relatedTo: string;
+  target: 'child' | 'parent' | 'any';
+  type: string | null;
+}
+
+export interface CompiledQuery {
+  condition: SqlCondition;
+  /** Set when the query selects by relation: each hit then carries its relation. */
+  relation: RelationFilter | null;
+  /** The free-text part, in FTS5's syntax, for relevance; null when the query has none. */
+  freeText: string | null;
+  /** Metadata fields the query names; each must exist, or the query is refused. */
+  metadataFields: { name: string; position: number }[];
+}
+
+const TRUE: SqlCondition = { sql: '1 = 1', params: [] };
+
+function likePattern(value: string): string {
+  return value
+    .replace(/[\\%_]/g, (c) => `\\${c}`)
+    .replace(/\*/g, '%')
+    .replace(/\?/g, '_');
+}
+
+const hasWildcard = (value: string) => /[*?]/.test(value);
+
+/** FTS5 query text for a word or phrase: quoted, with a trailing * kept as a prefix search. */
+function ftsText(value: string, phrase: boolean): string | null {
+  const prefix = !phrase && /^[^*?]+\*$/.test(value);
+  const text = prefix ? value.slice(0, -1) : value;
+  if (!phrase && hasWildcard(text)) return null;
+  return `"${text.replace(/"/g, '""')}"${prefix ? '*' : ''}`;
+}
+
+function freeTextCondition(value: string, phrase: boolean): SqlCondition {
+  if (!phrase && (value === '*' || value === '*:*')) return TRUE;
+  const fts = ftsText(value, phrase);
+  // Wildcards inside a word are beyond FTS5: those match the name only.
+  if (fts === null) return { sql: `a.name like ? escape '\\'`, params: [likePattern(value)] };
+  return { sql: 'a.rowid in (select rowid from asset_fts where asset_fts match ?)', params: [fts] };
+}
+
+function numberOf(text: string, position: number): number {
+  const value = Number(text);
+  if (text.trim() === '' || Number.isNaN(value)) throw new QuerySyntaxError(`"${text}" is not a number`, position);
+  return value;
+}
+
+function dateOf(text: string, position: number) {
+  const parsed = parseDate(text);
+  if (!parsed) {
+    throw new QuerySyntaxError(
+      `"${text}" is not a date (use YYYY-MM-DD, an ISO date-time, epoch ms or NOW-1DAY)`,
+      position,
+    );
+  }
+  return parsed;
+}
+
+function bound(field: ColumnField, text: string, position: number): number | string {
+  if (field.kind === 'number') return numberOf(text, position);
+  if (field.kind === 'date') return dateOf(text, position).date.getTime();
+  return text;
+}
+
+function rangeCondition(
+  sql: string,
+  node: QueryNode & { kind: 'range' },
+  value: (text: string) => unknown,
+): SqlCondition {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (node.from !== null) {
+    parts.push(`${sql} ${node.includeFrom ? '>=' : '>'} ?`);
+    params.push(value(node.from));
+  }
+  if (node.to !== null) {
+    parts.push(`${sql} ${node.includeTo ? '<=' : '<'} ?`);
+    params.push(value(node.to));
+  }
+  return parts.length ? { sql: parts.join(' and '), params } : TRUE;
+}
+
+function columnTerm(field: ColumnField, value: string, position: number): SqlCondition {
+  if (field.kind === 'text') return { sql: `${field.sql} like ? escape '\\'`, params: [likePattern(value)] };
+  if (field.kind === 'number') return { sql: `${field.sql} = ?`, params: [numberOf(value, position)] };
+  const { date, wholeDay } = dateOf(value, position);
+  return wholeDay
+    ? { sql: `${field.sql} >= ? and ${field.sql} < ?`, params: [date.getTime(), endOfDay(date).getTime()] }
+    : { sql: `${field.sql} = ?`, params: [date.getTime()] };
+}
+
+const METADATA_VALUES = 'a.rowid in (select v.asset_rowid from asset_field_values v where v.field = ? and ';
+
+function metadataTerm(name: string, value: string): SqlCondition {
+  return { sql: `${METADATA_VALUES}v.value like ? escape '\\')`, params: [name, likePattern(value)] };
+}
+
+function ancestorCondition(value: string): SqlCondition {
+  const path = value.length > 1 ? value.replace(/\/+$/, '') : value;
+  if (path === '/') return TRUE;
+  return { sql: `(a.folder_path = ? or a.folder_path like ? escape '\\')`, params: [path, `${likePattern(path)}/%`] };
+}
+
+class Compiler {
+  relation: Partial<Record<(typeof RELATION_FIELDS)[number], { value: string; position: number }>> = {};
+  freeText: string[] = [];
+  metadataFields: { name: string; position: number }[] = [];
+
+  compile(node: QueryNode, topLevel: boolean): SqlCondition {
+    switch (node.kind) {
+      case 'all':
+        return TRUE;
+      case 'and':
+      case 'or': {
+        const compiled = node.children.map((child) => this.compile(child, topLevel && node.kind === 'and'));
+        // `x OR *` is everything; in `x AND *` the * adds nothing.
+        if (node.kind === 'or' && compiled.includes(TRUE)) return TRUE;
+        const parts = compiled.filter((part) => part !== TRUE);
+        if (parts.length === 0) return TRUE;
+        return {
+          sql: `(${parts.map((part) => part.sql).join(node.kind === 'and' ? ' and ' : ' or ')})`,
+          params: parts.flatMap((part) => part.params),
+        };
+      }
+      case 'not': {
+        const inner = this.compile(node.child, false);
+        return { sql: `not (${inner.sql})`, params: inner.params };
+      }
+      case 'range':
+        return this.range(node);
+      case 'term':
+        return this.term(node, topLevel);
+    }
+  }
+
+  private term(node: QueryNode & { kind: 'term' }, topLevel: boolean): SqlCondition {
+    const { field, value, position } = node;
+    if (field === null) {
+      const fts = ftsText(value, node.phrase);
+      if (fts) this.freeText.push(fts);
+      return freeTextCondition(value, node.phrase);
+    }
+    if ((RELATION_FIELDS as readonly string[]).includes(field)) {
+      if (!topLevel)
+        throw new QuerySyntaxError(`${field} may only be joined to the rest of the query by AND`, position);
+      this.relation[field as (typeof RELATION_FIELDS)[number]] = { value, position };
+      return TRUE;
+    }
+    if (field === ANCESTOR_PATHS) return ancestorCondition(value);
+    const column = COLUMN_FIELDS[field];
+    if (column) return columnTerm(column, value, position);
+    return this.metadata(field, position, () => metadataTerm(field, value));
+  }
+
+  private range(node: QueryNode & { kind: 'range' }): SqlCondition {
+    const column = COLUMN_FIELDS[node.field];
+    if (column) {
+      if (column.kind === 'text') return rangeCondition(column.sql, node, (text) => text);
+      return rangeCondition(column.sql, node, (text) => bound(column, text, node.position));
+    }
+    return this.metadata(node.field, node.position, () => {
+      const inner = rangeCondition('cast(v.value as real)', node, (text) => numberOf(text, node.position));
+      return { sql: `${METADATA_VALUES}${inner.sql})`, params: [node.field, ...inner.params] };
+    });
+  }
+
+  private metadata(name: string, position: number, condition: () => SqlCondition): SqlCondition {
+    if (!isMetadataFieldName(name)) throw new QuerySyntaxError(`"${name}" is not a field name`, position);
+    this.metadataFields.push({ name, position });
+    return condition();
+  }
+
+  relationFilter(): RelationFilter | null {
+    const { relatedTo, relationTarget, relationType } = this.relation;
+    if (!relatedTo) {
+      const stray = relationTarget ?? relationType;
+      if (stray)
+        throw new QuerySyntaxError('relationTarget and relationType need relatedTo:<asset id>', stray.position);
+      return null;
+    }
+    const target = relationTarget?.value ?? 'any';
+    if (target !== 'child' && target !== 'parent' && target !== 'any') {
+      throw new QuerySyntaxError('relationTarget is child, parent or any', relationTarget?.position ?? 0);
+    }
+    return { relatedTo: relatedTo.value, target, type: relationType?.value ?? null };
+  }
+}
+
+/** The SQL of a parsed query; unknown metadata fields are checked by the caller against the stored ones. */
+export function compileQuery(query: QueryNode): CompiledQuery {
+  const compiler = new Compiler();
+  const condition = compiler.compile(query, true);
+  return {
+    condition,
+    relation: compiler.relationFilter(),
+    freeText: compiler.freeText.length ? compiler.freeText.join(' OR ') : null,
+    metadataFields: compiler.metadataFields,
+  };
+}
+
+/** Only hits joined to `relatedTo` by a relation of the asked direction (and type). */
+export function relationCondition(filter: RelationFilter): SqlCondition {
+  const sides: string[] = [];
+  const params: unknown[] = [];
+  if (filter.target !== 'parent') {
+    sides.push('(r.target1_id = ? and r.target2_id = a.id)');
+    params.push(filter.relatedTo);
+  }
+  if (filter.target !== 'child') {
+    sides.push('(r.target2_id = ? and r.target1_id = a.id)');
+    params.push(filter.relatedTo);
+  }
+  const type = filter.type ? ' and r.relation_type = ?' : '';
+  if (filter.type) params.push(filter.type);
+  return { sql: `exists (select 1 from asset_relations r where (${sides.join(' or ')})${type})`, params };
+}
+
+export function unknownFieldError(name: string, position: number): BadInput {
+  return new QuerySyntaxError(`no asset has a field "${name}"`, position);
+}

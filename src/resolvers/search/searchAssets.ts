@@ -1,0 +1,188 @@
+import { raw } from '@mikro-orm/core';
+import type { RequestContext } from '../../context.js';
+import { Asset } from '../../db/entities/Asset.js';
+import { AssetRelation } from '../../db/entities/AssetRelation.js';
+import type { User } from '../../db/entities/User.js';
+import { BadInput } from '../../errors.js';
+import { requireViewer } from '../access.js';
+import { checkedFolderPath } from '../paths.js';
+import { checkedFacetFields, countFacets, type Facet, type FacetSelections, selectionCondition } from './facets.js';
+import { parseQuery } from './queryParser.js';
+import {
+  type CompiledQuery,
+  compileQuery,
+  relationCondition,
+  type SqlCondition,
+  unknownFieldError,
+} from './querySql.js';
+import {
+  afterKeyset,
+  decodeKeysetCursor,
+  decodeOffsetCursor,
+  keysetCursor,
+  offsetCursor,
+  parseSort,
+  type Sort,
+} from './sorting.js';
+
+export interface AssetSearchArgs {
+  query?: string | null;
+  folderPath?: string | null;
+  includeDeleted?: boolean | null;
+  sort?: string | null;
+  facets?: readonly string[] | null;
+  facetSelections?: FacetSelections | null;
+}
+
+/** GraphQL pages by cursor; WoodWing's REST by offset (start, num). */
+export type Paging = { first?: number | null; after?: string | null } | { offset: number; limit: number };
+
+export interface AssetPage {
+  assets: Asset[];
+  cursors: string[];
+  hasNextPage: boolean;
+  hasPreviousPage: boolean;
+  totalCount: number;
+  facets: Facet[];
+  /** For a query by relation: the relation that joins each hit to the asset it was asked about. */
+  relations: Map<string, AssetRelation>;
+}
+
+const DEFAULT_PAGE_SIZE = 50;
+const MAX_PAGE_SIZE = 500;
+const MAX_QUERY_LENGTH = 10_000;
+
+/** Access-limited drafts are listed only to those who may read them (see assetPolicy.canRead). */
+function visibleTo(viewer: User): SqlCondition | null {
+  if (viewer.role === 'ADMIN') return null;
+  return {
+    sql: `(a.draft = 0
+      or (json_array_length(a.access_limited_user_ids) = 0 and json_array_length(a.access_limited_organisation_ids) = 0)
+      or a.created_by_id = ?
+      or exists (select 1 from json_each(a.access_limited_user_ids) where value = ?)
+      or exists (select 1 from json_each(a.access_limited_organisation_ids) where value = ?))`,
+    params: [viewer.id, viewer.id, viewer.organisationId ?? ''],
+  };
+}
+
+async function compiled(ctx: RequestContext, query: string): Promise<CompiledQuery> {
+  if (query.length > MAX_QUERY_LENGTH) throw new BadInput(`The query is longer than ${MAX_QUERY_LENGTH} characters`);
+  const result = compileQuery(parseQuery(query));
+  const names = [...new Set(result.metadataFields.map((field) => field.name))];
+  if (names.length > 0) {
+    const known = new Set(
+      (
+        (await ctx.em
+          .getConnection()
+          .execute(
+            `select distinct field from asset_field_values where field in (${names.map(() => '?').join(', ')})`,
+            names,
+          )) as { field: string }[]
+      ).map((row) => row.field),
+    );
+    const unknown = result.metadataFields.find((field) => !known.has(field.name));
+    if (unknown) throw unknownFieldError(unknown.name, unknown.position);
+  }
+  return result;
+}
+
+function checkedPageSize(value: number | null | undefined): number {
+  const size = value ?? DEFAULT_PAGE_SIZE;
+  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
+    throw new BadInput(`The page size must be a whole number from 0 to ${MAX_PAGE_SIZE}, got ${size}`);
+  }
+  return size;
+}
+
+async function relationsOfHits(ctx: RequestContext, query: CompiledQuery, hits: Asset[]) {
+  const relations = new Map<string, AssetRelation>();
+  const filter = query.relation;
+  if (!filter || hits.length === 0) return relations;
+  const ids = hits.map((hit) => hit.id);
+  const found = await ctx.em.find(AssetRelation, {
+    $or: [
+      { target1: filter.relatedTo, target2: { $in: ids } },
+      { target2: filter.relatedTo, target1: { $in: ids } },
+    ],
+    ...(filter.type ? { relationType: filter.type } : {}),
+  });
+  for (const relation of found) {
+    const hitId = relation.target1.id === filter.relatedTo ? relation.target2.id : relation.target1.id;
+    relations.set(hitId, relation);
+  }
+  return relations;
+}
+
+/**
+ * One search for every surface: the query language, folder and deletion filters, who may see what,
+ * facets with their selections, sorting, and paging by keyset cursor (stable while assets are added) or
+ * by offset. Everything the client sends reaches SQL as bound parameters.
+ */
+export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, paging: Paging): Promise<AssetPage> {
+  const viewer = requireViewer(ctx);
+  const sort = parseSort(args.sort);
+  const query = await compiled(ctx, args.query ?? '');
+  const facetFields = checkedFacetFields(args.facets ?? []);
+  const selections = args.facetSelections ?? {};
+  checkedFacetFields(Object.keys(selections));
+
+  const base: SqlCondition[] = [query.condition];
+  if (!args.includeDeleted) base.push({ sql: 'a.deleted_at is null', params: [] });
+  if (args.folderPath != null) base.push({ sql: 'a.folder_path = ?', params: [checkedFolderPath(args.folderPath)] });
+  if (query.relation) base.push(relationCondition(query.relation));
+  const visibility = visibleTo(viewer);
+  if (visibility) base.push(visibility);
+  const filters = [...base, ...Object.entries(selections).map(([field, values]) => selectionCondition(field, values))];
+
+  const counted = ctx.em.createQueryBuilder(Asset, 'a');
+  for (const filter of filters) counted.andWhere(filter.sql, filter.params);
+  const page = counted.clone();
+
+  const byRelevance = sort.kind === 'relevance' && query.freeText !== null;
+  const keyset = sort.kind === 'columns' && !('offset' in paging) ? sort : null;
+  let limit: number;
+  let offset = 0;
+  if ('offset' in paging) {
+    limit = checkedPageSize(paging.limit);
+    offset = paging.offset;
+  } else {
+    limit = checkedPageSize(paging.first);
+    if (paging.after && keyset) page.andWhere(afterKeyset(keyset.keys, decodeKeysetCursor(paging.after, keyset.keys)));
+    else if (paging.after) offset = decodeOffsetCursor(paging.after);
+  }
+  const columns = sort.kind === 'columns' ? sort : (parseSort(null) as Sort & { kind: 'columns' });
+  const relevance = byRelevance
+    ? [
+        {
+          [raw('(select bm25(asset_fts) from asset_fts where asset_fts match ? and asset_fts.rowid = a.rowid)', [
+            query.freeText,
+          ])]: 'asc',
+        },
+      ]
+    : [];
+  page.orderBy([
+    ...relevance,
+    ...columns.keys.map((key) => ({ [key.property]: key.descending ? 'desc' : 'asc' })),
+    { id: (columns.keys.at(-1)?.descending ?? false) ? 'desc' : 'asc' },
+  ] as never);
+  page.limit(limit + 1, offset);
+
+  const [rows, totalCount, facets] = await Promise.all([
+    page.getResultList(),
+    counted.getCount(),
+    countFacets(ctx, facetFields, base, selections),
+  ]);
+  const assets = rows.slice(0, limit);
+  for (const asset of assets) ctx.loaders.assetById.prime(asset.id, asset);
+  return {
+    assets,
+    cursors: assets.map((asset, index) =>
+      keyset ? keysetCursor(asset, keyset.keys) : offsetCursor(offset + index + 1),
+    ),
+    hasNextPage: rows.length > limit,
+    hasPreviousPage: offset > 0 || Boolean(!('offset' in paging) && paging.after),
+    totalCount,
+    facets,
+    relations: await relationsOfHits(ctx, query, assets),
+  };
+}
