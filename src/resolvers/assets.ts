@@ -231,12 +231,21 @@ export function setNextVersion(ctx: RequestContext, asset: Asset, blob: StoredBl
  * count from the same version; the unique (asset, version) index lets only the first through, and the second
  * gets CONFLICT.
  */
-export async function flushAssetChanges(ctx: RequestContext, asset: Asset): Promise<void> {
+export async function flushAssetChanges(ctx: RequestContext, asset: Asset, newFile = false): Promise<void> {
   try {
     await ctx.em.flush();
   } catch (error) {
     if (!(error instanceof UniqueConstraintViolationException)) throw error;
     throw new Conflict(`Asset ${asset.id} got another new file while yours was arriving; reload it and try again`);
+  }
+  if (newFile) {
+    // The scan of the previous file may have finished while this one arrived: the flush, which writes only
+    // what changed since the asset was read, would then leave that verdict on the new file. Reset it.
+    await ctx.em.nativeUpdate(
+      Asset,
+      { id: asset.id, sha256: asset.sha256 },
+      { state: 'UNSCANNED', nextScanAt: null, scanAttempts: 0 },
+    );
   }
   ctx.scanQueue.wake();
   ctx.assetEvents.publish(asset.id);
@@ -251,7 +260,7 @@ export async function replaceAssetFile(ctx: RequestContext, id: string, file: In
   const previousName = asset.name;
   setNextVersion(ctx, asset, blob, name);
   recordHistory(ctx, asset, 'REPLACE_FILE', { previousName, name, size: blob.size });
-  await flushAssetChanges(ctx, asset);
+  await flushAssetChanges(ctx, asset, true);
   return asset;
 }
 
@@ -295,7 +304,7 @@ export async function updateAsset(
   );
   if (changedFields.length > 0) recordHistory(ctx, asset, 'UPDATE_METADATA', { fields: changedFields });
   touch(ctx, asset);
-  await flushAssetChanges(ctx, asset);
+  await flushAssetChanges(ctx, asset, file !== undefined);
   return asset;
 }
 

@@ -90,6 +90,6 @@ export async function checkin(
   setNextVersion(ctx, asset, blob, asset.name);
   if (!keepCheckout) releaseLock(asset);
   recordHistory(ctx, asset, 'CHECKIN', { size: blob.size, keepCheckout });
-  await flushAssetChanges(ctx, asset);
+  await flushAssetChanges(ctx, asset, true);
   return asset;
 }

@@ -5,7 +5,9 @@ import type { Scanner, ScanVerdict } from './Scanner.js';
 /** Where clamd listens: `tcp://host:port`, or the path of its unix socket. */
 export type ClamdAddress = { host: string; port: number } | { path: string };
 
-export class ScanFailed extends Error {}
+export class ScanFailed extends Error {
+  override readonly name = 'ScanFailed';
+}
 
 export interface ClamdOptions {
   connectTimeoutMs: number;
@@ -89,7 +91,8 @@ export class ClamdScanner implements Scanner {
       );
       socket.setTimeout(timeoutMs, () => fail(new ScanFailed(`clamd did not answer within ${timeoutMs} ms`)));
       socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-      socket.once('error', fail);
+      // clamd answers and closes as soon as a stream passes its size limit: its answer says why.
+      socket.once('error', (error) => (chunks.length > 0 ? socket.destroy() : fail(error)));
       socket.once('close', () => {
         clearTimeout(connectTimer);
         if (settled) return;
