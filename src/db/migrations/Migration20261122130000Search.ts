@@ -71,6 +71,8 @@ export class Migration20261122130000Search extends Migration {
     await run(
       `create virtual table "asset_fts" using fts5("name", "body", tokenize = 'unicode61 remove_diacritics 2')`,
     );
+    // The indexed words, for free-text wildcards that FTS5 cannot do itself (h?rbour, *ouse).
+    await run(`create virtual table "asset_fts_words" using fts5vocab("asset_fts", 'row')`);
 
     const index = (row: string) => `
       insert into "asset_fts" ("rowid", "name", "body") values (${row}.rowid, ${row}.name, ${metadataText(row)});

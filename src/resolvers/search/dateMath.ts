@@ -99,12 +99,15 @@ function dateMath(text: string, now: Date): Date | undefined {
 export function parseDate(text: string, now = new Date()): { date: Date; wholeDay: boolean } | undefined {
   if (/^\d{4}-\d{2}-\d{2}$/.test(text)) {
     const date = new Date(`${text}T00:00:00.000Z`);
-    return Number.isNaN(date.getTime()) ? undefined : { date, wholeDay: true };
+    // new Date() quietly moves 2021-02-30 to March: a day that does not exist is no date.
+    if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text) return undefined;
+    return { date, wholeDay: true };
   }
   if (/^\d{10,14}$/.test(text)) return { date: new Date(Number(text)), wholeDay: false };
   if (/^\d{4}-\d{2}-\d{2}T/.test(text)) {
     const date = new Date(text);
-    return Number.isNaN(date.getTime()) ? undefined : { date, wholeDay: false };
+    if (Number.isNaN(date.getTime()) || !parseDate(text.slice(0, 10))) return undefined;
+    return { date, wholeDay: false };
   }
   const math = dateMath(text, now);
   return math ? { date: math, wholeDay: false } : undefined;

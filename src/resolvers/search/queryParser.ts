@@ -38,6 +38,7 @@ const SPECIAL = new Set(['(', ')', ':', '[', ']', '{', '}', '"']);
 function tokenize(query: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
+  let inRange = false;
   while (i < query.length) {
     const c = query[i] as string;
     if (/\s/.test(c)) {
@@ -54,13 +55,20 @@ function tokenize(query: string): Token[] {
       if (i >= query.length) throw new QuerySyntaxError('a quoted phrase is not closed', start);
       i++;
       tokens.push({ type: 'phrase', text, position: start });
-    } else if (SPECIAL.has(c) || ((c === '-' || c === '+') && (i === 0 || /[\s(]/.test(query[i - 1] as string)))) {
+    } else if (
+      (SPECIAL.has(c) && !(inRange && c === ':')) ||
+      ((c === '-' || c === '+') && !inRange && (i === 0 || /[\s(]/.test(query[i - 1] as string)))
+    ) {
+      if (c === '[' || c === '{') inRange = true;
+      if (c === ']' || c === '}') inRange = false;
       tokens.push({ type: 'op', text: c as never, position: i });
       i++;
     } else {
       const start = i;
       let text = '';
-      while (i < query.length && !/\s/.test(query[i] as string) && !SPECIAL.has(query[i] as string)) {
+      // Inside [a TO b] a bound runs to the next space or bracket: 2026-11-22T09:00:00Z keeps its colons.
+      const ends = (ch: string) => /\s/.test(ch) || (inRange ? ']}'.includes(ch) : SPECIAL.has(ch));
+      while (i < query.length && !ends(query[i] as string)) {
         if (query[i] === '\\' && i + 1 < query.length) i++;
         text += query[i];
         i++;

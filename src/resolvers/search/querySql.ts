@@ -50,11 +50,19 @@ function ftsText(value: string, phrase: boolean): string | null {
   return `"${text.replace(/"/g, '""')}"${prefix ? '*' : ''}`;
 }
 
+/** Any indexed word that matches the pattern, as an FTS5 query; a pattern that matches none finds nothing. */
+const WORDS_LIKE = `(select coalesce(group_concat('"' || term || '"', ' OR '), '"\u0001"') from asset_fts_words where term like ? escape '\\')`;
+
 function freeTextCondition(value: string, phrase: boolean): SqlCondition {
-  if (!phrase && (value === '*' || value === '*:*')) return TRUE;
+  if (!phrase && value === '*') return TRUE;
   const fts = ftsText(value, phrase);
-  // Wildcards inside a word are beyond FTS5: those match the name only.
-  if (fts === null) return { sql: `a.name like ? escape '\\'`, params: [likePattern(value)] };
+  if (fts === null) {
+    // Wildcards inside or before a word are beyond FTS5 itself: match the indexed words first.
+    return {
+      sql: `a.rowid in (select rowid from asset_fts where asset_fts match ${WORDS_LIKE})`,
+      params: [likePattern(value.toLowerCase())],
+    };
+  }
   return { sql: 'a.rowid in (select rowid from asset_fts where asset_fts match ?)', params: [fts] };
 }
 
@@ -154,6 +162,7 @@ class Compiler {
 
   private term(node: QueryNode & { kind: 'term' }, topLevel: boolean): SqlCondition {
     const { field, value, position } = node;
+    if (field === '*' && value === '*') return TRUE;
     if (field === null) {
       const fts = ftsText(value, node.phrase);
       if (fts) this.freeText.push(fts);
