@@ -1,11 +1,12 @@
-// `npm run bench`: GraphQL req/s against raw node:http, 1 GiB upload MB/s against cp + sync, and the
-// server's RSS during that upload. The server runs as its own process; its RSS is read from /proc.
-// Settings: BENCH_SECONDS (per req/s run, default 10), BENCH_UPLOAD_MB (default 1024).
+// `npm run bench`: GraphQL and Asset Manager REST req/s against raw node:http, 1 GiB upload MB/s against
+// cp + sync, the server's RSS during that upload, and (with wrk) a 10 MiB media download's MB/s against plain
+// Node streaming the same file. The server runs as its own process; its RSS is read from /proc.
+// Settings: BENCH_SECONDS (per req/s and download run, default 10), BENCH_UPLOAD_MB (default 1024).
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openAsBlob, rmSync } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -20,6 +21,7 @@ function envInt(name: string, fallback: number): number {
 
 const SECONDS = envInt('BENCH_SECONDS', 10);
 const UPLOAD_BYTES = envInt('BENCH_UPLOAD_MB', 1024) * 1024 * 1024;
+const MEDIA_BYTES = 10 * 1024 * 1024;
 const CONNECTIONS = 10;
 const RSS_LIMIT_MIB = 64;
 const ADMIN = { username: 'admin', password: 'bench-admin-password' };
@@ -55,7 +57,7 @@ async function hammer(options: Parameters<typeof autocannon>[0]): Promise<Throug
 }
 
 function describe(label: string, t: Throughput): string {
-  return `${label}: ${fmt(t.rps)} req/s, p99 ${t.p99Ms} ms; ${fmt(t.ok)} ok, ${t.non2xx} non-2xx, ${t.errors} connection errors, ${t.badBodies} bodies without data or with errors`;
+  return `${label}: ${fmt(t.rps)} req/s, p99 ${t.p99Ms} ms; ${fmt(t.ok)} ok, ${t.non2xx} non-2xx, ${t.errors} connection errors, ${t.badBodies} bodies not as expected`;
 }
 
 /** Runs a command to completion; its stdout, or an error with its stderr. */
@@ -165,6 +167,19 @@ async function measureGraphqlQuery(url: string, token: string, assetId: string):
   return result;
 }
 
+/** (c) GOV.UK Asset Manager's `GET /assets/:id` with a bearer token: JSON. */
+async function measureRestAsset(url: string, token: string, assetId: string): Promise<Throughput> {
+  const assetUrl = `${url}/assets/${assetId}`;
+  const headers = { authorization: `Bearer ${token}` };
+  const check = await fetch(assetUrl, { headers });
+  const text = await check.text();
+  if (check.status !== 200) throw new Error(`GET /assets/${assetId}: HTTP ${check.status}: ${text.slice(0, 300)}`);
+  log(`REST GET /assets/:id: ${CONNECTIONS} connections for ${SECONDS} s...`);
+  const result = await hammer({ url: assetUrl, headers, verifyBody: (body) => body.includes(`/assets/${assetId}"`) });
+  log(describe('REST GET /assets/:id', result));
+  return result;
+}
+
 /** Random-ish bytes, written 1 MiB at a time: a random block with the block number stamped into it. */
 async function writeTestFile(path: string, bytes: number): Promise<void> {
   log(`writing a ${fmt(bytes / MIB)} MiB test file...`);
@@ -248,6 +263,93 @@ async function measureUpload(url: string, token: string, file: string, pid: numb
   return { mbps, peakRss: rss.peak };
 }
 
+interface Download {
+  mbps: number;
+  problems: string;
+}
+
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir !== '' && existsSync(join(dir, command)));
+}
+
+/** wrk on one URL, as many connections and seconds as the req/s runs: its Transfer/sec in MB/s, and what went wrong. */
+async function wrk(url: string): Promise<Download> {
+  const out = await run('wrk', ['-t2', `-c${CONNECTIONS}`, `-d${SECONDS}s`, url]);
+  const transfer = /^Transfer\/sec:\s+([\d.]+)([KMGT]?)B\s*$/m.exec(out);
+  if (!transfer?.[1]) throw new Error(`no Transfer/sec line in wrk's output:\n${out}`);
+  // wrk's units are powers of 1024.
+  const bytesPerSecond = Number(transfer[1]) * 1024 ** ['', 'K', 'M', 'G', 'T'].indexOf(transfer[2] ?? '');
+  const non2xx = /Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? '0';
+  const socketErrors = /Socket errors: (.+)$/m.exec(out)?.[1] ?? 'none';
+  return { mbps: bytesPerSecond / 1e6, problems: `${non2xx} answers not 2xx/3xx, socket errors: ${socketErrors}` };
+}
+
+/** Uploads a file through Asset Manager's `POST /assets` and waits until `/media` serves it: its media URL. */
+async function uploadMediaFile(url: string, token: string, file: string): Promise<string> {
+  log(`uploading a ${fmt(MEDIA_BYTES / MIB)} MiB file through REST POST /assets...`);
+  const form = new FormData();
+  form.set('asset[file]', await openAsBlob(file), basename(file));
+  const response = await fetch(`${url}/assets`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
+  const text = await response.text();
+  if (response.status !== 201) throw new Error(`POST /assets: HTTP ${response.status}: ${text.slice(0, 300)}`);
+  // file_url is on PUBLIC_URL (localhost); the server listens on 127.0.0.1.
+  const mediaUrl = url + new URL((JSON.parse(text) as { file_url: string }).file_url).pathname;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const probe = await fetch(mediaUrl);
+    await probe.arrayBuffer();
+    if (probe.status === 200) return mediaUrl;
+    if (Date.now() > deadline) throw new Error(`${mediaUrl} still answers ${probe.status} after 30 s`);
+    await sleep(200);
+  }
+}
+
+/** (e) The gateway's `GET /media/:id/:filename` of a 10 MiB file, with wrk. */
+async function measureMediaDownload(url: string, token: string, file: string): Promise<Download> {
+  const mediaUrl = await uploadMediaFile(url, token, file);
+  log(`media download ${mediaUrl}: wrk, ${CONNECTIONS} connections for ${SECONDS} s...`);
+  const result = await wrk(mediaUrl);
+  log(`media download: ${fmt(result.mbps, 1)} MB/s; ${result.problems}`);
+  return result;
+}
+
+/** (d) The download baseline: a bare node:http server piping fs.createReadStream of the same file, with wrk. */
+async function measureRawFileServer(file: string): Promise<Download> {
+  log('starting the raw node:http file server...');
+  const server = await startNode(dist('./fileServer.js'), { FILE: file }, '/ready');
+  try {
+    log(`raw node:http file stream: wrk, ${CONNECTIONS} connections for ${SECONDS} s...`);
+    const result = await wrk(`${server.url}/file`);
+    log(`raw node:http file stream: ${fmt(result.mbps, 1)} MB/s; ${result.problems}`);
+    return result;
+  } finally {
+    await stop(server.process);
+  }
+}
+
+/** Both downloads, or why there are none: wrk is not installed, or a step failed. */
+async function measureDownloads(
+  url: string,
+  token: string,
+): Promise<{ media: Download; raw: Download } | 'skipped' | 'FAILED'> {
+  if (!onPath('wrk')) {
+    log('download figures skipped: wrk is not installed (apt-get install wrk); autocannon is too slow for them');
+    return 'skipped';
+  }
+  try {
+    const file = join(root, 'media-10MiB.bin');
+    await writeTestFile(file, MEDIA_BYTES);
+    return { media: await measureMediaDownload(url, token, file), raw: await measureRawFileServer(file) };
+  } catch (error) {
+    log(`downloads FAILED: ${error instanceof Error ? error.message : String(error)}`);
+    return 'FAILED';
+  }
+}
+
 function printSummary(rows: string[][]): void {
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
   const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(' | ')} |`;
@@ -260,9 +362,14 @@ async function main(): Promise<void> {
   const raw = await measureRawHttp();
 
   const gateway = await startGateway();
+  // Something else may stop it (a crash, a kill): then every figure after this line is not the gateway's.
+  const onExit = (code: number | null, signal: string | null) =>
+    log(`asset-gateway EXITED during the run (code ${code}, signal ${signal})`);
+  gateway.process.once('exit', onExit);
   const startRss = rssMiB(gateway.pid);
   const { token, assetId } = await seed(gateway.url);
   const query = await measureGraphqlQuery(gateway.url, token, assetId);
+  const rest = await measureRestAsset(gateway.url, token, assetId);
 
   const testFile = join(root, `upload-${UPLOAD_BYTES / MIB}MiB.bin`);
   await writeTestFile(testFile, UPLOAD_BYTES);
@@ -271,6 +378,10 @@ async function main(): Promise<void> {
   const idleRss = await measureIdleRss(gateway.pid);
   const upload = await measureUpload(gateway.url, token, testFile, gateway.pid);
   const growth = upload.peakRss - idleRss;
+  // After the upload, so that the RSS figures above are those of the query runs alone.
+  const downloads = await measureDownloads(gateway.url, token);
+  const media = `media download ${fmt(MEDIA_BYTES / MIB)} MiB, wrk`;
+  gateway.process.off('exit', onExit);
   const problems = (t: Throughput) => `${t.non2xx} non-2xx, ${t.errors} errors, ${t.badBodies} bad bodies`;
 
   printSummary([
@@ -282,6 +393,23 @@ async function main(): Promise<void> {
       `${fmt(raw.rps)} req/s`,
       `b/a = ${(query.rps / raw.rps).toFixed(3)}; ${problems(query)}`,
     ],
+    [
+      'REST GET /assets/:id (c)',
+      `${fmt(rest.rps)} req/s`,
+      `${fmt(raw.rps)} req/s`,
+      `c/a = ${(rest.rps / raw.rps).toFixed(3)}; ${problems(rest)}`,
+    ],
+    ...(typeof downloads === 'string'
+      ? [[media, downloads, '', downloads === 'FAILED' ? 'see the downloads FAILED line above' : 'apt-get install wrk']]
+      : [
+          ['raw node:http createReadStream (d)', `${fmt(downloads.raw.mbps, 1)} MB/s`, '', downloads.raw.problems],
+          [
+            `${media} (e)`,
+            `${fmt(downloads.media.mbps, 1)} MB/s`,
+            `${fmt(downloads.raw.mbps, 1)} MB/s`,
+            `e/d = ${(downloads.media.mbps / downloads.raw.mbps).toFixed(2)}; ${downloads.media.problems}`,
+          ],
+        ]),
     [
       `upload ${fmt(UPLOAD_BYTES / MIB)} MiB, GraphQL multipart`,
       upload.failure ? 'FAILED' : `${fmt(upload.mbps, 1)} MB/s`,
@@ -298,7 +426,7 @@ async function main(): Promise<void> {
       upload.failure ? 'FAIL (the upload failed)' : growth <= RSS_LIMIT_MIB ? 'PASS' : 'FAIL',
     ],
   ]);
-  if (upload.failure || growth > RSS_LIMIT_MIB) process.exitCode = 1;
+  if (upload.failure || growth > RSS_LIMIT_MIB || downloads === 'FAILED') process.exitCode = 1;
   process.stdout.write('(MB = 10^6 bytes; MiB = 2^20 bytes)\n');
 }
 
