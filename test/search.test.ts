@@ -904,6 +904,37 @@ describe('relations', () => {
     );
   });
 
+  it('gives each hit found by relation that relation: its id, type and both ends', async () => {
+    const result = await api.graphql<{
+      assets: {
+        edges: {
+          node: { id: string };
+          relation: { id: string; relationType: string; target1Id: string; target2Id: string } | null;
+        }[];
+      };
+    }>(
+      'query($q: String) { assets(first: 50, query: $q) { edges { node { id } relation { id relationType target1Id target2Id } } } }',
+      { q: `relatedTo:${summer()} relationTarget:child relationType:contains` },
+      { token: admin },
+    );
+    const edges = result.data?.assets.edges ?? [];
+    expect(edges.length).toBe(2);
+    for (const edge of edges) {
+      expect(edge.relation?.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+      expect(edge.relation).toMatchObject({ relationType: 'contains', target1Id: summer(), target2Id: edge.node.id });
+    }
+  });
+
+  it('gives no relation to hits of a query without relatedTo', async () => {
+    const result = await api.graphql<{ assets: { edges: { relation: unknown }[] } }>(
+      'query { assets(first: 5) { edges { relation { id } } } }',
+      {},
+      { token: admin },
+    );
+    expect(result.data?.assets.edges.every((edge) => edge.relation === null)).toBe(true);
+    expect(result.data?.assets.edges.length).toBeGreaterThan(0);
+  });
+
   it('relationTarget:child without a type finds every child', async () => {
     expect(await hits(`relatedTo:${summer()} relationTarget:child`)).toEqual(
       sorted('beach.png', 'future.png', 'harbour.jpg'),

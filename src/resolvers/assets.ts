@@ -16,6 +16,7 @@ import {
   validationMessages,
 } from './assetFields.js';
 import { checkedFilename, contentTypeFor, type IncomingFile, storeFile } from './files.js';
+import { ensureFolders } from './folders.js';
 import { recordHistory } from './history.js';
 import { assetPathOf, checkedFolderPath, publicPathOf } from './paths.js';
 
@@ -181,6 +182,7 @@ export async function insertAsset(
     blobKey: blob.key,
     fileStoredAt: new Date(),
   });
+  await ensureFolders(ctx, folderPath);
   ctx.em.persist(asset);
   addVersion(ctx, asset, blob);
   recordHistory(ctx, asset, 'CREATE', { name, folderPath, size: blob.size, ...historyDetails });
@@ -295,6 +297,7 @@ export async function updateAsset(
     asset.name = name;
   }
   if (explicitType) asset.contentType = explicitType;
+  if (folderPath !== asset.folderPath) await ensureFolders(ctx, folderPath);
   asset.folderPath = folderPath;
 
   const toPath = assetPathOf(folderPath, asset.name);
@@ -329,6 +332,8 @@ export async function restoreAsset(ctx: RequestContext, id: string): Promise<Ass
     throw new ValidationFailed(['Legacy url path has already been taken']);
   }
   asset.deletedAt = null;
+  // Its folder may have been removed with it.
+  await ensureFolders(ctx, asset.folderPath);
   touch(ctx, asset);
   recordHistory(ctx, asset, 'RESTORE');
   await ctx.em.flush();

@@ -19,5 +19,8 @@ import './mutations/deleteAsset.js';
 import './AuthKey.js';
 import './SharedLink.js';
 import './mutations/authKeys.js';
+import './Folder.js';
+import './Relation.js';
+import './mutations/collections.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type { GraphqlResponse, TestServer } from './testServer.js';
+
+/** A folder of its own for each test, so that what a test sees is only what it made. */
+export const freshFolder = () => `/tests/${randomUUID()}`;
+
+/** The data of a request that must succeed; its errors otherwise. */
+export async function dataOf<T = any>(
+  api: TestServer,
+  query: string,
+  variables: Record<string, unknown>,
+  token: string,
+): Promise<T> {
+  const result = await api.graphql<T>(query, variables, { token });
+  if (!result.data || result.errors) throw new Error(`request failed: ${JSON.stringify(result.errors)}`);
+  return result.data;
+}
+
+/** The extensions.code of a request that must be refused. */
+export async function errorCodeOf(
+  api: TestServer,
+  query: string,
+  variables: Record<string, unknown>,
+  token: string,
+): Promise<unknown> {
+  const result: GraphqlResponse = await api.graphql(query, variables, { token });
+  if (!result.errors?.length) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
+  return result.errors[0]?.extensions?.code;
+}
+
+export interface UploadedAsset {
+  id: string;
+  name: string;
+  folderPath: string;
+  sha256: string;
+}
+
+/** Uploads a small text file into `folderPath`. */
+export async function uploadInto(
+  api: TestServer,
+  token: string,
+  folderPath: string,
+  name = 'file.txt',
+  content = `content ${randomUUID()}`,
+): Promise<UploadedAsset> {
+  const result = await api.upload<{ uploadAsset: UploadedAsset }>(
+    'mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { id name folderPath sha256 } }',
+    { input: { folderPath } },
+    { name, content },
+    { token },
+  );
+  if (!result.data?.uploadAsset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
+  return result.data.uploadAsset;
+}
+
+/** A path with each problem checkedFolderPath refuses. */
+export const BAD_PATHS: [problem: string, path: string][] = [
+  ['a ".." segment', '/a/../b'],
+  ['an empty segment', '/a//b'],
+  ['a control character', '/a/b\u0007c'],
+  ['no leading "/"', 'a/b'],
+];
+
+export interface AssetDetails {
+  id: string;
+  name: string;
+  folderPath: string;
+  assetPath: string;
+  sha256: string;
+  state: string;
+  deleted: boolean;
+  deletedAt: string | null;
+  modifiedAt: string;
+  modifiedBy: { username: string } | null;
+  versions: { versionNumber: number; sha256: string }[];
+  history: { action: string; details: any }[];
+}
+
+const ASSET = `query($id: ID!) { asset(id: $id) {
+  id name folderPath assetPath sha256 state deleted deletedAt modifiedAt modifiedBy { username }
+  versions { versionNumber sha256 } history { action details }
+} }`;
+
+export async function assetById(api: TestServer, token: string, id: string): Promise<AssetDetails> {
+  return (await dataOf(api, ASSET, { id }, token)).asset;
+}
+
+const LIST = `query($folderPath: String, $includeDeleted: Boolean) {
+  assets(first: 500, folderPath: $folderPath, includeDeleted: $includeDeleted) { edges { node { id deleted } } }
+}`;
+
+/** The assets directly in a folder: id and whether deleted. */
+export async function assetsIn(
+  api: TestServer,
+  token: string,
+  folderPath: string,
+  includeDeleted = false,
+): Promise<{ id: string; deleted: boolean }[]> {
+  const data = await dataOf(api, LIST, { folderPath, includeDeleted }, token);
+  return data.assets.edges.map((edge: { node: { id: string; deleted: boolean } }) => edge.node);
+}
+
+export async function folderExists(api: TestServer, token: string, path: string): Promise<boolean> {
+  const data = await dataOf(api, 'query($path: String!) { folder(path: $path) { path } }', { path }, token);
+  return data.folder !== null;
+}
+
+export async function createFolder(api: TestServer, token: string, path: string): Promise<void> {
+  await dataOf(api, 'mutation($path: String!) { createFolder(path: $path) { status } }', { path }, token);
+}
