@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { streamedMultipart } from './support/multipart.js';
 import { ADMIN, eventually, startTestServer, type TestServer } from './support/testServer.js';
 
 /** Where media is served (GOV.UK's asset root); deliberately not the host the API is asked on. */
@@ -871,24 +872,7 @@ describe('GOV.UK Asset Manager request size limit (MAX_UPLOAD_MB=1)', () => {
       `--${boundary}\r\ncontent-disposition: form-data; name="asset[file]"; filename="big.bin"\r\n` +
         'content-type: application/octet-stream\r\n\r\n',
     );
-    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-    const chunk = randomBytes(64 * 1024);
-    let sent = 0;
-    let headSent = false;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (!headSent) {
-          headSent = true;
-          controller.enqueue(head);
-        } else if (sent < 2 * MiB) {
-          sent += chunk.length;
-          controller.enqueue(chunk);
-        } else {
-          controller.enqueue(tail);
-          controller.close();
-        }
-      },
-    });
+    const body = streamedMultipart(head, boundary, 2 * MiB);
     // A server that never answers must fail this test, not hang it: the request gives up after 10 s.
     const response = await fetch(`${api.url}/assets`, {
       method: 'POST',

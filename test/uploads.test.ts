@@ -4,6 +4,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { streamedMultipart } from './support/multipart.js';
 import { ADMIN, eventually, startTestServer, type TestServer } from './support/testServer.js';
 
 const UPLOAD = `mutation($file: Upload!, $input: UploadAssetInput) {
@@ -226,24 +227,8 @@ describe('the upload size limit', () => {
 
   it('refuses a streamed body without Content-Length once the file passes the limit, leaving nothing', async () => {
     const boundary = 'streamed-boundary';
-    const { head, tail } = multipartFrame(boundary, 'big.bin');
-    const chunk = randomBytes(64 * 1024);
-    let sentFileBytes = 0;
-    let headSent = false;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (!headSent) {
-          headSent = true;
-          controller.enqueue(head);
-        } else if (sentFileBytes < 2 * MiB) {
-          sentFileBytes += chunk.length;
-          controller.enqueue(chunk);
-        } else {
-          controller.enqueue(tail);
-          controller.close();
-        }
-      },
-    });
+    const { head } = multipartFrame(boundary, 'big.bin');
+    const body = streamedMultipart(head, boundary, 2 * MiB);
     const response = await fetch(`${api.url}/graphql`, {
       method: 'POST',
       headers: {
