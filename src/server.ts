@@ -12,6 +12,7 @@ import { sendLive, sendReady } from './http/health.js';
 import { requestContextFactory, sendJson } from './http/requestContext.js';
 import { handleAssetRoutes } from './legacy-rest/asset-manager/assetRoutes.js';
 import { handleMedia } from './legacy-rest/asset-manager/mediaRoutes.js';
+import { handleWoodwing } from './legacy-rest/woodwing/routes.js';
 import { ensureFirstAdmin } from './resolvers/users.js';
 import { ClamdScanner } from './scan/ClamdScanner.js';
 import { type Scanner, scanningOff } from './scan/Scanner.js';
@@ -82,6 +83,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     if (path === '/healthcheck/ready') return sendReady(res, orm, blobStore, scanner);
     if (path.startsWith('/media/') || path.startsWith('/government/uploads/')) {
       return handleMedia(req, res, await createContext(req, requestId, 'asset-manager'), url);
+    }
+    if (path.startsWith('/services/')) {
+      return handleWoodwing(req, res, await createContext(req, requestId, 'woodwing'), url);
     }
     if (path === '/assets' || path.startsWith('/assets/') || path === '/whitehall_assets') {
       return handleAssetRoutes(req, res, await createContext(req, requestId, 'asset-manager'), path);

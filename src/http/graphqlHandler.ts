@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { stringifySetCookie } from 'cookie';
 import { GraphQLError, type GraphQLSchema, getOperationAST } from 'graphql';
 import { type GraphQLOperation, processRequest, Upload } from 'graphql-upload-ts';
 import { createYoga, type GraphQLParams, type Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { RequestContext } from '../context.js';
+import { setCookieValue } from './cookies.js';
 import { expectedError, isUnexpected, maskError } from './graphqlErrors.js';
 import { type RequestContextFactory, sendJson } from './requestContext.js';
 import { declaredBodyTooLarge } from './uploadLimits.js';
@@ -80,18 +80,7 @@ const logUnexpectedErrors: Plugin<object, ServerContext> = {
 const sendResponseCookies = (secure: boolean): Plugin<object, ServerContext> => ({
   onResponse({ serverContext, response }) {
     for (const cookie of serverContext?.requestContext?.responseCookies ?? []) {
-      response.headers.append(
-        'set-cookie',
-        stringifySetCookie({
-          name: cookie.name,
-          value: cookie.value,
-          maxAge: cookie.maxAge,
-          path: '/',
-          httpOnly: true,
-          sameSite: 'lax',
-          secure,
-        }),
-      );
+      response.headers.append('set-cookie', setCookieValue(cookie, secure));
     }
   },
 });

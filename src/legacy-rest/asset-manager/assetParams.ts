@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import busboy from 'busboy';
 import type { RequestContext } from '../../context.js';
 import { BadInput } from '../../errors.js';
 import type { AssetFieldsInput } from '../../resolvers/assetFields.js';
-import { type IncomingFile, storeFile } from '../../resolvers/files.js';
+import type { IncomingFile } from '../../resolvers/files.js';
+import { readForm } from '../formBody.js';
 
 /** The `asset[...]` parameters of a request, by name without the `asset[` `]` framing; lists keep every value. */
 export interface AssetParams {
@@ -15,72 +15,12 @@ export interface AssetParams {
 export class AssetKeyMissing extends Error {}
 
 const ASSET_FIELD = /^asset\[([a-z_]+)\](\[\])?$/;
-const MAX_FIELDS = 200;
-const MAX_FIELD_BYTES = 64 * 1024;
 const MAX_JSON_BYTES = 1024 * 1024;
 
 function add(values: Map<string, string[]>, name: string, value: string): void {
   const list = values.get(name);
   if (list) list.push(value);
   else values.set(name, [value]);
-}
-
-/**
- * Reads a multipart or urlencoded body with busboy. The file part streams into the blob store as it
- * arrives, because fields may come after it; they are all known before any resolver decides anything.
- */
-function readForm(ctx: RequestContext, req: IncomingMessage): Promise<AssetParams> {
-  return new Promise((resolveOnce, rejectOnce) => {
-    let settled = false;
-    const resolve = (params: AssetParams) => {
-      if (!settled) resolveOnce(params);
-      settled = true;
-    };
-    const reject = (error: unknown) => {
-      if (!settled) rejectOnce(error);
-      settled = true;
-    };
-    const values = new Map<string, string[]>();
-    let stored: Promise<IncomingFile> | null = null;
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({
-        headers: req.headers,
-        // Clients send file names in UTF-8 (curl, fetch, rest-client), not busboy's default latin1.
-        defParamCharset: 'utf8',
-        limits: { files: 1, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES, fileSize: ctx.config.maxUploadBytes + 1 },
-      });
-    } catch {
-      reject(new BadInput('The body is not a form: send multipart/form-data or application/x-www-form-urlencoded'));
-      return;
-    }
-    parser.on('field', (name, value) => {
-      const match = ASSET_FIELD.exec(name);
-      if (match?.[1]) add(values, match[1], value);
-    });
-    parser.on('file', (name, stream, info) => {
-      if (name !== 'asset[file]' || stored) {
-        stream.resume();
-        return;
-      }
-      const file = { filename: info.filename ?? '', stream };
-      stored = storeFile(ctx, file).then((blob) => ({ filename: file.filename, blob }));
-      // A failed store destroys busboy's file stream, after which busboy never finishes: answer now.
-      stored.catch((error: unknown) => {
-        req.unpipe(parser);
-        req.resume();
-        reject(error);
-      });
-    });
-    parser.once('error', (error) => reject(new BadInput(`The form cannot be read: ${(error as Error).message}`)));
-    parser.once('close', () => {
-      const file = stored;
-      if (file) file.then((incoming) => resolve({ values, file: incoming }), reject);
-      else resolve({ values, file: null });
-    });
-    req.once('aborted', () => reject(new BadInput('The request was cut off')));
-    req.pipe(parser);
-  });
 }
 
 async function readJson(req: IncomingMessage): Promise<AssetParams> {
@@ -108,7 +48,16 @@ async function readJson(req: IncomingMessage): Promise<AssetParams> {
 
 export async function readAssetParams(ctx: RequestContext, req: IncomingMessage): Promise<AssetParams> {
   const type = (req.headers['content-type'] ?? '').toLowerCase();
-  const params = type.startsWith('application/json') ? await readJson(req) : await readForm(ctx, req);
+  let params: AssetParams;
+  if (type.startsWith('application/json')) params = await readJson(req);
+  else {
+    const values = new Map<string, string[]>();
+    const file = await readForm(ctx, req, 'asset[file]', (name, value) => {
+      const match = ASSET_FIELD.exec(name);
+      if (match?.[1]) add(values, match[1], value);
+    });
+    params = { values, file };
+  }
   if (params.values.size === 0 && !params.file) throw new AssetKeyMissing();
   return params;
 }

@@ -83,7 +83,8 @@ function roundDown(date: Date, unit: string): Date {
 }
 
 function dateMath(text: string, now: Date): Date | undefined {
-  const match = /^NOW((?:[+-]\d+[A-Z]+|\/[A-Z]+)*)$/i.exec(text);
+  // A form or query string decodes the + of NOW+1DAY as a space when the client did not escape it.
+  const match = /^NOW((?:[+-]\d+[A-Z]+|\/[A-Z]+)*)$/i.exec(text.trim().replace(/ (?=\d)/g, '+'));
   if (!match) return undefined;
   let date = now;
   for (const step of (match[1] ?? '').match(/[+-]\d+[A-Z]+|\/[A-Z]+/gi) ?? []) {

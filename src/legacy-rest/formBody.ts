@@ -1,0 +1,67 @@
+import type { IncomingMessage } from 'node:http';
+import busboy from 'busboy';
+import type { RequestContext } from '../context.js';
+import { BadInput } from '../errors.js';
+import { type IncomingFile, storeFile } from '../resolvers/files.js';
+
+const MAX_FIELDS = 500;
+const MAX_FIELD_BYTES = 1024 * 1024;
+
+/**
+ * Reads a multipart or urlencoded body with busboy, handing each field to `onField`. The part named
+ * `fileField` streams into the blob store as it arrives, because the legacy clients may send fields after
+ * the file: every field is known before a resolver decides anything. Other file parts are drained.
+ */
+export function readForm(
+  ctx: RequestContext,
+  req: IncomingMessage,
+  fileField: string,
+  onField: (name: string, value: string) => void,
+): Promise<IncomingFile | null> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const succeed = (file: IncomingFile | null) => {
+      if (!settled) resolve(file);
+      settled = true;
+    };
+    const fail = (error: unknown) => {
+      if (!settled) reject(error);
+      settled = true;
+    };
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: req.headers,
+        // Clients send file names in UTF-8 (curl, fetch, rest-client, Guzzle), not busboy's default latin1.
+        defParamCharset: 'utf8',
+        limits: { files: 1, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES, fileSize: ctx.config.maxUploadBytes + 1 },
+      });
+    } catch {
+      reject(new BadInput('The body is not a form: send multipart/form-data or application/x-www-form-urlencoded'));
+      return;
+    }
+    let stored: Promise<IncomingFile> | null = null;
+    parser.on('field', onField);
+    parser.on('file', (name, stream, info) => {
+      if (name !== fileField || stored) {
+        stream.resume();
+        return;
+      }
+      const filename = info.filename ?? '';
+      stored = storeFile(ctx, { filename, stream }).then((blob) => ({ filename, blob }));
+      // A failed store destroys busboy's file stream, after which busboy never finishes: answer now.
+      stored.catch((error: unknown) => {
+        req.unpipe(parser);
+        req.resume();
+        fail(error);
+      });
+    });
+    parser.once('error', (error) => fail(new BadInput(`The form cannot be read: ${(error as Error).message}`)));
+    parser.once('close', () => {
+      if (stored) stored.then(succeed, fail);
+      else succeed(null);
+    });
+    req.once('aborted', () => fail(new BadInput('The request was cut off')));
+    req.pipe(parser);
+  });
+}

@@ -1,0 +1,37 @@
+import type { ServerResponse } from 'node:http';
+import { DomainError } from '../../errors.js';
+import { PresetsNotShareable } from '../../resolvers/authKeys.js';
+
+export function sendWoodwingJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json;charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-cache',
+  });
+  res.end(text);
+}
+
+/** WoodWing's error body, `{errorname, message, errorcode}`, sent with the real status equal to errorcode. */
+export function sendWoodwingError(res: ServerResponse, status: number, errorname: string, message: string): void {
+  sendWoodwingJson(res, status, { errorname, message, errorcode: status });
+}
+
+const ERROR_NAMES: Record<DomainError['code'], string> = {
+  UNAUTHENTICATED: 'AuthenticationCredentialsNotFoundException',
+  FORBIDDEN: 'AccessDeniedException',
+  NOT_FOUND: 'NotFoundException',
+  CONFLICT: 'AssetCheckedOutException',
+  BAD_USER_INPUT: 'IllegalArgumentException',
+  PAYLOAD_TOO_LARGE: 'MaxUploadSizeExceededException',
+  GONE: 'NotFoundException',
+};
+
+/** A domain error in WoodWing's shape; false for anything unexpected. */
+export function sendDomainError(res: ServerResponse, error: unknown): boolean {
+  if (!(error instanceof DomainError)) return false;
+  const status = error instanceof PresetsNotShareable ? 500 : error.httpStatus;
+  const message = error.code === 'UNAUTHENTICATED' ? 'Not logged in' : error.message;
+  sendWoodwingError(res, status, ERROR_NAMES[error.code], message);
+  return true;
+}

@@ -1,0 +1,320 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestContext } from '../../context.js';
+import { BadInput, DomainError } from '../../errors.js';
+import { writeCookies } from '../../http/cookies.js';
+import { sendBlob } from '../../http/sendBlob.js';
+import { requireViewer } from '../../resolvers/access.js';
+import { clientUrlsOf, createAuthKey, plainKeyOf, revokeAuthKeys, updateAuthKey } from '../../resolvers/authKeys.js';
+import { checkout, downloadableFile, undoCheckout } from '../../resolvers/checkout.js';
+import { parseDate } from '../../resolvers/search/dateMath.js';
+import { searchAssets } from '../../resolvers/search/searchAssets.js';
+import { login, logout } from '../../resolvers/users.js';
+import { hitOf } from './hits.js';
+import { readWoodwingParams, type WoodwingParams } from './params.js';
+import { sendDomainError, sendWoodwingError, sendWoodwingJson } from './responses.js';
+import { searchArgsOf } from './searchParams.js';
+
+const SERVER_VERSION = '6.0.0-asset-gateway';
+
+interface Call {
+  req: IncomingMessage;
+  res: ServerResponse;
+  ctx: RequestContext;
+  params: WoodwingParams;
+  /** What follows the endpoint's name in the path: the asset id of checkout/<id>. */
+  rest: string;
+}
+
+interface Endpoint {
+  methods: readonly ('GET' | 'POST')[];
+  /** Endpoints that work without a login (login itself, ping). */
+  public?: boolean;
+  handle(call: Call): Promise<void>;
+}
+
+function dateParam(params: WoodwingParams, name: string): Date | undefined {
+  const text = params.string(name);
+  if (text === undefined) return undefined;
+  const parsed = parseDate(text);
+  if (!parsed) {
+    throw new BadInput(`${name}: ${JSON.stringify(text)} is not a date (epoch ms, YYYY-MM-DD, ISO-8601 or NOW+1DAY)`);
+  }
+  return parsed.date;
+}
+
+/** The parameters createAuthKey and updateAuthKey share (seeds 001 and 003). */
+function authKeyFields(params: WoodwingParams) {
+  return {
+    description: params.string('description'),
+    downloadOriginal: params.boolean('downloadOriginal'),
+    downloadPreview: params.boolean('downloadPreview'),
+    requestApproval: params.boolean('requestApproval'),
+    requestUpload: params.boolean('requestUpload'),
+    containerId: params.string('containerId'),
+    containerIds: params.list('containerIds'),
+    importFolderPath: params.string('importFolderPath'),
+    notifyEmail: params.string('notifyEmail'),
+    sort: params.string('sort'),
+    downloadPresetIds: params.list('downloadPresetIds'),
+    watermarked: params.boolean('watermarked'),
+  };
+}
+
+function credentialsOf(params: WoodwingParams): { username: string; password: string } {
+  const cred = params.string('cred');
+  if (cred) {
+    const decoded = Buffer.from(cred, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon > 0) return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+  }
+  return { username: params.string('username') ?? '', password: params.string('password') ?? '' };
+}
+
+const ENDPOINTS: Record<string, Endpoint> = {
+  ping: {
+    methods: ['GET', 'POST'],
+    public: true,
+    async handle({ res }) {
+      sendWoodwingJson(res, 200, {
+        state: 'running',
+        version: SERVER_VERSION,
+        available: true,
+        server: 'asset-gateway',
+      });
+    },
+  },
+
+  login: {
+    methods: ['POST'],
+    public: true,
+    async handle({ res, ctx, params }) {
+      const { username, password } = credentialsOf(params);
+      try {
+        const session = await login(ctx, username, password, params.string('clientId') ?? null);
+        writeCookies(res, ctx.responseCookies, ctx.config.publicUrl.startsWith('https:'));
+        const profile = params.boolean('returnProfile') ? { userProfile: profileOf(session.user) } : {};
+        sendWoodwingJson(res, 200, {
+          loginSuccess: true,
+          serverVersion: SERVER_VERSION,
+          csrfToken: session.csrfToken,
+          ...profile,
+        });
+      } catch (error) {
+        // Clients read the body's flag, not the status (reference section 2.1).
+        if (!(error instanceof DomainError)) throw error;
+        sendWoodwingJson(res, 200, {
+          loginSuccess: false,
+          loginFaultMessage: error.message,
+          serverVersion: SERVER_VERSION,
+        });
+      }
+    },
+  },
+
+  apilogin: {
+    methods: ['POST'],
+    public: true,
+    async handle({ res, ctx, params }) {
+      const { username, password } = credentialsOf(params);
+      try {
+        const session = await login(ctx, username, password, params.string('clientId') ?? null);
+        sendWoodwingJson(res, 200, {
+          loginSuccess: true,
+          loginFaultMessage: null,
+          serverVersion: SERVER_VERSION,
+          authToken: session.token,
+        });
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        sendWoodwingJson(res, 200, {
+          loginSuccess: false,
+          loginFaultMessage: error.message,
+          serverVersion: SERVER_VERSION,
+        });
+      }
+    },
+  },
+
+  logout: {
+    methods: ['POST'],
+    async handle({ res, ctx }) {
+      await logout(ctx);
+      writeCookies(res, ctx.responseCookies, ctx.config.publicUrl.startsWith('https:'));
+      sendWoodwingJson(res, 200, { logoutSuccess: true });
+    },
+  },
+
+  profile: {
+    methods: ['GET', 'POST'],
+    async handle({ res, ctx }) {
+      sendWoodwingJson(res, 200, profileOf(requireViewer(ctx)));
+    },
+  },
+
+  search: {
+    methods: ['GET', 'POST'],
+    async handle({ res, ctx, params }) {
+      const { args, paging, fields } = searchArgsOf(params);
+      const page = await searchAssets(ctx, args, paging);
+      const hits = await Promise.all(
+        page.assets.map((asset) => hitOf(ctx, asset, { fields, relation: page.relations.get(asset.id) })),
+      );
+      sendWoodwingJson(res, 200, {
+        firstResult: paging.offset,
+        maxResultHits: paging.limit,
+        totalHits: page.totalCount,
+        hits,
+        facets: Object.fromEntries(page.facets.map((facet) => [facet.field, facet.values])),
+      });
+    },
+  },
+
+  checkout: {
+    methods: ['POST'],
+    async handle({ req, res, ctx, params, rest }) {
+      const download = params.boolean('download') ?? false;
+      // With download=true the bytes must be servable before anything is locked.
+      if (download) await downloadableFile(ctx, rest);
+      const asset = await checkout(ctx, rest, params.string('clientId') ?? null);
+      if (!download) {
+        sendWoodwingJson(res, 200, {
+          checkedOut: asset.checkedOutAt?.getTime(),
+          checkedOutBy: ctx.viewer?.username,
+          checkedOutOnClient: asset.checkedOutOnClient,
+        });
+        return;
+      }
+      await sendBlob(req, res, ctx.blobStore, {
+        blobKey: asset.blobKey,
+        size: asset.size,
+        contentType: asset.contentType,
+        filename: asset.name,
+        disposition: 'attachment',
+        etag: asset.sha256,
+        lastModified: asset.fileStoredAt ?? asset.modifiedAt,
+        cacheControl: 'no-cache',
+      });
+    },
+  },
+
+  undocheckout: {
+    methods: ['POST'],
+    async handle({ res, ctx, rest }) {
+      await undoCheckout(ctx, rest);
+      sendWoodwingJson(res, 200, {});
+    },
+  },
+
+  createAuthKey: {
+    methods: ['POST'],
+    async handle({ res, ctx, params }) {
+      const subject = params.string('subject');
+      const validUntil = dateParam(params, 'validUntil');
+      if (!subject) throw new BadInput('subject is required');
+      if (!validUntil) throw new BadInput('validUntil is required');
+      const authKey = await createAuthKey(ctx, {
+        subject,
+        validUntil,
+        assetIds: params.list('assetIds'),
+        ...authKeyFields(params),
+      });
+      const key = plainKeyOf(ctx, authKey);
+      sendWoodwingJson(res, 200, { authKey: key, ...clientUrlsOf(ctx, key) });
+    },
+  },
+
+  updateAuthKey: {
+    methods: ['POST'],
+    async handle({ res, ctx, params }) {
+      const key = params.string('key');
+      if (!key) throw new BadInput('key is required');
+      // Seed 003: subject and validUntil may be left out, but not sent empty.
+      const subject = params.sent('subject') ? (params.string('subject') ?? '') : undefined;
+      const validUntil = params.sent('validUntil') ? (dateParam(params, 'validUntil') ?? null) : undefined;
+      await updateAuthKey(ctx, key, { subject, validUntil, ...authKeyFields(params) });
+      sendWoodwingJson(res, 200, {});
+    },
+  },
+
+  revokeAuthKeys: {
+    methods: ['POST'],
+    async handle({ res, ctx, params }) {
+      const keys = params.list('keys');
+      if (!keys) throw new BadInput('keys is required: a comma-separated list of authKeys');
+      await revokeAuthKeys(ctx, keys);
+      sendWoodwingJson(res, 200, {});
+    },
+  },
+};
+
+function profileOf(user: { username: string; fullName?: string | null; email?: string | null; role: string }) {
+  return {
+    username: user.username,
+    fullName: user.fullName ?? user.username,
+    ...(user.email ? { email: user.email } : {}),
+    groups: [],
+    authorities: [`ROLE_${user.role}`],
+  };
+}
+
+/** Splits `/services/checkout/<id>` into the endpoint and what follows it. */
+function endpointOf(path: string): { name: string; rest: string } {
+  const [name = '', ...rest] = path.slice('/services/'.length).split('/');
+  return { name, rest: decodeURIComponent(rest.join('/')) };
+}
+
+/**
+ * WoodWing Assets' `/services/*`: the HTTP rules its clients rely on (POST-only calls refuse GET with 405,
+ * a cookie session's POST needs X-CSRF-TOKEN, errors as `{errorname, message, errorcode}` with that status),
+ * each endpoint a few lines of translation onto the resolvers GraphQL uses too.
+ */
+export async function handleWoodwing(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+  url: URL,
+): Promise<void> {
+  let call: { name: string; rest: string };
+  try {
+    call = endpointOf(url.pathname);
+  } catch {
+    sendWoodwingError(res, 404, 'NotFoundException', 'No such service');
+    return;
+  }
+  const endpoint = Object.hasOwn(ENDPOINTS, call.name) ? ENDPOINTS[call.name] : undefined;
+  if (!endpoint) {
+    sendWoodwingError(res, 404, 'NotFoundException', `No service ${call.name} here`);
+    return;
+  }
+  const method = req.method === 'HEAD' ? 'GET' : req.method;
+  if (!endpoint.methods.includes(method as 'GET' | 'POST')) {
+    res.setHeader('allow', endpoint.methods.join(', '));
+    sendWoodwingError(
+      res,
+      405,
+      'HttpRequestMethodNotSupportedException',
+      `Request method '${req.method}' is not supported`,
+    );
+    return;
+  }
+  if (!endpoint.public && !ctx.viewer) {
+    sendWoodwingError(res, 401, 'AuthenticationCredentialsNotFoundException', 'Not logged in');
+    return;
+  }
+  // A cookie session's changes need the csrf token from login; Bearer requests are exempt (section 2.3).
+  if (method === 'POST' && !endpoint.public && ctx.auth.via === 'cookie' && !ctx.auth.csrfVerified) {
+    sendWoodwingError(
+      res,
+      403,
+      'InvalidCsrfTokenException',
+      'Send the csrfToken from login as the X-CSRF-TOKEN header',
+    );
+    return;
+  }
+  try {
+    const params = await readWoodwingParams(ctx, req, url);
+    await endpoint.handle({ req, res, ctx, params, rest: call.rest });
+  } catch (error) {
+    if (!sendDomainError(res, error)) throw error;
+  }
+}
