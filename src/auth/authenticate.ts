@@ -50,7 +50,8 @@ export async function authenticate(em: EntityManager, headers: CredentialHeaders
     return {
       ...found,
       via: 'cookie',
-      csrfVerified: csrf !== undefined && secretMatches(csrf, found.session.csrfTokenHash),
+      // A browser never holds an API login's token by itself, so it cannot be forged into a request.
+      csrfVerified: found.session.forApi || (csrf !== undefined && secretMatches(csrf, found.session.csrfTokenHash)),
       problem: null,
       presented: 'cookie',
     };

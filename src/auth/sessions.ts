@@ -15,6 +15,7 @@ export async function startSession(
   user: User,
   clientId: string | null,
   lifetimeMs: number,
+  forApi = false,
 ): Promise<StartedSession> {
   const { id, token, secretHash } = issueToken('s');
   const csrfToken = newSecret();
@@ -24,6 +25,7 @@ export async function startSession(
     csrfTokenHash: hashSecret(csrfToken),
     user,
     clientId,
+    forApi,
     expiresAt: new Date(Date.now() + lifetimeMs),
   });
   await em.flush();

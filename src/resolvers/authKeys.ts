@@ -36,15 +36,6 @@ export interface CreateAuthKeyInput extends AuthKeyInput {
   assetIds?: readonly string[] | null;
 }
 
-/** WoodWing answers this one with its own wording and status 500 (seed 001), which its clients expect. */
-export class PresetsNotShareable extends BadInput {
-  constructor(ids: string[]) {
-    super(
-      `You cannot share these download presets, because they don't exist or you don't have permission: ${ids.join(',')}`,
-    );
-  }
-}
-
 const MAX_SUBJECT_LENGTH = 1024;
 const MAX_SORT_LENGTH = 256;
 
@@ -86,7 +77,10 @@ async function checkedPresetIds(ctx: RequestContext, ids: readonly string[]): Pr
   const found = new Set((await ctx.em.find(DownloadPreset, { id: { $in: unique } })).map((preset) => preset.id));
   const refused = unique.filter((id) => !found.has(id));
   if (refused.length > 0) {
-    throw new PresetsNotShareable(refused);
+    // WoodWing's own wording (seed 001), which its clients recognise.
+    throw new BadInput(
+      `You cannot share these download presets, because they don't exist or you don't have permission: ${refused.join(',')}`,
+    );
   }
   return unique;
 }

@@ -27,6 +27,7 @@ export async function login(
   username: string,
   password: string,
   clientId: string | null = null,
+  { forApi = false }: { forApi?: boolean } = {},
 ): Promise<LoginResult> {
   if (clientId !== null && clientId.length > MAX_CLIENT_ID_LENGTH) {
     throw new BadInput(`clientId is longer than ${MAX_CLIENT_ID_LENGTH} characters`);
@@ -39,8 +40,9 @@ export async function login(
     throw new Unauthenticated('Wrong username or password');
   }
   await clearFailures(ctx.em, username, ctx.clientAddress);
-  const { token, csrfToken } = await startSession(ctx.em, user, clientId, SESSION_LIFETIME_MS);
-  ctx.responseCookies.push({ name: SESSION_COOKIE, value: token, maxAge: SESSION_LIFETIME_MS / 1000 });
+  const { token, csrfToken } = await startSession(ctx.em, user, clientId, SESSION_LIFETIME_MS, forApi);
+  // An API login's token is for the Authorization header: it is never set as a cookie.
+  if (!forApi) ctx.responseCookies.push({ name: SESSION_COOKIE, value: token, maxAge: SESSION_LIFETIME_MS / 1000 });
   return { token, csrfToken, user };
 }
 

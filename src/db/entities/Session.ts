@@ -11,6 +11,8 @@ export const Session = defineEntity({
     csrfTokenHash: p.string().length(64),
     user: () => p.manyToOne(User).ref().deleteRule('cascade'),
     clientId: p.string().length(256).nullable(),
+    /** An API login (WoodWing apilogin): its token is never set as a cookie, so it needs no csrf token. */
+    forApi: p.boolean().default(false),
     createdAt: p.datetime().onCreate(() => new Date()),
     expiresAt: p.datetime().index(),
   },

@@ -2,6 +2,7 @@ import { Migration20261122000000Initial } from './Migration20261122000000Initial
 import { Migration20261122100000SharedLinks } from './Migration20261122100000SharedLinks.js';
 import { Migration20261122120000MediaServing } from './Migration20261122120000MediaServing.js';
 import { Migration20261122130000Search } from './Migration20261122130000Search.js';
+import { Migration20261122140000ApiSessions } from './Migration20261122140000ApiSessions.js';
 
 /** Every migration, oldest first; applied at start. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   { name: 'Migration20261122100000SharedLinks', class: Migration20261122100000SharedLinks },
   { name: 'Migration20261122120000MediaServing', class: Migration20261122120000MediaServing },
   { name: 'Migration20261122130000Search', class: Migration20261122130000Search },
+  { name: 'Migration20261122140000ApiSessions', class: Migration20261122140000ApiSessions },
 ];

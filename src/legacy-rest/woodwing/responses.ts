@@ -1,6 +1,5 @@
 import type { ServerResponse } from 'node:http';
 import { DomainError } from '../../errors.js';
-import { PresetsNotShareable } from '../../resolvers/authKeys.js';
 
 export function sendWoodwingJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -28,9 +27,9 @@ const ERROR_NAMES: Record<DomainError['code'], string> = {
 };
 
 /** A domain error in WoodWing's shape; false for anything unexpected. */
-export function sendDomainError(res: ServerResponse, error: unknown): boolean {
+export function sendDomainError(res: ServerResponse, error: unknown, inputErrorStatus?: number): boolean {
   if (!(error instanceof DomainError)) return false;
-  const status = error instanceof PresetsNotShareable ? 500 : error.httpStatus;
+  const status = (error.code === 'BAD_USER_INPUT' && inputErrorStatus) || error.httpStatus;
   const message = error.code === 'UNAUTHENTICATED' ? 'Not logged in' : error.message;
   sendWoodwingError(res, status, ERROR_NAMES[error.code], message);
   return true;

@@ -29,6 +29,8 @@ interface Endpoint {
   methods: readonly ('GET' | 'POST')[];
   /** Endpoints that work without a login (login itself, ping). */
   public?: boolean;
+  /** The status of a refused input; the shared-link calls answer 500 (seeds 001 and 003). */
+  inputErrorStatus?: number;
   handle(call: Call): Promise<void>;
 }
 
@@ -117,7 +119,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
     async handle({ res, ctx, params }) {
       const { username, password } = credentialsOf(params);
       try {
-        const session = await login(ctx, username, password, params.string('clientId') ?? null);
+        const session = await login(ctx, username, password, params.string('clientId') ?? null, { forApi: true });
         sendWoodwingJson(res, 200, {
           loginSuccess: true,
           loginFaultMessage: null,
@@ -207,6 +209,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
 
   createAuthKey: {
     methods: ['POST'],
+    inputErrorStatus: 500,
     async handle({ res, ctx, params }) {
       const subject = params.string('subject');
       const validUntil = dateParam(params, 'validUntil');
@@ -225,6 +228,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
 
   updateAuthKey: {
     methods: ['POST'],
+    inputErrorStatus: 500,
     async handle({ res, ctx, params }) {
       const key = params.string('key');
       if (!key) throw new BadInput('key is required');
@@ -238,6 +242,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
 
   revokeAuthKeys: {
     methods: ['POST'],
+    inputErrorStatus: 500,
     async handle({ res, ctx, params }) {
       const keys = params.list('keys');
       if (!keys) throw new BadInput('keys is required: a comma-separated list of authKeys');
@@ -315,6 +320,6 @@ export async function handleWoodwing(
     const params = await readWoodwingParams(ctx, req, url);
     await endpoint.handle({ req, res, ctx, params, rest: call.rest });
   } catch (error) {
-    if (!sendDomainError(res, error)) throw error;
+    if (!sendDomainError(res, error, endpoint.inputErrorStatus)) throw error;
   }
 }

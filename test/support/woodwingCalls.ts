@@ -1,0 +1,56 @@
+import { expect } from 'vitest';
+
+/** The four ways WoodWing's clients send the same parameters (reference section 0, item 3). */
+export const ENCODINGS = ['query string', 'urlencoded', 'multipart', 'json'] as const;
+export type Encoding = (typeof ENCODINGS)[number];
+export type Params = Record<string, string | number | boolean>;
+
+/** POSTs `params` to <baseUrl>/services/<path> in the given encoding, with the given headers. */
+export function postServices(
+  baseUrl: string,
+  path: string,
+  params: Params = {},
+  encoding: Encoding = 'urlencoded',
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  const url = new URL(`${baseUrl}/services/${path}`);
+  const pairs = Object.entries(params).map(([name, value]) => [name, String(value)] as [string, string]);
+  switch (encoding) {
+    case 'query string':
+      for (const [name, value] of pairs) url.searchParams.append(name, value);
+      return fetch(url, { method: 'POST', headers });
+    case 'urlencoded':
+      return fetch(url, { method: 'POST', headers, body: new URLSearchParams(pairs) });
+    case 'multipart': {
+      const form = new FormData();
+      for (const [name, value] of pairs) form.append(name, value);
+      return fetch(url, { method: 'POST', headers, body: form });
+    }
+    case 'json':
+      return fetch(url, {
+        method: 'POST',
+        headers: { ...headers, 'content-type': 'application/json' },
+        body: JSON.stringify(params),
+      });
+  }
+}
+
+export async function bodyOf(response: Response): Promise<any> {
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`not JSON (status ${response.status}): ${text.slice(0, 300)}`);
+  }
+}
+
+/** err(N) of reference section 8: HTTP N and {errorname, message, errorcode: N}. */
+export async function expectError(response: Response, status: number): Promise<any> {
+  const body = await bodyOf(response);
+  expect({ status: response.status, errorcode: body.errorcode }).toEqual({ status, errorcode: status });
+  expect(typeof body.errorname).toBe('string');
+  expect(typeof body.message).toBe('string');
+  return body;
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
