@@ -26,7 +26,7 @@ function sizeValue(bytes: number) {
  * The permission mask VPWUMERXCD (View, Preview, non-Watermarked, Use original, edit Metadata, Edit,
  * Rename, moVe, Create, Delete), a `-` for each right the viewer lacks (reference section 3).
  */
-function permissionsOf(ctx: RequestContext, asset: Asset): string {
+export function permissionsOf(ctx: RequestContext, asset: Asset): string {
   const manages = ctx.viewer !== null && assetPolicy.canManage(ctx.viewer, asset);
   return `VPWU${manages ? 'MERXCD' : '------'}`;
 }

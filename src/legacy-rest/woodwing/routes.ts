@@ -9,30 +9,14 @@ import { checkout, downloadableFile, undoCheckout } from '../../resolvers/checko
 import { parseDate } from '../../resolvers/search/dateMath.js';
 import { searchAssets } from '../../resolvers/search/searchAssets.js';
 import { login, logout } from '../../resolvers/users.js';
+import type { Endpoint } from './endpoint.js';
 import { hitOf } from './hits.js';
+import { organizingEndpoints } from './organizing.js';
 import { readWoodwingParams, type WoodwingParams } from './params.js';
 import { sendDomainError, sendWoodwingError, sendWoodwingJson } from './responses.js';
 import { searchArgsOf } from './searchParams.js';
 
 const SERVER_VERSION = '6.0.0-asset-gateway';
-
-interface Call {
-  req: IncomingMessage;
-  res: ServerResponse;
-  ctx: RequestContext;
-  params: WoodwingParams;
-  /** What follows the endpoint's name in the path: the asset id of checkout/<id>. */
-  rest: string;
-}
-
-interface Endpoint {
-  methods: readonly ('GET' | 'POST')[];
-  /** Endpoints that work without a login (login itself, ping). */
-  public?: boolean;
-  /** The status of a refused input; the shared-link calls answer 500 (seeds 001 and 003). */
-  inputErrorStatus?: number;
-  handle(call: Call): Promise<void>;
-}
 
 function dateParam(params: WoodwingParams, name: string): Date | undefined {
   const text = params.string(name);
@@ -73,6 +57,7 @@ function credentialsOf(params: WoodwingParams): { username: string; password: st
 }
 
 const ENDPOINTS: Record<string, Endpoint> = {
+  ...organizingEndpoints,
   ping: {
     methods: ['GET', 'POST'],
     public: true,
@@ -262,9 +247,11 @@ function profileOf(user: { username: string; fullName?: string | null; email?: s
   };
 }
 
-/** Splits `/services/checkout/<id>` into the endpoint and what follows it. */
+/** Splits `/services/checkout/<id>` into the endpoint and what follows it; `asset/history` is one name. */
 function endpointOf(path: string): { name: string; rest: string } {
-  const [name = '', ...rest] = path.slice('/services/'.length).split('/');
+  const whole = path.slice('/services/'.length);
+  if (Object.hasOwn(ENDPOINTS, whole)) return { name: whole, rest: '' };
+  const [name = '', ...rest] = whole.split('/');
   return { name, rest: decodeURIComponent(rest.join('/')) };
 }
 

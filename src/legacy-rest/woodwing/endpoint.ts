@@ -1,0 +1,21 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestContext } from '../../context.js';
+import type { WoodwingParams } from './params.js';
+
+export interface Call {
+  req: IncomingMessage;
+  res: ServerResponse;
+  ctx: RequestContext;
+  params: WoodwingParams;
+  /** What follows the endpoint's name in the path: the asset id of checkout/<id>. */
+  rest: string;
+}
+
+export interface Endpoint {
+  methods: readonly ('GET' | 'POST')[];
+  /** Endpoints that work without a login (login itself, ping). */
+  public?: boolean;
+  /** The status of a refused input; the shared-link calls answer 500 (seeds 001 and 003). */
+  inputErrorStatus?: number;
+  handle(call: Call): Promise<void>;
+}

@@ -1,0 +1,141 @@
+import { BadInput, DomainError } from '../../errors.js';
+import { removeAssets } from '../../resolvers/bulkRemove.js';
+import { childFolders, createFolder } from '../../resolvers/folders.js';
+import { historyOf } from '../../resolvers/history.js';
+import { assetPathOf } from '../../resolvers/paths.js';
+import { createRelation, removeRelations } from '../../resolvers/relations.js';
+import { searchAssets } from '../../resolvers/search/searchAssets.js';
+import type { Endpoint } from './endpoint.js';
+import { permissionsOf } from './hits.js';
+import { sendWoodwingJson } from './responses.js';
+
+const CONTAINER_EXTENSIONS = ['collection', 'dossier', 'task'];
+const BROWSE_PAGE = 500;
+
+/** Folders, relations, removal and history: WoodWing's calls that organise what is stored. */
+export const organizingEndpoints: Record<string, Endpoint> = {
+  createFolder: {
+    methods: ['POST'],
+    async handle({ res, ctx, params }) {
+      const paths = params.list('path');
+      if (!paths) throw new BadInput('path is required (it may be given several times)');
+      const answer: Record<string, string> = {};
+      for (const path of new Set(paths)) {
+        try {
+          const { status } = await createFolder(ctx, path);
+          answer[path] = status === 'CREATED' ? 'created' : 'already exists';
+        } catch (error) {
+          // Each path gets its own answer (reference section 3): one bad path does not fail the others.
+          if (!(error instanceof DomainError)) throw error;
+          answer[path] = error.code === 'FORBIDDEN' ? 'access denied' : error.message;
+        }
+      }
+      sendWoodwingJson(res, 200, answer);
+    },
+  },
+
+  createRelation: {
+    methods: ['POST'],
+    async handle({ res, ctx, params }) {
+      const relationType = params.string('relationType');
+      const target1Id = params.string('target1Id');
+      const target2Id = params.string('target2Id');
+      if (!relationType || !target1Id || !target2Id) {
+        throw new BadInput('relationType, target1Id (the parent) and target2Id (the child) are required');
+      }
+      await createRelation(ctx, { relationType, target1Id, target2Id });
+      // "An empty 200 OK"; clients decode the body as JSON, so it is an empty object.
+      sendWoodwingJson(res, 200, {});
+    },
+  },
+
+  removeRelation: {
+    methods: ['POST'],
+    async handle({ res, ctx, params }) {
+      const ids = params.list('relationIds');
+      if (!ids) throw new BadInput('relationIds is required: a comma-separated list');
+      sendWoodwingJson(res, 200, await removeRelations(ctx, ids));
+    },
+  },
+
+  remove: {
+    methods: ['POST'],
+    async handle({ res, ctx, params }) {
+      const result = await removeAssets(ctx, {
+        query: params.string('q'),
+        ids: params.list('ids'),
+        folderPath: params.string('folderPath'),
+      });
+      sendWoodwingJson(res, 200, result);
+    },
+  },
+
+  'asset/history': {
+    methods: ['GET', 'POST'],
+    async handle({ res, ctx, params }) {
+      const id = params.string('id');
+      if (!id) throw new BadInput('id is required');
+      const start = params.integer('start') ?? 0;
+      const num = params.integer('num') ?? 50;
+      const { asset, entries } = await historyOf(ctx, id, params.list('actions'));
+      const hits = entries.slice(start, start + num).map((entry) => ({
+        usageStatsRecord: {
+          id: String(entry.id),
+          logDate: entry.at.getTime(),
+          userName: entry.username ?? null,
+          action: entry.action,
+          assetId: asset.id,
+          assetPath: assetPathOf(asset.folderPath, asset.name),
+          assetDomain: asset.assetDomain,
+          details: entry.details ?? null,
+          versionNumber: entry.versionNumber ?? null,
+        },
+      }));
+      sendWoodwingJson(res, 200, { totalHits: entries.length, hits });
+    },
+  },
+
+  browse: {
+    methods: ['GET', 'POST'],
+    async handle({ res, ctx, params }) {
+      const path = params.string('path');
+      if (!path) throw new BadInput('path is required');
+      const includeFolders = params.boolean('includeFolders') ?? true;
+      const includeAssets = params.boolean('includeAssets') ?? params.boolean('includeAsset') ?? true;
+      const extensions =
+        params.list('includeExtensions')?.map((extension) => extension.replace(/^\./, '').toLowerCase()) ??
+        CONTAINER_EXTENSIONS;
+      const entries: Record<string, unknown>[] = [];
+      if (includeFolders) {
+        for (const folder of await childFolders(ctx, path)) {
+          entries.push({
+            name: folder.path.split('/').pop(),
+            assetPath: folder.path,
+            directory: true,
+            collection: false,
+            browsable: true,
+            permissionMask: 'VPWUMERXCD',
+            removing: false,
+          });
+        }
+      }
+      if (includeAssets) {
+        const page = await searchAssets(ctx, { folderPath: path, sort: 'name-asc' }, { offset: 0, limit: BROWSE_PAGE });
+        for (const asset of page.assets) {
+          if (!extensions.includes('all') && !extensions.includes(asset.extension)) continue;
+          entries.push({
+            name: asset.name,
+            assetPath: assetPathOf(asset.folderPath, asset.name),
+            directory: false,
+            collection: asset.extension === 'collection',
+            browsable: asset.extension === 'collection',
+            containerId: asset.id,
+            permissionMask: permissionsOf(ctx, asset),
+            removing: false,
+          });
+        }
+      }
+      sendWoodwingJson(res, 200, entries);
+    },
+  },
+};
