@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../../context.js';
+import type { ErrorCode } from '../../errors.js';
 import type { WoodwingParams } from './params.js';
 
 export interface Call {
@@ -15,7 +16,7 @@ export interface Endpoint {
   methods: readonly ('GET' | 'POST')[];
   /** Endpoints that work without a login (login itself, ping). */
   public?: boolean;
-  /** The status of a refused input; the shared-link calls answer 500 (seeds 001 and 003). */
-  inputErrorStatus?: number;
+  /** Statuses other than the usual where WoodWing documents them (500: seeds 001, 003; createRelation). */
+  statusFor?: Partial<Record<ErrorCode, number>>;
   handle(call: Call): Promise<void>;
 }

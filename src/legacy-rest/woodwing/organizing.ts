@@ -2,7 +2,7 @@ import { BadInput, DomainError } from '../../errors.js';
 import { removeAssets } from '../../resolvers/bulkRemove.js';
 import { childFolders, createFolder } from '../../resolvers/folders.js';
 import { historyOf } from '../../resolvers/history.js';
-import { assetPathOf } from '../../resolvers/paths.js';
+import { assetPathOf, checkedFolderPath } from '../../resolvers/paths.js';
 import { createRelation, removeRelations } from '../../resolvers/relations.js';
 import { searchAssets } from '../../resolvers/search/searchAssets.js';
 import type { Endpoint } from './endpoint.js';
@@ -17,7 +17,7 @@ export const organizingEndpoints: Record<string, Endpoint> = {
   createFolder: {
     methods: ['POST'],
     async handle({ res, ctx, params }) {
-      const paths = params.list('path');
+      const paths = params.all('path');
       if (!paths) throw new BadInput('path is required (it may be given several times)');
       const answer: Record<string, string> = {};
       for (const path of new Set(paths)) {
@@ -36,6 +36,7 @@ export const organizingEndpoints: Record<string, Endpoint> = {
 
   createRelation: {
     methods: ['POST'],
+    statusFor: { CONFLICT: 500 },
     async handle({ res, ctx, params }) {
       const relationType = params.string('relationType');
       const target1Id = params.string('target1Id');
@@ -98,8 +99,9 @@ export const organizingEndpoints: Record<string, Endpoint> = {
   browse: {
     methods: ['GET', 'POST'],
     async handle({ res, ctx, params }) {
-      const path = params.string('path');
-      if (!path) throw new BadInput('path is required');
+      const raw = params.string('path');
+      if (!raw) throw new BadInput('path is required');
+      const path = checkedFolderPath(raw);
       const includeFolders = params.boolean('includeFolders') ?? true;
       const includeAssets = params.boolean('includeAssets') ?? params.boolean('includeAsset') ?? true;
       const extensions =
@@ -120,19 +122,24 @@ export const organizingEndpoints: Record<string, Endpoint> = {
         }
       }
       if (includeAssets) {
-        const page = await searchAssets(ctx, { folderPath: path, sort: 'name-asc' }, { offset: 0, limit: BROWSE_PAGE });
-        for (const asset of page.assets) {
-          if (!extensions.includes('all') && !extensions.includes(asset.extension)) continue;
-          entries.push({
-            name: asset.name,
-            assetPath: assetPathOf(asset.folderPath, asset.name),
-            directory: false,
-            collection: asset.extension === 'collection',
-            browsable: asset.extension === 'collection',
-            containerId: asset.id,
-            permissionMask: permissionsOf(ctx, asset),
-            removing: false,
-          });
+        // browse has no paging: every asset of the folder is looked at.
+        for (let offset = 0, more = true; more; offset += BROWSE_PAGE) {
+          const page = await searchAssets(ctx, { folderPath: path, sort: 'name-asc' }, { offset, limit: BROWSE_PAGE });
+          more = page.hasNextPage;
+          for (const asset of page.assets) {
+            if (!extensions.includes('all') && !extensions.includes(asset.extension)) continue;
+            const container = CONTAINER_EXTENSIONS.includes(asset.extension);
+            entries.push({
+              name: asset.name,
+              assetPath: assetPathOf(asset.folderPath, asset.name),
+              directory: false,
+              collection: container,
+              browsable: container,
+              ...(container ? { containerId: asset.id } : {}),
+              permissionMask: permissionsOf(ctx, asset),
+              removing: false,
+            });
+          }
         }
       }
       sendWoodwingJson(res, 200, entries);

@@ -45,6 +45,12 @@ export class WoodwingParams {
     return Number(value);
   }
 
+  /** Every non-empty value of a repeatable parameter, as sent (createFolder's path). */
+  all(name: string): string[] | undefined {
+    const values = this.values.get(name)?.filter((value) => value !== '');
+    return values?.length ? values : undefined;
+  }
+
   /** Comma-separated (also repeated) values, blanks dropped. */
   list(name: string): string[] | undefined {
     const values = this.values.get(name);
@@ -87,7 +93,7 @@ async function readJson(req: IncomingMessage, values: Map<string, string[]>): Pr
   }
   if (body && typeof body === 'object' && !Array.isArray(body)) {
     for (const [name, value] of Object.entries(body)) {
-      if (Array.isArray(value)) add(values, name, value.map(String).join(','));
+      if (Array.isArray(value)) for (const item of value) add(values, name, String(item));
       else if (value !== null && typeof value !== 'object') add(values, name, String(value));
     }
   }

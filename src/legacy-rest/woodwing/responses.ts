@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { DomainError } from '../../errors.js';
+import { DomainError, type ErrorCode } from '../../errors.js';
 
 export function sendWoodwingJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -27,9 +27,13 @@ const ERROR_NAMES: Record<DomainError['code'], string> = {
 };
 
 /** A domain error in WoodWing's shape; false for anything unexpected. */
-export function sendDomainError(res: ServerResponse, error: unknown, inputErrorStatus?: number): boolean {
+export function sendDomainError(
+  res: ServerResponse,
+  error: unknown,
+  statusFor: Partial<Record<ErrorCode, number>> = {},
+): boolean {
   if (!(error instanceof DomainError)) return false;
-  const status = (error.code === 'BAD_USER_INPUT' && inputErrorStatus) || error.httpStatus;
+  const status = statusFor[error.code] ?? error.httpStatus;
   const message = error.code === 'UNAUTHENTICATED' ? 'Not logged in' : error.message;
   sendWoodwingError(res, status, ERROR_NAMES[error.code], message);
   return true;

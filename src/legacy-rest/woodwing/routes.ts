@@ -194,7 +194,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
 
   createAuthKey: {
     methods: ['POST'],
-    inputErrorStatus: 500,
+    statusFor: { BAD_USER_INPUT: 500 },
     async handle({ res, ctx, params }) {
       const subject = params.string('subject');
       const validUntil = dateParam(params, 'validUntil');
@@ -213,7 +213,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
 
   updateAuthKey: {
     methods: ['POST'],
-    inputErrorStatus: 500,
+    statusFor: { BAD_USER_INPUT: 500 },
     async handle({ res, ctx, params }) {
       const key = params.string('key');
       if (!key) throw new BadInput('key is required');
@@ -227,7 +227,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
 
   revokeAuthKeys: {
     methods: ['POST'],
-    inputErrorStatus: 500,
+    statusFor: { BAD_USER_INPUT: 500 },
     async handle({ res, ctx, params }) {
       const keys = params.list('keys');
       if (!keys) throw new BadInput('keys is required: a comma-separated list of authKeys');
@@ -307,6 +307,6 @@ export async function handleWoodwing(
     const params = await readWoodwingParams(ctx, req, url);
     await endpoint.handle({ req, res, ctx, params, rest: call.rest });
   } catch (error) {
-    if (!sendDomainError(res, error, endpoint.inputErrorStatus)) throw error;
+    if (!sendDomainError(res, error, endpoint.statusFor)) throw error;
   }
 }
