@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { killAllNow, rssMiB, startNode, stop, stopAll, whileSamplingRss } from './processes.js';
+import { measureSearch, searchPassed, searchRows } from './search.js';
 
 function envInt(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -382,6 +383,8 @@ async function main(): Promise<void> {
   const downloads = await measureDownloads(gateway.url, token);
   const media = `media download ${fmt(MEDIA_BYTES / MIB)} MiB, wrk`;
   gateway.process.off('exit', onExit);
+  // Last: a gateway of its own on a database seeded with BENCH_SEARCH_ASSETS assets (see search.ts).
+  const search = await measureSearch(root, ADMIN, log);
   const problems = (t: Throughput) => `${t.non2xx} non-2xx, ${t.errors} errors, ${t.badBodies} bad bodies`;
 
   printSummary([
@@ -425,8 +428,10 @@ async function main(): Promise<void> {
       `limit ${RSS_LIMIT_MIB} MiB`,
       upload.failure ? 'FAIL (the upload failed)' : growth <= RSS_LIMIT_MIB ? 'PASS' : 'FAIL',
     ],
+    ...searchRows(search),
   ]);
   if (upload.failure || growth > RSS_LIMIT_MIB || downloads === 'FAILED') process.exitCode = 1;
+  if (!searchPassed(search)) process.exitCode = 1;
   process.stdout.write('(MB = 10^6 bytes; MiB = 2^20 bytes)\n');
 }
 
