@@ -33,6 +33,8 @@ export async function openDatabase(config: Config, stats: QueryStats = { queries
   // Writers wait for each other instead of failing at once with SQLITE_BUSY.
   await connection.execute('pragma busy_timeout = 5000');
   await connection.execute('pragma synchronous = normal');
+  // 64 MiB of page cache instead of 2: searches and facets read the same indexes again and again.
+  await connection.execute('pragma cache_size = -65536');
   await connection.execute('pragma foreign_keys = on');
   await orm.migrator.up();
   return orm;

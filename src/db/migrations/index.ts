@@ -3,6 +3,7 @@ import { Migration20261122100000SharedLinks } from './Migration20261122100000Sha
 import { Migration20261122120000MediaServing } from './Migration20261122120000MediaServing.js';
 import { Migration20261122130000Search } from './Migration20261122130000Search.js';
 import { Migration20261122140000ApiSessions } from './Migration20261122140000ApiSessions.js';
+import { Migration20261122150000SearchIndexes } from './Migration20261122150000SearchIndexes.js';
 
 /** Every migration, oldest first; applied at start. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   { name: 'Migration20261122120000MediaServing', class: Migration20261122120000MediaServing },
   { name: 'Migration20261122130000Search', class: Migration20261122130000Search },
   { name: 'Migration20261122140000ApiSessions', class: Migration20261122140000ApiSessions },
+  { name: 'Migration20261122150000SearchIndexes', class: Migration20261122150000SearchIndexes },
 ];

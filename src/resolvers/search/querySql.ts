@@ -50,6 +50,11 @@ function ftsText(value: string, phrase: boolean): string | null {
   return `"${text.replace(/"/g, '""')}"${prefix ? '*' : ''}`;
 }
 
+const FTS_MATCH = 'a.rowid in (select rowid from asset_fts where asset_fts match ?)';
+
+/** Stands for the free-text words of an AND, once they are joined into one FTS5 query. */
+const JOINED_FREE_TEXT: QueryNode = { kind: 'term', field: null, value: '', phrase: false, position: 0 };
+
 /** Any indexed word that matches the pattern, as an FTS5 query; a pattern that matches none finds nothing. */
 const WORDS_LIKE = `(select coalesce(group_concat('"' || term || '"', ' OR '), '"\u0001"') from asset_fts_words where term like ? escape '\\')`;
 
@@ -63,7 +68,7 @@ function freeTextCondition(value: string, phrase: boolean): SqlCondition {
       params: [likePattern(value.toLowerCase())],
     };
   }
-  return { sql: 'a.rowid in (select rowid from asset_fts where asset_fts match ?)', params: [fts] };
+  return { sql: FTS_MATCH, params: [fts] };
 }
 
 function numberOf(text: string, position: number): number {
@@ -108,7 +113,13 @@ function rangeCondition(
 }
 
 function columnTerm(field: ColumnField, value: string, position: number): SqlCondition {
-  if (field.kind === 'text') return { sql: `${field.sql} like ? escape '\\'`, params: [likePattern(value)] };
+  if (field.kind === 'text') {
+    if (hasWildcard(value)) return { sql: `${field.sql} like ? escape '\\'`, params: [likePattern(value)] };
+    // Without wildcards an equality, which an index can answer (LIKE cannot on a case-sensitive column).
+    return field.lowercase
+      ? { sql: `${field.sql} = ?`, params: [value.toLowerCase()] }
+      : { sql: `${field.sql} = ? collate nocase`, params: [value] };
+  }
   if (field.kind === 'number') return { sql: `${field.sql} = ?`, params: [numberOf(value, position)] };
   const { date, wholeDay } = dateOf(value, position);
   return wholeDay
@@ -116,9 +127,12 @@ function columnTerm(field: ColumnField, value: string, position: number): SqlCon
     : { sql: `${field.sql} = ?`, params: [date.getTime()] };
 }
 
-const METADATA_VALUES = 'a.rowid in (select v.asset_rowid from asset_field_values v where v.field = ? and ';
+// Correlated, so that SQLite checks the asset in hand instead of first listing every asset with the field.
+const METADATA_VALUES = 'exists (select 1 from asset_field_values v where v.asset_rowid = a.rowid and v.field = ? and ';
 
 function metadataTerm(name: string, value: string): SqlCondition {
+  // The value column folds case itself (collate nocase), so an equality uses the (field, value) index.
+  if (!hasWildcard(value)) return { sql: `${METADATA_VALUES}v.value = ?)`, params: [name, value] };
   return { sql: `${METADATA_VALUES}v.value like ? escape '\\')`, params: [name, likePattern(value)] };
 }
 
@@ -131,6 +145,7 @@ function ancestorCondition(value: string): SqlCondition {
 class Compiler {
   relation: Partial<Record<(typeof RELATION_FIELDS)[number], { value: string; position: number }>> = {};
   freeText: string[] = [];
+  private joinedFreeText: string[] = [];
   metadataFields: { name: string; position: number }[] = [];
 
   compile(node: QueryNode, topLevel: boolean): SqlCondition {
@@ -139,7 +154,8 @@ class Compiler {
         return TRUE;
       case 'and':
       case 'or': {
-        const compiled = node.children.map((child) => this.compile(child, topLevel && node.kind === 'and'));
+        const children = node.kind === 'and' ? this.withFreeTextJoined(node.children) : node.children;
+        const compiled = children.map((child) => this.compile(child, topLevel && node.kind === 'and'));
         // `x OR *` is everything; in `x AND *` the * adds nothing.
         if (node.kind === 'or' && compiled.includes(TRUE)) return TRUE;
         const parts = compiled.filter((part) => part !== TRUE);
@@ -160,7 +176,26 @@ class Compiler {
     }
   }
 
+  /**
+   * Free-text words joined by AND become one FTS5 query ("harbour" AND "dawn"): FTS5 intersects them far
+   * faster than SQL can intersect one list of rows per word.
+   */
+  private withFreeTextJoined(children: QueryNode[]): QueryNode[] {
+    const words = children.filter(
+      (child): child is QueryNode & { kind: 'term' } =>
+        child.kind === 'term' && child.field === null && ftsText(child.value, child.phrase) !== null,
+    );
+    if (words.length < 2) return children;
+    const joined = words.map((word) => ftsText(word.value, word.phrase)).join(' AND ');
+    this.freeText.push(joined);
+    this.joinedFreeText.push(joined);
+    return [...children.filter((child) => !words.includes(child as never)), JOINED_FREE_TEXT];
+  }
+
   private term(node: QueryNode & { kind: 'term' }, topLevel: boolean): SqlCondition {
+    if (node === JOINED_FREE_TEXT) {
+      return { sql: FTS_MATCH, params: [this.joinedFreeText.shift()] };
+    }
     const { field, value, position } = node;
     if (field === '*' && value === '*') return TRUE;
     if (field === null) {

@@ -7,6 +7,8 @@ export type FieldKind = 'text' | 'number' | 'date';
 export interface ColumnField {
   kind: FieldKind;
   sql: string;
+  /** Stored in lower case, so that an equality needs no case folding and can use a plain index. */
+  lowercase?: boolean;
   /** The entity property behind it, when a sort by it can page by cursor. */
   property?:
     | 'name'
@@ -29,8 +31,8 @@ export const COLUMN_FIELDS: Record<string, ColumnField> = {
   filename: { kind: 'text', sql: 'a.name', property: 'name' },
   folderPath: { kind: 'text', sql: 'a.folder_path', property: 'folderPath' },
   assetPath: { kind: 'text', sql: ASSET_PATH },
-  assetDomain: { kind: 'text', sql: 'a.asset_domain', property: 'assetDomain' },
-  extension: { kind: 'text', sql: 'a.extension', property: 'extension' },
+  assetDomain: { kind: 'text', sql: 'a.asset_domain', property: 'assetDomain', lowercase: true },
+  extension: { kind: 'text', sql: 'a.extension', property: 'extension', lowercase: true },
   mimeType: { kind: 'text', sql: MIME_TYPE },
   contentType: { kind: 'text', sql: 'a.content_type' },
   fileSize: { kind: 'number', sql: 'a.size', property: 'size' },
