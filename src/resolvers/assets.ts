@@ -18,7 +18,7 @@ import {
 import { checkedFilename, contentTypeFor, type IncomingFile, storeFile } from './files.js';
 import { ensureFolders } from './folders.js';
 import { recordHistory } from './history.js';
-import { assetPathOf, checkedFolderPath, publicPathOf } from './paths.js';
+import { assetPathOf, checkedFolderPath } from './paths.js';
 
 export const DEFAULT_FOLDER = '/';
 
@@ -339,26 +339,4 @@ export async function restoreAsset(ctx: RequestContext, id: string): Promise<Ass
   await ctx.em.flush();
   ctx.assetEvents.publish(asset.id);
   return asset;
-}
-
-/** The replacement, if there is one and the viewer may see it. */
-export async function readableReplacement(ctx: RequestContext, asset: Asset): Promise<Asset | null> {
-  if (!asset.replacement || !ctx.viewer) return null;
-  const replacement = await ctx.loaders.assetById.load(asset.replacement.id);
-  return replacement && assetPolicy.canRead(ctx.viewer, replacement) ? replacement : null;
-}
-
-/** Where the bytes are served (the GOV.UK media URL), with the name percent-encoded. */
-export function fileUrlOf(ctx: RequestContext, asset: Asset): string {
-  const url = `${ctx.config.publicUrl}${publicPathOf(asset)}`;
-  const shared = ctx.sharedLink;
-  return !ctx.viewer && shared?.authKey.downloadOriginal ? `${url}?authKey=${encodeURIComponent(shared.key)}` : url;
-}
-
-/**
- * Whether the request may see who worked on an asset and how (history, versions, users, access lists).
- * A shared-link holder without a login sees the shared content only.
- */
-export function seesAssetInternals(ctx: RequestContext): boolean {
-  return ctx.viewer !== null;
 }

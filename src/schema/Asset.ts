@@ -1,6 +1,7 @@
 import { ASSET_STATES, type Asset } from '../db/entities/Asset.js';
 import { assetChanges } from '../resolvers/assetChanges.js';
-import { fileUrlOf, getAsset, readableReplacement, seesAssetInternals } from '../resolvers/assets.js';
+import { getAsset } from '../resolvers/assets.js';
+import { fileUrlOf, readableReplacement, seesAssetInternals } from '../resolvers/assetViews.js';
 import { assetPathOf } from '../resolvers/paths.js';
 import { AssetVersionRef } from './AssetVersion.js';
 import { builder } from './builder.js';

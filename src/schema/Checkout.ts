@@ -1,5 +1,5 @@
 import type { Asset } from '../db/entities/Asset.js';
-import { seesAssetInternals } from '../resolvers/assets.js';
+import { seesAssetInternals } from '../resolvers/assetViews.js';
 import { checkin, checkout, undoCheckout } from '../resolvers/checkout.js';
 import { AssetRef } from './Asset.js';
 import { builder } from './builder.js';

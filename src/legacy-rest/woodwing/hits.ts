@@ -2,7 +2,7 @@ import type { RequestContext } from '../../context.js';
 import type { Asset } from '../../db/entities/Asset.js';
 import type { AssetRelation } from '../../db/entities/AssetRelation.js';
 import { assetPolicy } from '../../resolvers/access.js';
-import { fileUrlOf } from '../../resolvers/assets.js';
+import { fileUrlOf } from '../../resolvers/assetViews.js';
 import { assetPathOf } from '../../resolvers/paths.js';
 
 /** WoodWing's `{value, formatted}` for dates and sizes, formatted as it does: `2012-03-23 13:16:58 +0000`. */
