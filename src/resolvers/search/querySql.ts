@@ -146,6 +146,7 @@ class Compiler {
   relation: Partial<Record<(typeof RELATION_FIELDS)[number], { value: string; position: number }>> = {};
   freeText: string[] = [];
   private joinedFreeText: string[] = [];
+  private drivingTermUsed = false;
   metadataFields: { name: string; position: number }[] = [];
 
   compile(node: QueryNode, topLevel: boolean): SqlCondition {
@@ -212,6 +213,15 @@ class Compiler {
     if (field === ANCESTOR_PATHS) return ancestorCondition(value);
     const column = COLUMN_FIELDS[field];
     if (column) return columnTerm(column, value, position);
+    if (topLevel && !this.drivingTermUsed && !hasWildcard(value)) {
+      // The first exact metadata term that every hit must match lists its assets from the index, and the
+      // query starts from that list instead of from every asset.
+      this.drivingTermUsed = true;
+      return this.metadata(field, position, () => ({
+        sql: 'a.rowid in (select v.asset_rowid from asset_field_values v where v.field = ? and v.value = ?)',
+        params: [field, value],
+      }));
+    }
     return this.metadata(field, position, () => metadataTerm(field, value));
   }
 
