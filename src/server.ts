@@ -12,6 +12,7 @@ import { sendLive, sendReady } from './http/health.js';
 import { requestContextFactory, sendJson } from './http/requestContext.js';
 import { handleAssetRoutes } from './legacy-rest/asset-manager/assetRoutes.js';
 import { handleMedia } from './legacy-rest/asset-manager/mediaRoutes.js';
+import { handleFile } from './legacy-rest/woodwing/fileRoutes.js';
 import { handleWoodwing } from './legacy-rest/woodwing/routes.js';
 import { ensureFirstAdmin } from './resolvers/users.js';
 import { ClamdScanner } from './scan/ClamdScanner.js';
@@ -83,6 +84,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     if (path === '/healthcheck/ready') return sendReady(res, orm, blobStore, scanner);
     if (path.startsWith('/media/') || path.startsWith('/government/uploads/')) {
       return handleMedia(req, res, await createContext(req, requestId, 'asset-manager'), url);
+    }
+    if (path.startsWith('/file/')) {
+      return handleFile(req, res, await createContext(req, requestId, 'woodwing'), url);
     }
     if (path.startsWith('/services/')) {
       return handleWoodwing(req, res, await createContext(req, requestId, 'woodwing'), url);

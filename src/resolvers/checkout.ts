@@ -93,13 +93,3 @@ export async function checkin(
   await flushAssetChanges(ctx, asset, true);
   return asset;
 }
-
-/** The asset, if its bytes may be handed out now: only an UPLOADED file is, on every surface. */
-export async function downloadableFile(ctx: RequestContext, assetId: string): Promise<Asset> {
-  const asset = await findReadableAsset(ctx, assetId);
-  if (asset.deletedAt) throw new NotFound(`Asset ${assetId} is deleted`);
-  if (asset.state !== 'UPLOADED') {
-    throw new Conflict(`The file of asset ${assetId} is not available: it is ${asset.state.toLowerCase()}`);
-  }
-  return asset;
-}

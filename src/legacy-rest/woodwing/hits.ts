@@ -2,7 +2,6 @@ import type { RequestContext } from '../../context.js';
 import type { Asset } from '../../db/entities/Asset.js';
 import type { AssetRelation } from '../../db/entities/AssetRelation.js';
 import { assetPolicy } from '../../resolvers/access.js';
-import { fileUrlOf } from '../../resolvers/assetViews.js';
 import { assetPathOf } from '../../resolvers/paths.js';
 
 /** WoodWing's `{value, formatted}` for dates and sizes, formatted as it does: `2012-03-23 13:16:58 +0000`. */
@@ -75,7 +74,7 @@ export async function hitOf(ctx: RequestContext, asset: Asset, options: HitOptio
     id: asset.id,
     permissions: permissionsOf(ctx, asset),
     metadata: keep ? Object.fromEntries(Object.entries(metadata).filter(([name]) => keep.has(name))) : metadata,
-    originalUrl: fileUrlOf(ctx, asset),
+    originalUrl: `${ctx.config.publicUrl}/file/${asset.id}/*/${encodeURIComponent(asset.name)}`,
     ...(relation
       ? {
           relation: {
