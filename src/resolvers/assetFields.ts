@@ -53,6 +53,28 @@ export function mergedMetadata(current: Metadata, changes: Metadata): Metadata {
   return merged;
 }
 
+/**
+ * WoodWing's parseMetadataModifications: `+tag` adds to a list field and `-tag` removes from it, so that a
+ * client can change one item without sending the whole list; other values replace the field.
+ */
+export function metadataModifications(current: Metadata, changes: Metadata): Metadata {
+  const resolved: Metadata = {};
+  for (const [field, value] of Object.entries(changes)) {
+    const list = Array.isArray(current[field]) ? (current[field] as unknown[]) : null;
+    if (typeof value === 'string' && list && /^[+-]./.test(value)) {
+      const item = value.slice(1);
+      resolved[field] = value.startsWith('+')
+        ? list.includes(item)
+          ? list
+          : [...list, item]
+        : list.filter((existing) => existing !== item);
+    } else {
+      resolved[field] = value;
+    }
+  }
+  return resolved;
+}
+
 export function checkedIdList(name: string, values: readonly string[]): string[] {
   if (values.length > MAX_LIST_LENGTH) throw new BadInput(`${name} has more than ${MAX_LIST_LENGTH} entries`);
   for (const value of values) {

@@ -62,6 +62,10 @@ export class WoodwingParams {
     return items.length ? items : undefined;
   }
 
+  names(): string[] {
+    return [...this.values.keys()];
+  }
+
   /** Every parameter whose name starts with `prefix`, e.g. `facet.` */
   withPrefix(prefix: string): [string, string][] {
     return [...this.values.entries()]

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { DomainError, type ErrorCode } from '../../errors.js';
+import { PathTaken } from '../../resolvers/assetNaming.js';
 
 export function sendWoodwingJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -35,6 +36,7 @@ export function sendDomainError(
   if (!(error instanceof DomainError)) return false;
   const status = statusFor[error.code] ?? error.httpStatus;
   const message = error.code === 'UNAUTHENTICATED' ? 'Not logged in' : error.message;
-  sendWoodwingError(res, status, ERROR_NAMES[error.code], message);
+  const name = error instanceof PathTaken ? 'PathAlreadyExistsException' : ERROR_NAMES[error.code];
+  sendWoodwingError(res, status, name, message);
   return true;
 }

@@ -10,6 +10,7 @@ import { downloadableFile } from '../../resolvers/downloads.js';
 import { parseDate } from '../../resolvers/search/dateMath.js';
 import { searchAssets } from '../../resolvers/search/searchAssets.js';
 import { login, logout } from '../../resolvers/users.js';
+import { assetEndpoints } from './assetEndpoints.js';
 import type { Endpoint } from './endpoint.js';
 import { hitOf } from './hits.js';
 import { organizingEndpoints } from './organizing.js';
@@ -59,6 +60,7 @@ function credentialsOf(params: WoodwingParams): { username: string; password: st
 
 const ENDPOINTS: Record<string, Endpoint> = {
   ...organizingEndpoints,
+  ...assetEndpoints,
   ping: {
     methods: ['GET', 'POST'],
     public: true,

@@ -1,0 +1,113 @@
+import type { Metadata } from '../../db/entities/Asset.js';
+import { BadInput } from '../../errors.js';
+import { metadataModifications } from '../../resolvers/assetFields.js';
+import { freeNameIn } from '../../resolvers/assetNaming.js';
+import { getAsset, updateAsset, uploadAsset } from '../../resolvers/assets.js';
+import { checkin } from '../../resolvers/checkout.js';
+import { createCollection } from '../../resolvers/collections.js';
+import { checkedFilename } from '../../resolvers/files.js';
+import { checkedFolderPath } from '../../resolvers/paths.js';
+import type { Endpoint } from './endpoint.js';
+import { hitOf } from './hits.js';
+import type { WoodwingParams } from './params.js';
+import { sendWoodwingJson } from './responses.js';
+
+/** Parameters that are not metadata fields; every other one is (`<anyField>=value`). */
+const RESERVED = new Set([
+  'Filedata',
+  'metadata',
+  'metadataToReturn',
+  'nextUrl',
+  'autoRename',
+  'folderPath',
+  'assetPath',
+  'name',
+  'filename',
+  'id',
+  'clearCheckoutState',
+  'keepMetadata',
+  'parseMetadataModifications',
+  'createVersion',
+  'async',
+  '_',
+]);
+
+/** `metadata` as a JSON object, and every other parameter as a field of its own. */
+function metadataOf(params: WoodwingParams): Metadata {
+  const fields: Metadata = {};
+  const json = params.string('metadata');
+  if (json) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(json);
+    } catch {
+      throw new BadInput('metadata must be a JSON object, e.g. {"tags":["sea"]}');
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new BadInput('metadata must be a JSON object');
+    Object.assign(fields, parsed);
+  }
+  for (const name of params.names()) {
+    const value = params.string(name);
+    if (!RESERVED.has(name) && value !== undefined) fields[name] = value;
+  }
+  return fields;
+}
+
+function placeOf(params: WoodwingParams, fallbackName: string): { folderPath: string; name: string } {
+  const assetPath = params.string('assetPath');
+  if (assetPath) {
+    const slash = assetPath.lastIndexOf('/');
+    return { folderPath: checkedFolderPath(assetPath.slice(0, slash) || '/'), name: assetPath.slice(slash + 1) };
+  }
+  return {
+    folderPath: checkedFolderPath(params.string('folderPath') ?? '/'),
+    name: params.string('name') ?? params.string('filename') ?? fallbackName,
+  };
+}
+
+/** WoodWing's create and update: assets in and out, each answered with the asset as a search hit. */
+export const assetEndpoints: Record<string, Endpoint> = {
+  create: {
+    methods: ['POST'],
+    async handle({ res, ctx, params }) {
+      const place = placeOf(params, params.file?.filename ?? '');
+      const metadata = metadataOf(params);
+      const name = await freeNameIn(
+        ctx,
+        place.folderPath,
+        checkedFilename(place.name),
+        params.boolean('autoRename') ?? true,
+      );
+      let asset: Awaited<ReturnType<typeof uploadAsset>>;
+      if (params.file) asset = await uploadAsset(ctx, params.file, { ...place, name, metadata });
+      else if (name.endsWith('.collection')) asset = await createCollection(ctx, { ...place, name, metadata });
+      else throw new BadInput('Filedata is required, except for a collection (a name ending in .collection)');
+      sendWoodwingJson(res, 200, await hitOf(ctx, asset, { fields: params.list('metadataToReturn') }));
+    },
+  },
+
+  update: {
+    methods: ['POST'],
+    async handle({ res, ctx, params }) {
+      const id = params.string('id');
+      if (!id) throw new BadInput('id is required');
+      const current = await getAsset(ctx, id);
+      const changes = metadataOf(params);
+      const metadata =
+        (params.boolean('parseMetadataModifications') ?? true)
+          ? metadataModifications(current.metadata, changes)
+          : changes;
+      const input = Object.keys(metadata).length ? { metadata } : {};
+      let asset = current;
+      if (params.file && current.checkedOutBy?.id === ctx.viewer?.id) {
+        // A new file from the holder of the checkout is a check-in (reference section 4).
+        asset = await checkin(ctx, id, params.file, params.boolean('clearCheckoutState') === false);
+        if (input.metadata) asset = await updateAsset(ctx, id, input);
+      } else if (params.file || input.metadata) {
+        asset = await updateAsset(ctx, id, { ...input, name: current.name }, params.file ?? undefined);
+      }
+      sendWoodwingJson(res, 200, await hitOf(ctx, asset, { fields: params.list('metadataToReturn') }));
+    },
+  },
+};

@@ -1,0 +1,24 @@
+import type { RequestContext } from '../context.js';
+import { Asset } from '../db/entities/Asset.js';
+import { Conflict } from '../errors.js';
+import { extensionOf } from './search/assetDomain.js';
+
+/** A name is taken in a folder by an asset that is not deleted. */
+export class PathTaken extends Conflict {}
+
+/**
+ * WoodWing's create: with autoRename, a name already taken in the folder becomes `name-1.ext`, `name-2.ext`,
+ * ...; without it, the clash is refused.
+ */
+export async function freeNameIn(ctx: RequestContext, folderPath: string, name: string, autoRename: boolean) {
+  const taken = async (candidate: string) =>
+    (await ctx.em.count(Asset, { folderPath, name: candidate, deletedAt: null })) > 0;
+  if (!(await taken(name))) return name;
+  if (!autoRename) throw new PathTaken(`${folderPath === '/' ? '' : folderPath}/${name} exists already`);
+  const extension = extensionOf(name);
+  const stem = extension ? name.slice(0, -(extension.length + 1)) : name;
+  for (let n = 1; ; n++) {
+    const candidate = extension ? `${stem}-${n}.${extension}` : `${stem}-${n}`;
+    if (!(await taken(candidate))) return candidate;
+  }
+}
