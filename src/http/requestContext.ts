@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { authenticate } from '../auth/authenticate.js';
+import { authenticate, CSRF_HEADER } from '../auth/authenticate.js';
 import type { RequestContext, Services } from '../context.js';
 import type { Orm } from '../db/orm.js';
 import { createLoaders } from '../resolvers/loaders.js';
@@ -21,7 +21,7 @@ export function requestContextFactory(orm: Orm, services: Services): RequestCont
     const auth = await authenticate(em, {
       authorization: req.headers.authorization,
       cookie: req.headers.cookie,
-      csrfToken: singleHeader(req.headers['x-csrf-token']),
+      csrfToken: singleHeader(req.headers[CSRF_HEADER]),
     });
     return {
       ...services,

@@ -5,6 +5,7 @@ import { BadInput } from '../errors.js';
 import { type IncomingFile, storeFile } from '../resolvers/files.js';
 
 const MAX_FIELDS = 500;
+const MAX_JSON_BYTES = 1024 * 1024;
 const MAX_FIELD_BYTES = 1024 * 1024;
 
 /**
@@ -64,4 +65,37 @@ export function readForm(
     req.once('aborted', () => fail(new BadInput('The request was cut off')));
     req.pipe(parser);
   });
+}
+
+/** Adds one value of a parameter that may be sent several times. */
+export function addValue(values: Map<string, string[]>, name: string, value: string): void {
+  const list = values.get(name);
+  if (list) list.push(value);
+  else values.set(name, [value]);
+}
+
+/** A JSON body of at most 1 MiB, read whole (it holds parameters, never a file); undefined when empty. */
+export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  let text = '';
+  for await (const chunk of req) {
+    text += chunk;
+    if (text.length > MAX_JSON_BYTES) throw new BadInput('The JSON body is larger than 1 MiB');
+  }
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new BadInput('The body is not valid JSON');
+  }
+}
+
+/** The scalar and list fields of a JSON object as parameter values; an empty list is kept, as sent. */
+export function addJsonFields(values: Map<string, string[]>, object: unknown): void {
+  if (!object || typeof object !== 'object' || Array.isArray(object)) return;
+  for (const [name, value] of Object.entries(object)) {
+    if (Array.isArray(value)) {
+      if (!values.has(name)) values.set(name, []);
+      for (const item of value) addValue(values, name, String(item));
+    } else if (value !== null && typeof value !== 'object') addValue(values, name, String(value));
+  }
 }

@@ -34,7 +34,6 @@ export interface BlobStore {
   put(source: Readable, options: PutOptions): Promise<StoredBlob>;
   /** A stream of the blob's bytes (or of a range of them). */
   get(key: string, range?: ByteRange): Promise<Readable>;
-  exists(key: string): Promise<boolean>;
   /** Throws when the store cannot take a write now (for the readiness check). */
   checkWritable(): Promise<void>;
   /** Says where the blobs are, for the start banner. */

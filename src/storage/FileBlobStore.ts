@@ -71,15 +71,6 @@ export class FileBlobStore implements BlobStore {
     return range ? createReadStream(path, { start: range.start, end: range.end }) : createReadStream(path);
   }
 
-  async exists(key: string): Promise<boolean> {
-    try {
-      await access(this.pathOf(key));
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
   async checkWritable(): Promise<void> {
     const probe = join(this.tmpDir, `ready-${randomBytes(6).toString('hex')}`);
     await writeFile(probe, 'ok');

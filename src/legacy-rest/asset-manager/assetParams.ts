@@ -1,9 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { RequestContext } from '../../context.js';
-import { BadInput } from '../../errors.js';
 import type { AssetFieldsInput } from '../../resolvers/assetFields.js';
 import type { IncomingFile } from '../../resolvers/files.js';
-import { readForm } from '../formBody.js';
+import { addJsonFields, addValue, readForm, readJsonBody } from '../formBody.js';
 
 /** The `asset[...]` parameters of a request, by name without the `asset[` `]` framing; lists keep every value. */
 export interface AssetParams {
@@ -15,46 +14,19 @@ export interface AssetParams {
 export class AssetKeyMissing extends Error {}
 
 const ASSET_FIELD = /^asset\[([a-z_]+)\](\[\])?$/;
-const MAX_JSON_BYTES = 1024 * 1024;
-
-function add(values: Map<string, string[]>, name: string, value: string): void {
-  const list = values.get(name);
-  if (list) list.push(value);
-  else values.set(name, [value]);
-}
-
-async function readJson(req: IncomingMessage): Promise<AssetParams> {
-  let text = '';
-  for await (const chunk of req) {
-    text += chunk;
-    if (text.length > MAX_JSON_BYTES) throw new BadInput('The JSON body is larger than 1 MiB');
-  }
-  let body: unknown;
-  try {
-    body = text === '' ? {} : JSON.parse(text);
-  } catch {
-    throw new BadInput('The body is not valid JSON');
-  }
-  const asset = (body as { asset?: unknown } | null)?.asset;
-  const values = new Map<string, string[]>();
-  if (asset && typeof asset === 'object' && !Array.isArray(asset)) {
-    for (const [name, value] of Object.entries(asset)) {
-      if (Array.isArray(value)) values.set(name, value.map(String));
-      else if (value !== null && typeof value !== 'object') values.set(name, [String(value)]);
-    }
-  }
-  return { values, file: null };
-}
 
 export async function readAssetParams(ctx: RequestContext, req: IncomingMessage): Promise<AssetParams> {
   const type = (req.headers['content-type'] ?? '').toLowerCase();
   let params: AssetParams;
-  if (type.startsWith('application/json')) params = await readJson(req);
-  else {
+  if (type.startsWith('application/json')) {
+    const values = new Map<string, string[]>();
+    addJsonFields(values, ((await readJsonBody(req)) as { asset?: unknown } | undefined)?.asset);
+    params = { values, file: null };
+  } else {
     const values = new Map<string, string[]>();
     const file = await readForm(ctx, req, 'asset[file]', (name, value) => {
       const match = ASSET_FIELD.exec(name);
-      if (match?.[1]) add(values, match[1], value);
+      if (match?.[1]) addValue(values, match[1], value);
     });
     params = { values, file };
   }

@@ -1,8 +1,29 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../../context.js';
+import type { Asset } from '../../db/entities/Asset.js';
 import { sendBlob } from '../../http/sendBlob.js';
 import { originalForDownload } from '../../resolvers/downloads.js';
 import { sendDomainError, sendWoodwingError } from './responses.js';
+
+/** An asset's current file, private to the one who asked (never cached by a shared cache). */
+export function sendOriginal(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+  asset: Asset,
+  disposition: 'inline' | 'attachment',
+): Promise<void> {
+  return sendBlob(req, res, ctx.blobStore, {
+    blobKey: asset.blobKey,
+    size: asset.size,
+    contentType: asset.contentType,
+    filename: asset.name,
+    disposition,
+    etag: asset.sha256,
+    lastModified: asset.fileStoredAt ?? asset.modifiedAt,
+    cacheControl: 'private, no-cache',
+  });
+}
 
 const FILE_PATH = /^\/file\/([^/]+)\//;
 
@@ -25,16 +46,13 @@ export async function handleFile(req: IncomingMessage, res: ServerResponse, ctx:
   }
   try {
     const asset = await originalForDownload(ctx, id, url.searchParams.get('authKey') ?? undefined);
-    await sendBlob(req, res, ctx.blobStore, {
-      blobKey: asset.blobKey,
-      size: asset.size,
-      contentType: asset.contentType,
-      filename: asset.name,
-      disposition: url.searchParams.get('forceDownload') === 'true' ? 'attachment' : 'inline',
-      etag: asset.sha256,
-      lastModified: asset.fileStoredAt ?? asset.modifiedAt,
-      cacheControl: 'private, no-cache',
-    });
+    await sendOriginal(
+      req,
+      res,
+      ctx,
+      asset,
+      url.searchParams.get('forceDownload') === 'true' ? 'attachment' : 'inline',
+    );
   } catch (error) {
     if (!sendDomainError(res, error)) throw error;
   }

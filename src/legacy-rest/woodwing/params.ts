@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { RequestContext } from '../../context.js';
 import { BadInput } from '../../errors.js';
 import type { IncomingFile } from '../../resolvers/files.js';
-import { readForm } from '../formBody.js';
+import { addJsonFields, addValue, readForm, readJsonBody } from '../formBody.js';
 
 /**
  * WoodWing's clients send the same parameters four ways: in the query string, urlencoded, multipart and
@@ -74,46 +74,18 @@ export class WoodwingParams {
   }
 }
 
-const MAX_JSON_BYTES = 1024 * 1024;
-
-function add(values: Map<string, string[]>, name: string, value: string): void {
-  const list = values.get(name);
-  if (list) list.push(value);
-  else values.set(name, [value]);
-}
-
-async function readJson(req: IncomingMessage, values: Map<string, string[]>): Promise<unknown> {
-  let text = '';
-  for await (const chunk of req) {
-    text += chunk;
-    if (text.length > MAX_JSON_BYTES) throw new BadInput('The JSON body is larger than 1 MiB');
-  }
-  if (text.trim() === '') return undefined;
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new BadInput('The body is not valid JSON');
-  }
-  if (body && typeof body === 'object' && !Array.isArray(body)) {
-    for (const [name, value] of Object.entries(body)) {
-      if (Array.isArray(value)) for (const item of value) add(values, name, String(item));
-      else if (value !== null && typeof value !== 'object') add(values, name, String(value));
-    }
-  }
-  return body;
-}
-
 export async function readWoodwingParams(ctx: RequestContext, req: IncomingMessage, url: URL): Promise<WoodwingParams> {
   const values = new Map<string, string[]>();
-  for (const [name, value] of url.searchParams) add(values, name, value);
+  for (const [name, value] of url.searchParams) addValue(values, name, value);
   const type = (req.headers['content-type'] ?? '').toLowerCase();
   let file: IncomingFile | null = null;
   let json: unknown;
   if (req.method === 'POST' || req.method === 'PUT') {
-    if (type.startsWith('application/json')) json = await readJson(req, values);
-    else if (type.startsWith('multipart/form-data') || type.startsWith('application/x-www-form-urlencoded')) {
-      file = await readForm(ctx, req, 'Filedata', (name, value) => add(values, name, value));
+    if (type.startsWith('application/json')) {
+      json = await readJsonBody(req);
+      addJsonFields(values, json);
+    } else if (type.startsWith('multipart/form-data') || type.startsWith('application/x-www-form-urlencoded')) {
+      file = await readForm(ctx, req, 'Filedata', (name, value) => addValue(values, name, value));
     }
   }
   return new WoodwingParams(values, file, json);

@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../../context.js';
 import { BadInput, DomainError } from '../../errors.js';
 import { writeCookies } from '../../http/cookies.js';
-import { sendBlob } from '../../http/sendBlob.js';
 import { requireViewer } from '../../resolvers/access.js';
 import { clientUrlsOf, createAuthKey, plainKeyOf, revokeAuthKeys, updateAuthKey } from '../../resolvers/authKeys.js';
 import { checkout, undoCheckout } from '../../resolvers/checkout.js';
@@ -12,6 +11,7 @@ import { searchAssets } from '../../resolvers/search/searchAssets.js';
 import { login, logout } from '../../resolvers/users.js';
 import { assetEndpoints } from './assetEndpoints.js';
 import type { Endpoint } from './endpoint.js';
+import { sendOriginal } from './fileRoutes.js';
 import { hitOf } from './hits.js';
 import { organizingEndpoints } from './organizing.js';
 import { readWoodwingParams, type WoodwingParams } from './params.js';
@@ -174,16 +174,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
         });
         return;
       }
-      await sendBlob(req, res, ctx.blobStore, {
-        blobKey: asset.blobKey,
-        size: asset.size,
-        contentType: asset.contentType,
-        filename: asset.name,
-        disposition: 'attachment',
-        etag: asset.sha256,
-        lastModified: asset.fileStoredAt ?? asset.modifiedAt,
-        cacheControl: 'no-cache',
-      });
+      await sendOriginal(req, res, ctx, asset, 'attachment');
     },
   },
 
