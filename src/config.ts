@@ -7,8 +7,7 @@ export interface Config {
   port: number;
   host: string;
   dataDir: string;
-  /** A file path for SQLite. */
-  databasePath: string;
+  database: DatabaseConfig;
   blobDir: string;
   publicUrl: string;
   adminUsername: string;
@@ -28,6 +27,9 @@ export interface Config {
   clamd: ClamdAddress | undefined;
   clamdTimeoutMs: number;
 }
+
+/** SQLite in one file (the default), or a PostgreSQL server that several instances may share. */
+export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgresql'; url: string };
 
 export class ConfigError extends Error {
   constructor(variable: string, problem: string) {
@@ -55,19 +57,43 @@ function readBoolean(env: Env, name: string, fallback: boolean): boolean {
   throw new ConfigError(name, `expected true or false, got "${raw}"`);
 }
 
-function readDatabasePath(env: Env, dataDir: string): string {
+function readDatabase(env: Env, dataDir: string): DatabaseConfig {
   const url = env.DATABASE_URL;
-  if (url === undefined || url === '') return resolve(dataDir, 'asset-gateway.sqlite');
+  if (url === undefined || url === '') return { kind: 'sqlite', path: resolve(dataDir, 'asset-gateway.sqlite') };
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
     if (path === '')
       throw new ConfigError('DATABASE_URL', 'sqlite: needs a file path, e.g. sqlite:./data/assets.sqlite');
-    return isAbsolute(path) ? path : resolve(path);
+    return { kind: 'sqlite', path: isAbsolute(path) ? path : resolve(path) };
   }
-  if (/^postgres(ql)?:/.test(url)) {
-    throw new ConfigError('DATABASE_URL', 'PostgreSQL is not supported yet; use sqlite:<path> or leave it unset');
+  if (/^postgres(ql)?:/.test(url)) return { kind: 'postgresql', url: checkedPostgresUrl(url) };
+  throw new ConfigError(
+    'DATABASE_URL',
+    `unknown database URL scheme in "${url.split(':')[0]}:"; use sqlite:<path> or postgres://user:password@host:port/database`,
+  );
+}
+
+function checkedPostgresUrl(raw: string): string {
+  const example = 'e.g. postgres://user:password@db.example:5432/assets';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    // The URL may hold a password: it is not repeated in the message.
+    throw new ConfigError('DATABASE_URL', `not a valid PostgreSQL URL; ${example}`);
   }
-  throw new ConfigError('DATABASE_URL', `unknown database URL scheme in "${url.split(':')[0]}:"; use sqlite:<path>`);
+  if (url.hostname === '') throw new ConfigError('DATABASE_URL', `PostgreSQL URL needs a host; ${example}`);
+  if (url.pathname.replace(/^\//, '') === '') {
+    throw new ConfigError('DATABASE_URL', `PostgreSQL URL needs a database name after the host; ${example}`);
+  }
+  return raw;
+}
+
+/** Where the database is, for the log: never the password. */
+export function describeDatabase(database: DatabaseConfig): string {
+  if (database.kind === 'sqlite') return `SQLite at ${database.path}`;
+  const url = new URL(database.url);
+  return `PostgreSQL at ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`;
 }
 
 function readPublicUrl(env: Env, port: number): string {
@@ -126,7 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
     port,
     host: env.HOST || '0.0.0.0',
     dataDir,
-    databasePath: readDatabasePath(env, dataDir),
+    database: readDatabase(env, dataDir),
     blobDir: resolve(dataDir, 'blobs'),
     publicUrl: readPublicUrl(env, port),
     adminUsername,

@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, describeDatabase, loadConfig } from './config.js';
 import { startServer } from './server.js';
 
 let config: ReturnType<typeof loadConfig>;
@@ -17,12 +17,12 @@ log.info(
   {
     listening: `http://${config.host}:${server.port}`,
     publicUrl: config.publicUrl,
-    database: `SQLite at ${config.databasePath}`,
+    database: describeDatabase(config.database),
     storage: `filesystem at ${config.blobDir}`,
     scanning: server.scanner.describe(),
     maxUploadMb: config.maxUploadBytes / 1024 / 1024,
   },
-  `asset-gateway listening on http://${config.host}:${server.port} (GraphQL and GraphiQL at ${config.publicUrl}/graphql); database SQLite at ${config.databasePath}; storage ${config.blobDir}; virus scanning ${server.scanner.enabled ? 'on' : 'off'}`,
+  `asset-gateway listening on http://${config.host}:${server.port} (GraphQL and GraphiQL at ${config.publicUrl}/graphql); database ${describeDatabase(config.database)}; storage ${config.blobDir}; virus scanning ${server.scanner.enabled ? 'on' : 'off'}`,
 );
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

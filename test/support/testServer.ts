@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { type RunningServer, startServer } from '../../src/server.js';
+import { createTestDatabase, queryTestDatabase, type TestDatabase } from './testDatabase.js';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
 
@@ -22,7 +23,11 @@ export interface RequestOptions {
 export interface TestServer {
   url: string;
   dataDir: string;
+  /** The DATABASE_URL it runs on; undefined: the SQLite file in dataDir. */
+  databaseUrl: string | undefined;
   server: RunningServer;
+  /** Runs one statement on the server's database directly, `?` for each parameter; works while stopped too. */
+  sql(query: string, params?: unknown[]): Promise<Record<string, unknown>[]>;
   /** Sends a JSON GraphQL request, as a client would. */
   graphql<T = Record<string, any>>(
     query: string,
@@ -45,21 +50,34 @@ export interface TestServer {
   ): Promise<{ id: string; username: string; token: string }>;
   adminToken(): Promise<string>;
   stop(): Promise<void>;
-  /** Stops and removes the data folder. */
+  /** Stops and removes the data folder and the database. */
   close(): Promise<void>;
 }
 
 let userCounter = 0;
 
-/** Starts the whole service in this process on an ephemeral port, on a temporary data folder (or the given one). */
+/** The database of each data folder, so that a server started again on a data folder finds its data. */
+const databaseOfDataDir = new Map<string, TestDatabase>();
+
+/**
+ * Starts the whole service in this process on an ephemeral port, on a temporary data folder (or the given one),
+ * with a fresh database: SQLite in the data folder, or one of its own on TEST_DATABASE_URL's server.
+ */
 export async function startTestServer(
   options: { env?: Record<string, string>; dataDir?: string } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'asset-gateway-test-')));
+  let database = databaseOfDataDir.get(dataDir);
+  if (!database) {
+    database = await createTestDatabase();
+    databaseOfDataDir.set(dataDir, database);
+  }
+  const databaseUrl = options.env?.DATABASE_URL ?? database.url;
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
+    ...(database.url ? { DATABASE_URL: database.url } : {}),
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
     ...options.env,
@@ -86,7 +104,11 @@ export async function startTestServer(
   const testServer: TestServer = {
     url: server.url,
     dataDir,
+    databaseUrl,
     server,
+    sql(query, params) {
+      return queryTestDatabase({ url: databaseUrl, dataDir }, query, params);
+    },
     async graphql(query, variables, requestOptions) {
       const response = await fetch(`${server.url}/graphql`, {
         method: 'POST',
@@ -139,6 +161,8 @@ export async function startTestServer(
     },
     async close() {
       await server.close();
+      databaseOfDataDir.delete(dataDir);
+      await database.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,3 +1,5 @@
+import type { DatabaseConfig } from '../../config.js';
+import { postgresMigrations } from '../migrations-postgres/index.js';
 import { Migration20261122000000Initial } from './Migration20261122000000Initial.js';
 import { Migration20261122100000SharedLinks } from './Migration20261122100000SharedLinks.js';
 import { Migration20261122120000MediaServing } from './Migration20261122120000MediaServing.js';
@@ -5,7 +7,7 @@ import { Migration20261122130000Search } from './Migration20261122130000Search.j
 import { Migration20261122140000ApiSessions } from './Migration20261122140000ApiSessions.js';
 import { Migration20261122150000SearchIndexes } from './Migration20261122150000SearchIndexes.js';
 
-/** Every migration, oldest first; applied at start. */
+/** Every SQLite migration, oldest first; applied at start. */
 export const migrations = [
   { name: 'Migration20261122000000Initial', class: Migration20261122000000Initial },
   { name: 'Migration20261122100000SharedLinks', class: Migration20261122100000SharedLinks },
@@ -14,3 +16,8 @@ export const migrations = [
   { name: 'Migration20261122140000ApiSessions', class: Migration20261122140000ApiSessions },
   { name: 'Migration20261122150000SearchIndexes', class: Migration20261122150000SearchIndexes },
 ];
+
+/** The migrations of one kind of database: PostgreSQL has a twin of each SQLite one. */
+export function migrationsFor(kind: DatabaseConfig['kind']): typeof migrations {
+  return kind === 'sqlite' ? migrations : postgresMigrations;
+}

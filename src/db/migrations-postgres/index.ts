@@ -1,0 +1,16 @@
+import { Migration20261122000000Initial } from './Migration20261122000000Initial.js';
+import { Migration20261122100000SharedLinks } from './Migration20261122100000SharedLinks.js';
+import { Migration20261122120000MediaServing } from './Migration20261122120000MediaServing.js';
+import { Migration20261122130000Search } from './Migration20261122130000Search.js';
+import { Migration20261122140000ApiSessions } from './Migration20261122140000ApiSessions.js';
+import { Migration20261122150000SearchIndexes } from './Migration20261122150000SearchIndexes.js';
+
+/** Every PostgreSQL migration, oldest first, each the twin of the SQLite one of the same name. */
+export const postgresMigrations = [
+  { name: 'Migration20261122000000Initial', class: Migration20261122000000Initial },
+  { name: 'Migration20261122100000SharedLinks', class: Migration20261122100000SharedLinks },
+  { name: 'Migration20261122120000MediaServing', class: Migration20261122120000MediaServing },
+  { name: 'Migration20261122130000Search', class: Migration20261122130000Search },
+  { name: 'Migration20261122140000ApiSessions', class: Migration20261122140000ApiSessions },
+  { name: 'Migration20261122150000SearchIndexes', class: Migration20261122150000SearchIndexes },
+];
