@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   // vitest runs with the `development` condition, under which graphql's package resolves to one copy for
   // src/ and another for the libraries: `instanceof GraphQLError` then fails across them. One copy, as in
-  // production.
-  ssr: { resolve: { conditions: ['module', 'node', 'production'] } },
+  // production: Node's own conditions (`module-sync`, not the bundlers' `module`, whose builds of the AWS SDK
+  // Node cannot load).
+  ssr: { resolve: { conditions: ['module-sync', 'node', 'production'] } },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
