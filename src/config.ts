@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { type ClamdAddress, parseClamdUrl } from './scan/ClamdScanner.js';
+import { parseStorageUrl, S3_MAX_BLOB_BYTES, type StorageSettings } from './storage/storageUrl.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -26,6 +27,8 @@ export interface Config {
   /** Where clamd listens; undefined: scanning is off. */
   clamd: ClamdAddress | undefined;
   clamdTimeoutMs: number;
+  /** Where the blobs are kept: a folder (DATA_DIR/blobs unless STORAGE_URL says) or an S3 bucket. */
+  storage: StorageSettings;
 }
 
 /** SQLite in one file (the default), or a PostgreSQL server that several instances may share. */
@@ -135,6 +138,21 @@ function readSecretKey(env: Env): string | undefined {
   return raw;
 }
 
+function readStorage(env: Env, dataDir: string, maxUploadBytes: number): StorageSettings {
+  let storage: StorageSettings;
+  try {
+    const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || undefined;
+    storage = parseStorageUrl(env.STORAGE_URL, { blobDir: resolve(dataDir, 'blobs'), region });
+  } catch (error) {
+    throw new ConfigError('STORAGE_URL', (error as Error).message);
+  }
+  if (storage.kind === 's3' && maxUploadBytes > S3_MAX_BLOB_BYTES) {
+    const mib = S3_MAX_BLOB_BYTES / 1024 / 1024;
+    throw new ConfigError('MAX_UPLOAD_MB', `must be at most ${mib} (5 GiB) when STORAGE_URL is an s3:// bucket`);
+  }
+  return storage;
+}
+
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Reads every setting once at start; a bad value stops the start with the variable's name. */
@@ -148,6 +166,7 @@ export function loadConfig(env: Env = process.env): Config {
   if (adminPassword !== undefined && adminPassword.length < 8) {
     throw new ConfigError('ADMIN_PASSWORD', 'must be at least 8 characters');
   }
+  const maxUploadBytes = readInteger(env, 'MAX_UPLOAD_MB', 1024, 1, 1024 * 1024) * 1024 * 1024;
   return {
     port,
     host: env.HOST || '0.0.0.0',
@@ -157,7 +176,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: readPublicUrl(env, port),
     adminUsername,
     adminPassword,
-    maxUploadBytes: readInteger(env, 'MAX_UPLOAD_MB', 1024, 1, 1024 * 1024) * 1024 * 1024,
+    maxUploadBytes,
     logLevel,
     graphiql: readBoolean(env, 'GRAPHIQL', true),
     secretKey: readSecretKey(env),
@@ -165,5 +184,6 @@ export function loadConfig(env: Env = process.env): Config {
     jwtAuthSecret: env.JWT_AUTH_SECRET || undefined,
     clamd: readClamd(env),
     clamdTimeoutMs: readInteger(env, 'CLAMD_TIMEOUT_SECONDS', 300, 1, 86_400) * 1000,
+    storage: readStorage(env, dataDir, maxUploadBytes),
   };
 }

@@ -19,7 +19,7 @@ import { ClamdScanner } from './scan/ClamdScanner.js';
 import { type Scanner, scanningOff } from './scan/Scanner.js';
 import { ScanQueue } from './scan/ScanQueue.js';
 import { schema } from './schema/index.js';
-import { FileBlobStore } from './storage/FileBlobStore.js';
+import { openBlobStore } from './storage/openBlobStore.js';
 
 export interface RunningServer {
   url: string;
@@ -62,8 +62,9 @@ function logWhenDone(log: Logger, req: IncomingMessage, res: ServerResponse, req
 
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const stats: QueryStats = { queries: 0 };
+  // First: a bucket that does not answer stops the start before the database is opened.
+  const blobStore = await openBlobStore(config.storage, log);
   const orm = await openDatabase(config, stats);
-  const blobStore = await FileBlobStore.open(config.blobDir);
   const scanner: Scanner = config.clamd
     ? new ClamdScanner(config.clamd, { connectTimeoutMs: 5_000, scanTimeoutMs: config.clamdTimeoutMs })
     : scanningOff;

@@ -9,6 +9,14 @@ export class EmptyBlob extends BadInput {
   }
 }
 
+/** No blob under that key: a row points at bytes the store does not hold (a server fault, not the client's). */
+export class MissingBlob extends Error {
+  constructor(key: string) {
+    super(`no blob under the key ${key}`);
+    this.name = 'MissingBlob';
+  }
+}
+
 export interface StoredBlob {
   /** The sha256 of the bytes, in hex: blobs are content-addressed. */
   key: string;
@@ -32,10 +40,17 @@ export interface PutOptions {
 export interface BlobStore {
   /** Streams `source` into the store while hashing it; nothing is kept if the stream fails or is empty. */
   put(source: Readable, options: PutOptions): Promise<StoredBlob>;
-  /** A stream of the blob's bytes (or of a range of them). */
+  /** A stream of the blob's bytes (or of a range of them); MissingBlob when there is none under the key. */
   get(key: string, range?: ByteRange): Promise<Readable>;
   /** Throws when the store cannot take a write now (for the readiness check). */
   checkWritable(): Promise<void>;
   /** Says where the blobs are, for the start banner. */
   describe(): string;
+}
+
+const BLOB_KEY = /^[0-9a-f]{64}$/;
+
+/** Keys are sha256 hex and nothing else: checked before one becomes part of a path or an object key. */
+export function checkBlobKey(key: string): void {
+  if (!BLOB_KEY.test(key)) throw new Error(`not a blob key: ${JSON.stringify(key.slice(0, 100))}`);
 }

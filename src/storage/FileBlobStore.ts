@@ -1,13 +1,19 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { access, mkdir, open, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PayloadTooLarge } from '../errors.js';
-import { type BlobStore, type ByteRange, EmptyBlob, type PutOptions, type StoredBlob } from './BlobStore.js';
-
-const KEY_PATTERN = /^[0-9a-f]{64}$/;
+import {
+  type BlobStore,
+  type ByteRange,
+  checkBlobKey,
+  EmptyBlob,
+  MissingBlob,
+  type PutOptions,
+  type StoredBlob,
+} from './BlobStore.js';
+import { HashingCounter } from './HashingCounter.js';
 
 /**
  * Blobs as files under one folder, at `<2 hex>/<2 hex>/<sha256>`. A write goes to `.tmp/` first and is
@@ -34,31 +40,17 @@ export class FileBlobStore implements BlobStore {
 
   async put(source: Readable, { maxBytes }: PutOptions): Promise<StoredBlob> {
     const tmpPath = join(this.tmpDir, randomBytes(12).toString('hex'));
-    const md5 = createHash('md5');
-    const sha256 = createHash('sha256');
-    let size = 0;
+    const counter = new HashingCounter(maxBytes);
     try {
-      await pipeline(
-        source,
-        async function* hashWhilePassing(chunks: AsyncIterable<Buffer>) {
-          for await (const chunk of chunks) {
-            size += chunk.length;
-            if (size > maxBytes) throw new PayloadTooLarge(`The file is larger than the limit of ${maxBytes} bytes`);
-            md5.update(chunk);
-            sha256.update(chunk);
-            yield chunk;
-          }
-        },
-        createWriteStream(tmpPath, { flags: 'wx' }),
-      );
-      if (size === 0) throw new EmptyBlob();
+      await pipeline(source, counter, createWriteStream(tmpPath, { flags: 'wx' }));
+      if (counter.bytesPassed === 0) throw new EmptyBlob();
       await syncFile(tmpPath);
-      const key = sha256.digest('hex');
-      const finalPath = this.pathOf(key);
+      const { md5, sha256 } = counter.digests();
+      const finalPath = this.pathOf(sha256);
       await mkdir(join(finalPath, '..'), { recursive: true });
       // Same bytes, same key: renaming over an existing blob replaces it with identical content.
       await rename(tmpPath, finalPath);
-      return { key, size, md5: md5.digest('hex'), sha256: key };
+      return { key: sha256, size: counter.bytesPassed, md5, sha256 };
     } catch (error) {
       await unlink(tmpPath).catch(() => {});
       throw error;
@@ -67,7 +59,9 @@ export class FileBlobStore implements BlobStore {
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
     const path = this.pathOf(key);
-    await access(path);
+    await access(path).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'ENOENT' ? new MissingBlob(key) : error;
+    });
     return range ? createReadStream(path, { start: range.start, end: range.end }) : createReadStream(path);
   }
 
@@ -78,7 +72,7 @@ export class FileBlobStore implements BlobStore {
   }
 
   private pathOf(key: string): string {
-    if (!KEY_PATTERN.test(key)) throw new Error(`not a blob key: ${JSON.stringify(key)}`);
+    checkBlobKey(key);
     return join(this.root, key.slice(0, 2), key.slice(2, 4), key);
   }
 }
