@@ -78,6 +78,8 @@ export async function startTestServer(
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     ...(database.url ? { DATABASE_URL: database.url } : {}),
+    // CI's second pass keeps every test server's blobs in one S3-compatible store.
+    ...(process.env.TEST_STORAGE_URL ? { STORAGE_URL: process.env.TEST_STORAGE_URL } : {}),
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
     ...options.env,
