@@ -86,7 +86,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     if (path.startsWith('/media/') || path.startsWith('/government/uploads/')) {
       return handleMedia(req, res, await createContext(req, requestId, 'asset-manager'), url);
     }
-    if (path.startsWith('/file/')) {
+    if (path.startsWith('/file/') || path.startsWith('/preview/') || path.startsWith('/thumbnail/')) {
       return handleFile(req, res, await createContext(req, requestId, 'woodwing'), url);
     }
     if (path.startsWith('/services/')) {

@@ -55,13 +55,17 @@ export function mergedMetadata(current: Metadata, changes: Metadata): Metadata {
 
 /**
  * WoodWing's parseMetadataModifications: `+tag` adds to a list field and `-tag` removes from it, so that a
- * client can change one item without sending the whole list; other values replace the field.
+ * client can change one item without sending the whole list; other values replace the field. A field the
+ * asset does not have yet counts as an empty list for `+tag` (tagging many assets at once is the usual case).
  */
 export function metadataModifications(current: Metadata, changes: Metadata): Metadata {
   const resolved: Metadata = {};
   for (const [field, value] of Object.entries(changes)) {
+    const absent = current[field] === undefined || current[field] === null;
     const list = Array.isArray(current[field]) ? (current[field] as unknown[]) : null;
-    if (typeof value === 'string' && list && /^[+-]./.test(value)) {
+    if (typeof value === 'string' && absent && /^\+./.test(value)) {
+      resolved[field] = [value.slice(1)];
+    } else if (typeof value === 'string' && list && /^[+-]./.test(value)) {
       const item = value.slice(1);
       resolved[field] = value.startsWith('+')
         ? list.includes(item)

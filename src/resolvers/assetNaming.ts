@@ -1,6 +1,7 @@
 import type { RequestContext } from '../context.js';
 import { Asset } from '../db/entities/Asset.js';
 import { Conflict } from '../errors.js';
+import { folderExists } from './folderTree.js';
 import { extensionOf } from './search/assetDomain.js';
 
 /** A name is taken in a folder by an asset that is not deleted. */
@@ -20,5 +21,13 @@ export async function freeNameIn(ctx: RequestContext, folderPath: string, name: 
   for (let n = 1; ; n++) {
     const candidate = extension ? `${stem}-${n}.${extension}` : `${stem}-${n}`;
     if (!(await taken(candidate))) return candidate;
+  }
+}
+
+/** WoodWing's AUTO_RENAME of a folder that a copy or move would land on: `path-1`, `path-2`, ... */
+export async function freeFolderPath(ctx: RequestContext, path: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const candidate = `${path}-${n}`;
+    if (!(await folderExists(ctx.em, candidate))) return candidate;
   }
 }

@@ -1,56 +1,54 @@
 import type { RequestContext } from '../context.js';
-import { BadInput, DomainError } from '../errors.js';
+import type { Process } from '../db/entities/Process.js';
+import { BadInput, NotFound } from '../errors.js';
 import { requireViewer } from './access.js';
 import { deleteAsset } from './assets.js';
 import { removeFolder } from './folderContents.js';
-import { searchAssets } from './search/searchAssets.js';
+import { assertNotRoot, findFolder } from './folders.js';
+import { checkedFolderPath } from './paths.js';
+import { type BulkJob, countEach, runBulkJob } from './processes.js';
+import { assertValidQuery, idsMatching } from './queryTargets.js';
 
 export interface RemoveTarget {
-  query?: string | undefined;
-  ids?: string[] | undefined;
-  folderPath?: string | undefined;
+  query?: string | null | undefined;
+  ids?: readonly string[] | null | undefined;
+  folderPath?: string | null | undefined;
 }
 
-export interface BulkResult {
-  processedCount: number;
-  errorCount: number;
-}
-
-/** WoodWing returns no hits past 10,000, and a remove by query takes no more than that either. */
-const MAX_QUERY_HITS = 10_000;
-const PAGE = 500;
-
-async function removeEach(ctx: RequestContext, ids: string[]): Promise<BulkResult> {
-  const result = { processedCount: 0, errorCount: 0 };
-  for (const id of ids) {
-    try {
-      await deleteAsset(ctx, id);
-      result.processedCount++;
-    } catch (error) {
-      // An asset that may not be removed counts as an error; the others are removed all the same.
-      if (!(error instanceof DomainError)) throw error;
-      result.errorCount++;
-    }
-  }
-  return result;
-}
+const removeEach =
+  (ids: readonly string[]): BulkJob['run'] =>
+  (ctx, tally) =>
+    countEach(ctx, tally, ids, async (itemCtx, id) => {
+      await deleteAsset(itemCtx, id);
+      return true;
+    });
 
 /**
- * WoodWing's remove: by query, else by ids, else by folder (the first of them given is used); soft, so every
- * removed asset can be restored.
+ * What WoodWing's remove will do, checked before anything is removed: by query, else by ids, else by folder
+ * (the first of them given is used). An asset that may not be removed counts as an error; the others go.
  */
-export async function removeAssets(ctx: RequestContext, target: RemoveTarget): Promise<BulkResult> {
+export async function removalJob(ctx: RequestContext, target: RemoveTarget): Promise<BulkJob> {
   requireViewer(ctx);
-  if (target.query !== undefined) {
-    const ids: string[] = [];
-    for (let offset = 0; offset < MAX_QUERY_HITS; offset += PAGE) {
-      const page = await searchAssets(ctx, { query: target.query }, { offset, limit: PAGE });
-      ids.push(...page.assets.map((asset) => asset.id));
-      if (!page.hasNextPage) break;
-    }
-    return removeEach(ctx, ids);
+  const query = target.query;
+  if (query != null) {
+    await assertValidQuery(ctx, query);
+    return { operation: 'REMOVE', run: async (ctx, tally) => removeEach(await idsMatching(ctx, query))(ctx, tally) };
   }
-  if (target.ids) return removeEach(ctx, target.ids);
-  if (target.folderPath) return { processedCount: await removeFolder(ctx, target.folderPath), errorCount: 0 };
+  if (target.ids?.length) return { operation: 'REMOVE', run: removeEach(target.ids) };
+  if (target.folderPath) {
+    const path = checkedFolderPath(target.folderPath);
+    assertNotRoot(path, 'removed');
+    if (!(await findFolder(ctx.em, path))) throw new NotFound(`No folder ${path}`);
+    return { operation: 'REMOVE', run: async (ctx, tally) => tally.processed(await removeFolder(ctx, path)) };
+  }
   throw new BadInput('Say what to remove: q (a query), ids (comma-separated) or folderPath');
+}
+
+/** Removes softly, so that every removed asset can be restored. */
+export async function removeAssets(
+  ctx: RequestContext,
+  target: RemoveTarget,
+  options: { background?: boolean | null } = {},
+): Promise<Process> {
+  return runBulkJob(ctx, await removalJob(ctx, target), options);
 }

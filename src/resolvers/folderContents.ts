@@ -64,6 +64,12 @@ async function dropRemovedFolders(em: EntityManager, path: string): Promise<void
  * in one transaction, so that no reader sees half a move.
  */
 export async function moveFolder(ctx: RequestContext, rawFrom: string, rawTo: string): Promise<FolderView> {
+  await moveFolderTree(ctx, rawFrom, rawTo);
+  return existingFolder(ctx.em, checkedFolderPath(rawTo));
+}
+
+/** moveFolder, answering how many assets moved with it. */
+export async function moveFolderTree(ctx: RequestContext, rawFrom: string, rawTo: string): Promise<number> {
   const viewer = requireRole(ctx, 'CONTRIBUTOR', 'move folders');
   const from = checkedFolderPath(rawFrom);
   const to = checkedFolderPath(rawTo);
@@ -108,14 +114,21 @@ export async function moveFolder(ctx: RequestContext, rawFrom: string, rawTo: st
     ctx,
     moved.map((asset) => asset.id),
   );
-  return existingFolder(ctx.em, to);
+  return moved.length;
 }
 
 /** A copy of `source` at `folderPath`, owned by the viewer; it shares the source's (content-addressed) blob. */
-function copyAsset(em: EntityManager, ctx: RequestContext, viewer: User, source: Asset, folderPath: string): Asset {
+function copyAsset(
+  em: EntityManager,
+  ctx: RequestContext,
+  viewer: User,
+  source: Asset,
+  folderPath: string,
+  name = source.name,
+): Asset {
   const copy = em.create(Asset, {
     id: newId(),
-    name: source.name,
+    name,
     folderPath,
     contentType: source.contentType,
     size: source.size,
@@ -157,6 +170,12 @@ function copyAsset(em: EntityManager, ctx: RequestContext, viewer: User, source:
 
 /** Copies a folder with its subfolders and the assets the viewer may see; no byte is copied. */
 export async function copyFolder(ctx: RequestContext, rawFrom: string, rawTo: string): Promise<FolderView> {
+  await copyFolderTree(ctx, rawFrom, rawTo);
+  return existingFolder(ctx.em, checkedFolderPath(rawTo));
+}
+
+/** copyFolder, answering how many assets it copied. */
+export async function copyFolderTree(ctx: RequestContext, rawFrom: string, rawTo: string): Promise<number> {
   const viewer = requireRole(ctx, 'CONTRIBUTOR', 'copy folders');
   const from = checkedFolderPath(rawFrom);
   const to = checkedFolderPath(rawTo);
@@ -191,7 +210,45 @@ export async function copyFolder(ctx: RequestContext, rawFrom: string, rawTo: st
   });
   if (copies.some((copy) => copy.state === 'UNSCANNED')) ctx.scanQueue.wake();
   for (const copy of copies) ctx.assetEvents.publish(copy.id);
-  return existingFolder(ctx.em, to);
+  return copies.length;
+}
+
+/** A copy of one asset the viewer may read, as a new asset of theirs at `folderPath` named `name`. */
+export async function copyAssetTo(
+  ctx: RequestContext,
+  source: Asset,
+  folderPath: string,
+  name: string,
+): Promise<Asset> {
+  const viewer = requireRole(ctx, 'CONTRIBUTOR', 'copy assets');
+  const copy = await ctx.em.transactional(async (em) => {
+    await ensureFolderRows(em, folderPath, viewer);
+    return copyAsset(em, ctx, viewer, source, folderPath, name);
+  });
+  if (copy.state === 'UNSCANNED') ctx.scanQueue.wake();
+  ctx.assetEvents.publish(copy.id);
+  return copy;
+}
+
+/** The folder rows of `path` and below, once no live asset is left in them (after its assets moved away one by one). */
+export async function removeFolderRowsIfEmpty(ctx: RequestContext, path: string): Promise<void> {
+  if (path === '/') return;
+  const inPath = inSubtree('a.folder_path', path);
+  const live = await ctx.em
+    .createQueryBuilder(Asset, 'a')
+    .select('id')
+    .where(inPath.sql, inPath.params)
+    .andWhere({ deletedAt: null })
+    .limit(1)
+    .execute('all');
+  if (live.length > 0) return;
+  const folders = inSubtree('path', path);
+  await ctx.em
+    .createQueryBuilder(Folder)
+    .update({ deletedAt: new Date() })
+    .where(folders.sql, folders.params)
+    .andWhere({ deletedAt: null })
+    .execute();
 }
 
 /** A soft delete of the folder, the folders below it and every asset in them; returns how many assets it removed. */
@@ -229,4 +286,22 @@ export async function removeFolder(ctx: RequestContext, rawPath: string): Promis
     removed.map((asset) => asset.id),
   );
   return removed.length;
+}
+
+/** `to` and a copy of every live folder below `from`, rebased under `to`: the empty ones too. */
+export async function replicateFolderTree(ctx: RequestContext, from: string, to: string): Promise<void> {
+  const viewer = requireRole(ctx, 'CONTRIBUTOR', 'create folders');
+  const below = inSubtree('f.path', from);
+  const rows = await ctx.em
+    .createQueryBuilder(Folder, 'f')
+    .where(below.sql, below.params)
+    .andWhere({ deletedAt: null })
+    .getResultList();
+  await dropRemovedFolders(ctx.em, to);
+  await ensureFolderRows(ctx.em, to, viewer);
+  await insertFolderRows(
+    ctx.em,
+    rows.filter((row) => row.path !== from).map((row) => rebased(row.path, from, to)),
+    viewer,
+  );
 }

@@ -22,5 +22,11 @@ import './mutations/authKeys.js';
 import './Folder.js';
 import './Relation.js';
 import './mutations/collections.js';
+import './Process.js';
+import './mutations/removeAssets.js';
+import './mutations/updateAssets.js';
+import './mutations/moveAssets.js';
+import './mutations/copyAssets.js';
+import './mutations/cancelProcess.js';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -54,3 +54,41 @@ export async function expectError(response: Response, status: number): Promise<a
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** The headers of a browser session from POST /services/login: the cookie, and the csrf header unless told not to. */
+export async function cookieSession(
+  baseUrl: string,
+  username: string,
+  password: string,
+  withCsrf = true,
+): Promise<Record<string, string>> {
+  const response = await postServices(baseUrl, 'login', { username, password });
+  const body = await bodyOf(response);
+  const cookie = response.headers
+    .getSetCookie()
+    .map((header) => header.split(';')[0] ?? '')
+    .find((pair) => pair.startsWith('authToken='));
+  if (!body.loginSuccess || !cookie) throw new Error(`login failed: ${JSON.stringify(body)}`);
+  return { cookie, ...(withCsrf ? { 'x-csrf-token': body.csrfToken } : {}) };
+}
+
+/** process/info of a process started with async=true, once it has finished. */
+export async function finishedProcess(
+  baseUrl: string,
+  headers: Record<string, string>,
+  processId: string,
+): Promise<any> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const response = await postServices(baseUrl, 'process/info', { processId }, 'urlencoded', headers);
+    const info = await bodyOf(response);
+    if (response.status !== 200) throw new Error(`process/info failed: ${response.status} ${JSON.stringify(info)}`);
+    if (info.finished) return info;
+    if (Date.now() > deadline) throw new Error(`process ${processId} did not finish: ${JSON.stringify(info)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A query-language term that takes the value literally, quotes and all (folder paths hold "/" and spaces). */
+export const termOf = (field: string, value: string) =>
+  `${field}:"${value.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;

@@ -7,6 +7,7 @@ import { DownloadPreset } from './DownloadPreset.js';
 import { Folder } from './Folder.js';
 import { HistoryEntry } from './HistoryEntry.js';
 import { LoginThrottle } from './LoginThrottle.js';
+import { Process } from './Process.js';
 import { Session } from './Session.js';
 import { User } from './User.js';
 
@@ -23,4 +24,5 @@ export const entities = [
   HistoryEntry,
   DownloadPreset,
   AuthKey,
+  Process,
 ];

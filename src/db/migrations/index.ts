@@ -6,6 +6,7 @@ import { Migration20261122120000MediaServing } from './Migration20261122120000Me
 import { Migration20261122130000Search } from './Migration20261122130000Search.js';
 import { Migration20261122140000ApiSessions } from './Migration20261122140000ApiSessions.js';
 import { Migration20261122150000SearchIndexes } from './Migration20261122150000SearchIndexes.js';
+import { Migration20261123100000Processes } from './Migration20261123100000Processes.js';
 
 /** Every SQLite migration, oldest first; applied at start. */
 export const migrations = [
@@ -15,6 +16,7 @@ export const migrations = [
   { name: 'Migration20261122130000Search', class: Migration20261122130000Search },
   { name: 'Migration20261122140000ApiSessions', class: Migration20261122140000ApiSessions },
   { name: 'Migration20261122150000SearchIndexes', class: Migration20261122150000SearchIndexes },
+  { name: 'Migration20261123100000Processes', class: Migration20261123100000Processes },
 ];
 
 /** The migrations of one kind of database: PostgreSQL has a twin of each SQLite one. */

@@ -1,4 +1,3 @@
-import type { Metadata } from '../../db/entities/Asset.js';
 import { BadInput } from '../../errors.js';
 import { metadataModifications } from '../../resolvers/assetFields.js';
 import { freeNameIn } from '../../resolvers/assetNaming.js';
@@ -9,13 +8,13 @@ import { checkedFilename } from '../../resolvers/files.js';
 import { checkedFolderPath } from '../../resolvers/paths.js';
 import type { Endpoint } from './endpoint.js';
 import { hitOf } from './hits.js';
+import { metadataOf } from './metadataParams.js';
 import type { WoodwingParams } from './params.js';
 import { sendWoodwingJson } from './responses.js';
 
-/** Parameters that are not metadata fields; every other one is (`<anyField>=value`). */
-const RESERVED = new Set([
+/** The parameters of create and update that are not metadata fields. */
+const ASSET_PARAMS = [
   'Filedata',
-  'metadata',
   'metadataToReturn',
   'nextUrl',
   'autoRename',
@@ -29,30 +28,7 @@ const RESERVED = new Set([
   'parseMetadataModifications',
   'createVersion',
   'async',
-  '_',
-]);
-
-/** `metadata` as a JSON object, and every other parameter as a field of its own. */
-function metadataOf(params: WoodwingParams): Metadata {
-  const fields: Metadata = {};
-  const json = params.string('metadata');
-  if (json) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(json);
-    } catch {
-      throw new BadInput('metadata must be a JSON object, e.g. {"tags":["sea"]}');
-    }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
-      throw new BadInput('metadata must be a JSON object');
-    Object.assign(fields, parsed);
-  }
-  for (const name of params.names()) {
-    const value = params.string(name);
-    if (!RESERVED.has(name) && value !== undefined) fields[name] = value;
-  }
-  return fields;
-}
+];
 
 function placeOf(params: WoodwingParams, fallbackName: string): { folderPath: string; name: string } {
   const assetPath = params.string('assetPath');
@@ -72,7 +48,7 @@ export const assetEndpoints: Record<string, Endpoint> = {
     methods: ['POST'],
     async handle({ res, ctx, params }) {
       const place = placeOf(params, params.file?.filename ?? '');
-      const metadata = metadataOf(params);
+      const metadata = metadataOf(params, ASSET_PARAMS);
       const name = await freeNameIn(
         ctx,
         place.folderPath,
@@ -93,7 +69,7 @@ export const assetEndpoints: Record<string, Endpoint> = {
       const id = params.string('id');
       if (!id) throw new BadInput('id is required');
       const current = await getAsset(ctx, id);
-      const changes = metadataOf(params);
+      const changes = metadataOf(params, ASSET_PARAMS);
       const metadata =
         (params.boolean('parseMetadataModifications') ?? true)
           ? metadataModifications(current.metadata, changes)

@@ -3,6 +3,7 @@ import type { RequestContext } from '../../context.js';
 import type { Asset } from '../../db/entities/Asset.js';
 import { sendBlob } from '../../http/sendBlob.js';
 import { originalForDownload } from '../../resolvers/downloads.js';
+import { renditionForDownload } from '../../resolvers/previews.js';
 import { sendDomainError, sendWoodwingError } from './responses.js';
 
 /** An asset's current file, private to the one who asked (never cached by a shared cache). */
@@ -25,10 +26,12 @@ export function sendOriginal(
   });
 }
 
-const FILE_PATH = /^\/file\/([^/]+)\//;
+/** What a WoodWing file URL serves: /file/<id>/..., /preview/<id>/... or /thumbnail/<id>/... */
+const FILE_PATH = /^\/(file|preview|thumbnail)\/([^/]+)\//;
 
-// WoodWing's file URL, /file/<id>/(star)/<name>: the original, inline or (forceDownload=true) as an
-// attachment, to a logged-in user or a shared link's holder (authKey=). The name is only for the browser.
+// WoodWing's file URLs, /file/<id>/(star)/<name> and the same under /preview and /thumbnail, inline or
+// (forceDownload=true) as an attachment, to a logged-in user or a shared link's holder (authKey=). The name is
+// only for the browser. Until renditions are made, an image in a web format is its own preview and thumbnail.
 export async function handleFile(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, url: URL) {
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     sendWoodwingError(
@@ -39,20 +42,19 @@ export async function handleFile(req: IncomingMessage, res: ServerResponse, ctx:
     );
     return;
   }
-  const id = FILE_PATH.exec(url.pathname)?.[1];
-  if (!id) {
+  const [, kind, id] = FILE_PATH.exec(url.pathname) ?? [];
+  if (!kind || !id) {
     sendWoodwingError(res, 404, 'NotFoundException', 'A file URL reads /file/<asset id>/*/<name>');
     return;
   }
   try {
-    const asset = await originalForDownload(ctx, id, url.searchParams.get('authKey') ?? undefined);
-    await sendOriginal(
-      req,
-      res,
-      ctx,
-      asset,
-      url.searchParams.get('forceDownload') === 'true' ? 'attachment' : 'inline',
-    );
+    const key = url.searchParams.get('authKey') ?? undefined;
+    const asset =
+      kind === 'file'
+        ? await originalForDownload(ctx, id, key)
+        : await renditionForDownload(ctx, id, kind as 'preview' | 'thumbnail', key);
+    const disposition = url.searchParams.get('forceDownload') === 'true' ? 'attachment' : 'inline';
+    await sendOriginal(req, res, ctx, asset, disposition);
   } catch (error) {
     if (!sendDomainError(res, error)) throw error;
   }

@@ -3,6 +3,7 @@ import type { Asset } from '../../db/entities/Asset.js';
 import type { AssetRelation } from '../../db/entities/AssetRelation.js';
 import { assetPolicy } from '../../resolvers/access.js';
 import { assetPathOf } from '../../resolvers/paths.js';
+import { hasPreview } from '../../resolvers/previews.js';
 
 /** WoodWing's `{value, formatted}` for dates and sizes, formatted as it does: `2012-03-23 13:16:58 +0000`. */
 function dateValue(date: Date) {
@@ -70,11 +71,15 @@ export async function hitOf(ctx: RequestContext, asset: Asset, options: HitOptio
   const metadata = await metadataOf(ctx, asset);
   const keep = options.fields && !options.fields.includes('all') ? new Set(options.fields) : null;
   const relation = options.relation;
+  const fileUrl = (kind: 'file' | 'preview' | 'thumbnail') =>
+    `${ctx.config.publicUrl}/${kind}/${asset.id}/*/${encodeURIComponent(asset.name)}`;
   return {
     id: asset.id,
     permissions: permissionsOf(ctx, asset),
     metadata: keep ? Object.fromEntries(Object.entries(metadata).filter(([name]) => keep.has(name))) : metadata,
-    originalUrl: `${ctx.config.publicUrl}/file/${asset.id}/*/${encodeURIComponent(asset.name)}`,
+    originalUrl: fileUrl('file'),
+    // Only where they serve something: until renditions are made, images in a web format (see hasPreview).
+    ...(hasPreview(asset) ? { previewUrl: fileUrl('preview'), thumbnailUrl: fileUrl('thumbnail') } : {}),
     ...(relation
       ? {
           relation: {

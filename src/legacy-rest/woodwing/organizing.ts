@@ -1,5 +1,4 @@
 import { BadInput, DomainError } from '../../errors.js';
-import { removeAssets } from '../../resolvers/bulkRemove.js';
 import { childFolders, createFolder } from '../../resolvers/folders.js';
 import { historyOf } from '../../resolvers/history.js';
 import { assetPathOf, checkedFolderPath } from '../../resolvers/paths.js';
@@ -12,7 +11,7 @@ import { sendWoodwingJson } from './responses.js';
 const CONTAINER_EXTENSIONS = ['collection', 'dossier', 'task'];
 const BROWSE_PAGE = 500;
 
-/** Folders, relations, removal and history: WoodWing's calls that organise what is stored. */
+/** Folders, relations and history: WoodWing's calls that organise what is stored. */
 export const organizingEndpoints: Record<string, Endpoint> = {
   createFolder: {
     methods: ['POST'],
@@ -56,18 +55,6 @@ export const organizingEndpoints: Record<string, Endpoint> = {
       const ids = params.list('relationIds');
       if (!ids) throw new BadInput('relationIds is required: a comma-separated list');
       sendWoodwingJson(res, 200, await removeRelations(ctx, ids));
-    },
-  },
-
-  remove: {
-    methods: ['POST'],
-    async handle({ res, ctx, params }) {
-      const result = await removeAssets(ctx, {
-        query: params.string('q'),
-        ids: params.list('ids'),
-        folderPath: params.string('folderPath'),
-      });
-      sendWoodwingJson(res, 200, result);
     },
   },
 

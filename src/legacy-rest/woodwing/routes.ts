@@ -10,9 +10,11 @@ import { parseDate } from '../../resolvers/search/dateMath.js';
 import { searchAssets } from '../../resolvers/search/searchAssets.js';
 import { login, logout } from '../../resolvers/users.js';
 import { assetEndpoints } from './assetEndpoints.js';
+import { bulkEndpoints } from './bulkEndpoints.js';
 import type { Endpoint } from './endpoint.js';
 import { sendOriginal } from './fileRoutes.js';
 import { hitOf } from './hits.js';
+import { messagesEndpoint } from './messages.js';
 import { organizingEndpoints } from './organizing.js';
 import { readWoodwingParams, type WoodwingParams } from './params.js';
 import { sendDomainError, sendWoodwingError, sendWoodwingJson } from './responses.js';
@@ -61,6 +63,8 @@ function credentialsOf(params: WoodwingParams): { username: string; password: st
 const ENDPOINTS: Record<string, Endpoint> = {
   ...organizingEndpoints,
   ...assetEndpoints,
+  ...bulkEndpoints,
+  messages: messagesEndpoint,
   ping: {
     methods: ['GET', 'POST'],
     public: true,
