@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
 import type { RequestContext } from '../context.js';
 import { type BulkOperation, Process } from '../db/entities/Process.js';
@@ -77,6 +78,9 @@ export async function countEach(
   work: (itemCtx: RequestContext, id: string) => Promise<boolean>,
 ): Promise<void> {
   for (const id of ids) {
+    // The SQLite driver answers synchronously: without a turn of the event loop between assets, a job in the
+    // background would hold off every other request until it is done.
+    await setImmediate();
     let done: boolean;
     try {
       done = await work(isolatedContext(ctx), id);

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { RequestContext } from '../context.js';
 import { searchAssets } from './search/searchAssets.js';
 
@@ -22,6 +23,7 @@ export async function idsMatching(ctx: RequestContext, query: string): Promise<s
 export async function assetsMatching(ctx: RequestContext, query: string): Promise<AssetPlace[]> {
   const found: AssetPlace[] = [];
   for (let offset = 0; offset < MAX_QUERY_HITS; offset += PAGE) {
+    await setImmediate();
     const page = await searchAssets(ctx, { query }, { offset, limit: PAGE });
     found.push(...page.assets.map(({ id, folderPath, name }) => ({ id, folderPath, name })));
     if (!page.hasNextPage) break;
