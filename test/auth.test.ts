@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
+import { createTestDatabase, type TestDatabase } from './support/testDatabase.js';
 import { ADMIN, eventually, type GraphqlResponse, startTestServer, type TestServer } from './support/testServer.js';
 
 type Role = 'VIEWER' | 'CONTRIBUTOR' | 'EDITOR' | 'ADMIN';
@@ -31,23 +31,9 @@ function wellFormedUnknownToken(kind: 's' | 't'): string {
   return `${kind}.${'A'.repeat(22)}.${'B'.repeat(43)}`;
 }
 
-/** Minimal typing for the read-only look at the database file; better-sqlite3 ships no types. */
-interface ReadOnlyDatabase {
-  prepare(sql: string): { all(): Record<string, unknown>[] };
-  close(): void;
-}
-const BetterSqlite3 = createRequire(import.meta.url)('better-sqlite3') as new (
-  path: string,
-  options: { readonly: boolean; fileMustExist: boolean },
-) => ReadOnlyDatabase;
-
-function readTable(dataDir: string, table: string): Record<string, unknown>[] {
-  const db = new BetterSqlite3(join(dataDir, 'asset-gateway.sqlite'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(`select * from "${table}"`).all();
-  } finally {
-    db.close();
-  }
+/** Every row of a table, as the database holds it. */
+function readTable(table: string): Promise<Record<string, unknown>[]> {
+  return api.sql(`select * from "${table}"`);
 }
 
 let api: TestServer;
@@ -399,16 +385,16 @@ describe('secrets at rest', () => {
     expect(issued.every((value) => value.length > 0)).toBe(true);
   });
 
-  it('stores passwords as scrypt hashes only', () => {
-    const users = readTable(api.dataDir, 'users');
+  it('stores passwords as scrypt hashes only', async () => {
+    const users = await readTable('users');
     expect(users.length).toBeGreaterThan(1);
     for (const row of users) expect(String(row.password_hash)).toMatch(/^scrypt\$/);
     const row = users.find((candidate) => candidate.username === user.username);
     expect(JSON.stringify(row)).not.toContain(user.password);
   });
 
-  it('keeps no session token, csrf token or API token, nor their secret parts, in the database', () => {
-    const rows = [...readTable(api.dataDir, 'sessions'), ...readTable(api.dataDir, 'api_tokens')];
+  it('keeps no session token, csrf token or API token, nor their secret parts, in the database', async () => {
+    const rows = [...(await readTable('sessions')), ...(await readTable('api_tokens'))];
     expect(rows.length).toBeGreaterThanOrEqual(2);
     const secrets = issued.flatMap((token) => [token, token.split('.').at(-1) ?? token]);
     for (const row of rows) {
@@ -419,7 +405,7 @@ describe('secrets at rest', () => {
 
   it('keeps no usernames in the login throttling table', async () => {
     await login(user.username, 'a-wrong-password');
-    const rows = readTable(api.dataDir, 'login_throttles');
+    const rows = await readTable('login_throttles');
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(JSON.stringify(row)).not.toContain(user.username);
   });
@@ -478,17 +464,28 @@ describe('login throttling', () => {
 
 describe('first start without ADMIN_PASSWORD', () => {
   let dataDir: string;
+  let database: TestDatabase;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'asset-gateway-first-start-'));
+    database = await createTestDatabase();
   });
-  afterAll(() => rm(dataDir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await database.drop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
 
   /** Starts the server on dataDir with no ADMIN_PASSWORD, collecting every log line. */
   async function start() {
     const lines: string[] = [];
     const log = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
-    const server = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }), log);
+    const env = {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      ...(database.url && { DATABASE_URL: database.url }),
+    };
+    const server = await startServer(loadConfig(env), log);
     return { server, lines };
   }
 

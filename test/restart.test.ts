@@ -1,8 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrations } from '../src/db/migrations/index.js';
+import { migrationsFor } from '../src/db/migrations/index.js';
 import { eventually, startTestServer, type TestServer } from './support/testServer.js';
 
 const UPLOAD = `mutation($file: Upload!, $input: UploadAssetInput) {
@@ -16,10 +15,6 @@ interface AssetView {
   metadata: Record<string, unknown>;
   sha256: string;
   state: string;
-}
-
-function databaseOf(dataDir: string): DatabaseSync {
-  return new DatabaseSync(join(dataDir, 'asset-gateway.sqlite'));
 }
 
 function blobPathOf(dataDir: string, sha256: string): string {
@@ -80,16 +75,14 @@ describe('a restart on the same data folder', () => {
     expect(response.status).toBe(200);
   });
 
-  it('has applied each migration once', () => {
-    const db = databaseOf(after.dataDir);
-    try {
-      const applied = db.prepare('select name from mikro_orm_migrations order by name').all() as { name: string }[];
-      expect(applied.map((row) => row.name.replace(/\.[jt]s$/, ''))).toEqual(
-        migrations.map((migration) => migration.name).sort(),
-      );
-    } finally {
-      db.close();
-    }
+  it('has applied each migration once', async () => {
+    const applied = await after.sql('select name from mikro_orm_migrations order by name');
+    const kind = after.databaseUrl ? 'postgresql' : 'sqlite';
+    expect(applied.map((row) => String(row.name).replace(/\.[jt]s$/, ''))).toEqual(
+      migrationsFor(kind)
+        .map((migration) => migration.name)
+        .sort(),
+    );
   });
 
   it('lets a user created before the restart log in', async () => {
@@ -147,16 +140,11 @@ describe('an upload still UNSCANNED when the server stops', () => {
     await before.stop();
 
     // As if the process had stopped between storing the upload and scanning it.
-    const db = databaseOf(before.dataDir);
-    try {
-      db.prepare(`update assets set state = 'UNSCANNED', next_scan_at = null, scan_attempts = 0 where id = ?`).run(
-        asset.id,
-      );
-      const row = db.prepare('select state from assets where id = ?').get(asset.id) as { state: string };
-      expect(row.state).toBe('UNSCANNED');
-    } finally {
-      db.close();
-    }
+    await before.sql(`update assets set state = 'UNSCANNED', next_scan_at = null, scan_attempts = 0 where id = ?`, [
+      asset.id,
+    ]);
+    const [row] = await before.sql('select state from assets where id = ?', [asset.id]);
+    expect(row?.state).toBe('UNSCANNED');
 
     after = await startTestServer({ dataDir: before.dataDir });
     const adminAfter = await after.adminToken();
