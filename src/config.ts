@@ -9,7 +9,6 @@ export interface Config {
   host: string;
   dataDir: string;
   database: DatabaseConfig;
-  blobDir: string;
   publicUrl: string;
   adminUsername: string;
   /** Undefined means: generate one at the first start and print it once. */
@@ -172,7 +171,6 @@ export function loadConfig(env: Env = process.env): Config {
     host: env.HOST || '0.0.0.0',
     dataDir,
     database: readDatabase(env, dataDir),
-    blobDir: resolve(dataDir, 'blobs'),
     publicUrl: readPublicUrl(env, port),
     adminUsername,
     adminPassword,

@@ -1,28 +1,40 @@
 import pino from 'pino';
-import { ConfigError, describeDatabase, loadConfig } from './config.js';
-import { startServer } from './server.js';
+import { type Config, ConfigError, describeDatabase, loadConfig } from './config.js';
+import { type RunningServer, startServer } from './server.js';
+import { describeStorage } from './storage/storageUrl.js';
 
-let config: ReturnType<typeof loadConfig>;
-try {
-  config = loadConfig();
-} catch (error) {
+/** A setting that stops the start is the operator's to fix: one line naming it, no stack trace. */
+function exitOnConfigError(error: unknown): never {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`asset-gateway cannot start: ${error.message}\n`);
   process.exit(1);
 }
 
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  exitOnConfigError(error);
+}
+
 const log = pino({ level: config.logLevel, base: { service: 'asset-gateway' } });
-const server = await startServer(config, log);
+let server: RunningServer;
+try {
+  server = await startServer(config, log);
+} catch (error) {
+  exitOnConfigError(error);
+}
+const storage = describeStorage(config.storage);
 log.info(
   {
     listening: `http://${config.host}:${server.port}`,
     publicUrl: config.publicUrl,
     database: describeDatabase(config.database),
-    storage: `filesystem at ${config.blobDir}`,
+    storage,
     scanning: server.scanner.describe(),
     maxUploadMb: config.maxUploadBytes / 1024 / 1024,
   },
-  `asset-gateway listening on http://${config.host}:${server.port} (GraphQL and GraphiQL at ${config.publicUrl}/graphql); database ${describeDatabase(config.database)}; storage ${config.blobDir}; virus scanning ${server.scanner.enabled ? 'on' : 'off'}`,
+  `asset-gateway listening on http://${config.host}:${server.port} (GraphQL and GraphiQL at ${config.publicUrl}/graphql); database ${describeDatabase(config.database)}; storage ${storage}; virus scanning ${server.scanner.enabled ? 'on' : 'off'}`,
 );
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

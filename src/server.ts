@@ -6,7 +6,7 @@ import { SecretBox } from './auth/secretBox.js';
 import type { Config } from './config.js';
 import type { Services } from './context.js';
 import { type Orm, openDatabase, type QueryStats } from './db/orm.js';
-import { type AssetEvents, InProcessAssetEvents } from './events/AssetEvents.js';
+import { openAssetEvents } from './events/openAssetEvents.js';
 import { createGraphqlHandler } from './http/graphqlHandler.js';
 import { sendLive, sendReady } from './http/health.js';
 import { requestContextFactory, sendJson } from './http/requestContext.js';
@@ -68,7 +68,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const scanner: Scanner = config.clamd
     ? new ClamdScanner(config.clamd, { connectTimeoutMs: 5_000, scanTimeoutMs: config.clamdTimeoutMs })
     : scanningOff;
-  const assetEvents: AssetEvents = new InProcessAssetEvents();
+  const assetEvents = await openAssetEvents(config.database, log);
   const scanQueue = new ScanQueue(orm, blobStore, scanner, assetEvents, log);
   const secretBox = await SecretBox.open(config.secretKey, config.dataDir);
   await ensureFirstAdmin(orm.em.fork(), config, log);
@@ -133,6 +133,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       });
       await scanQueue.stop();
       await assetEvents.close();
+      await blobStore.close();
       await orm.close();
     },
   };

@@ -46,6 +46,8 @@ export interface BlobStore {
   checkWritable(): Promise<void>;
   /** Says where the blobs are, for the start banner. */
   describe(): string;
+  /** Lets go of connections and sockets at shutdown; nothing is read or written after it. */
+  close(): Promise<void>;
 }
 
 const BLOB_KEY = /^[0-9a-f]{64}$/;

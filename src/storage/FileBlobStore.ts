@@ -38,6 +38,9 @@ export class FileBlobStore implements BlobStore {
     return `filesystem at ${this.root}`;
   }
 
+  /** Files hold nothing open between calls. */
+  async close(): Promise<void> {}
+
   async put(source: Readable, { maxBytes }: PutOptions): Promise<StoredBlob> {
     const tmpPath = join(this.tmpDir, randomBytes(12).toString('hex'));
     const counter = new HashingCounter(maxBytes);

@@ -82,6 +82,11 @@ export class S3BlobStore implements BlobStore {
     return describeStorage(this.settings);
   }
 
+  /** Closes the client's kept-alive sockets to the store. */
+  async close(): Promise<void> {
+    this.client.destroy();
+  }
+
   async put(source: Readable, { maxBytes }: PutOptions): Promise<StoredBlob> {
     const counter = new HashingCounter(Math.min(maxBytes, S3_MAX_BLOB_BYTES));
     const temporaryKey = `${TEMPORARY}${randomBytes(16).toString('hex')}`;
