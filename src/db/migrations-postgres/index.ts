@@ -4,6 +4,7 @@ import { Migration20261122120000MediaServing } from './Migration20261122120000Me
 import { Migration20261122130000Search } from './Migration20261122130000Search.js';
 import { Migration20261122140000ApiSessions } from './Migration20261122140000ApiSessions.js';
 import { Migration20261122150000SearchIndexes } from './Migration20261122150000SearchIndexes.js';
+import { Migration20261123100000Processes } from './Migration20261123100000Processes.js';
 
 /** Every PostgreSQL migration, oldest first, each the twin of the SQLite one of the same name. */
 export const postgresMigrations = [
@@ -13,4 +14,5 @@ export const postgresMigrations = [
   { name: 'Migration20261122130000Search', class: Migration20261122130000Search },
   { name: 'Migration20261122140000ApiSessions', class: Migration20261122140000ApiSessions },
   { name: 'Migration20261122150000SearchIndexes', class: Migration20261122150000SearchIndexes },
+  { name: 'Migration20261123100000Processes', class: Migration20261123100000Processes },
 ];
