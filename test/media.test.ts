@@ -757,11 +757,22 @@ describe('a client that disconnects mid-download', () => {
     return openWhileDownloading;
   }
 
+  let sharedServer: { api: TestServer; editor: typeof editor };
+
+  // These tests count open descriptors of the blob's file, so its bytes must be a file in DATA_DIR/blobs even
+  // when TEST_STORAGE_URL puts the other tests' blobs in an S3 store: a server of their own on the filesystem.
   beforeAll(async () => {
+    sharedServer = { api, editor };
+    api = await startTestServer({ env: { ...ENV, STORAGE_URL: '' } });
+    editor = await api.createUser('EDITOR');
     asset = await uploaded('large.bin', content);
     const key = sha256(content);
     blobPath = realpathSync(join(api.dataDir, 'blobs', key.slice(0, 2), key.slice(2, 4), key));
     baseline = fdsPointingAt(blobPath);
+  });
+  afterAll(async () => {
+    await api.close();
+    ({ api, editor } = sharedServer);
   });
 
   it('releases the file handle of the blob once the client has gone', async () => {

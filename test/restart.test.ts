@@ -53,9 +53,11 @@ describe('a restart on the same data folder', () => {
   let after: TestServer;
   let stored: AssetView;
   let sessionTokenFromBefore: string;
+  // 'keeps the blob file' looks in DATA_DIR/blobs: the filesystem store, whatever TEST_STORAGE_URL says.
+  const onTheFilesystem = { STORAGE_URL: '' };
 
   beforeAll(async () => {
-    before = await startTestServer();
+    before = await startTestServer({ env: onTheFilesystem });
     const admin = await before.adminToken();
     const created = await before.graphql(
       'mutation($input: CreateUserInput!) { createUser(input: $input) { id } }',
@@ -66,7 +68,7 @@ describe('a restart on the same data folder', () => {
     sessionTokenFromBefore = await before.login(user.username, user.password);
     stored = await uploadAndWaitUntilServable(before, sessionTokenFromBefore, metadata);
     await before.stop();
-    after = await startTestServer({ dataDir: before.dataDir });
+    after = await startTestServer({ dataDir: before.dataDir, env: onTheFilesystem });
   });
   afterAll(() => after?.close());
 

@@ -47,6 +47,12 @@ async function assetCount(): Promise<number> {
   return result.data.assets.totalCount;
 }
 
+/**
+ * For the tests that look at the files in DATA_DIR/blobs: the filesystem store, even when TEST_STORAGE_URL puts
+ * every other test's blobs in an S3 store.
+ */
+const ON_THE_FILESYSTEM = { STORAGE_URL: '' };
+
 /** Every file under <dataDir>/blobs, as paths relative to it (the .tmp folder's files included). */
 async function blobFiles(): Promise<string[]> {
   const root = join(api.dataDir, 'blobs');
@@ -148,7 +154,7 @@ describe('cross-site request forgery on multipart requests', () => {
 });
 
 describe('malformed multipart requests', () => {
-  beforeEach(() => startFresh());
+  beforeEach(() => startFresh(ON_THE_FILESYSTEM));
 
   it('answers a map that names no file for the Upload! variable with an error, and creates nothing', async () => {
     const result = await api.upload(UPLOAD, {}, null, { token: admin });
@@ -198,7 +204,7 @@ describe('malformed multipart requests', () => {
 });
 
 describe('the upload size limit', () => {
-  beforeEach(() => startFresh({ MAX_UPLOAD_MB: '1' }));
+  beforeEach(() => startFresh({ ...ON_THE_FILESYSTEM, MAX_UPLOAD_MB: '1' }));
 
   it('answers a declared Content-Length over the limit with 413 before the body is sent', async () => {
     const boundary = 'limit-boundary';
@@ -275,7 +281,7 @@ describe('uploads near and past the limit', () => {
 });
 
 describe('an upload cut off halfway', () => {
-  beforeEach(() => startFresh());
+  beforeEach(() => startFresh(ON_THE_FILESYSTEM));
 
   it('leaves no asset and no blob, and the server keeps answering', async () => {
     const boundary = 'aborted-boundary';
@@ -307,7 +313,7 @@ describe('an upload cut off halfway', () => {
 });
 
 describe('stored bytes', () => {
-  beforeEach(() => startFresh());
+  beforeEach(() => startFresh(ON_THE_FILESYSTEM));
 
   it('stores the uploaded bytes exactly, at the path named by their sha256', async () => {
     const bytes = randomBytes(3 * MiB);
