@@ -69,9 +69,10 @@ function readDatabase(env: Env, dataDir: string): DatabaseConfig {
     return { kind: 'sqlite', path: isAbsolute(path) ? path : resolve(path) };
   }
   if (/^postgres(ql)?:/.test(url)) return { kind: 'postgresql', url: checkedPostgresUrl(url) };
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
   throw new ConfigError(
     'DATABASE_URL',
-    `unknown database URL scheme in "${url.split(':')[0]}:"; use sqlite:<path> or postgres://user:password@host:port/database`,
+    `${scheme ? `unknown database URL scheme "${scheme}:"` : 'no URL scheme'}; use sqlite:<path> or postgres://user:password@host:port/database`,
   );
 }
 

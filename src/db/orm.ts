@@ -5,7 +5,8 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
-import type { Config, DatabaseConfig } from '../config.js';
+import pg from 'pg';
+import { type Config, ConfigError, type DatabaseConfig, describeDatabase } from '../config.js';
 import { entities } from './entities/index.js';
 import { migrationsFor } from './migrations/index.js';
 
@@ -24,7 +25,48 @@ function driverOptions(database: DatabaseConfig): SqlOptions {
     mkdirSync(dirname(database.path), { recursive: true });
     return { driver: SqliteDriver, dbName: database.path };
   }
-  return { driver: PostgreSqlDriver, clientUrl: database.url };
+  // A database that is not there is an error to report, not one to create: a typo would start an empty one.
+  return { driver: PostgreSqlDriver, clientUrl: database.url, ensureDatabase: false };
+}
+
+/** A PostgreSQL server that refuses us is the operator's to fix: one line that names it, without the password. */
+function unreachable(database: DatabaseConfig, error: unknown): unknown {
+  const code = (error as { code?: unknown }).code;
+  if (database.kind !== 'postgresql' || typeof code !== 'string') return error;
+  return new ConfigError('DATABASE_URL', `cannot use ${describeDatabase(database)}: ${(error as Error).message}`);
+}
+
+/** The first statement connects: before the migrator, which would create a database that is missing. */
+async function checkConnection(orm: Orm, database: DatabaseConfig): Promise<void> {
+  try {
+    await orm.em.getConnection().execute('select 1');
+  } catch (error) {
+    await orm.close(true).catch(() => undefined);
+    throw unreachable(database, error);
+  }
+}
+
+/** Any fixed number: the key of the advisory lock that instances starting at once migrate under. */
+const MIGRATION_LOCK_KEY = 4_102_736_951;
+
+/**
+ * Instances starting together on one PostgreSQL database take turns: the first applies the migrations, the
+ * others then find nothing pending. The lock is held on a connection of its own, outside the ORM's pool.
+ */
+async function migrateUnderLock(orm: Orm, database: DatabaseConfig): Promise<void> {
+  if (database.kind === 'sqlite') {
+    await orm.migrator.up();
+    return;
+  }
+  const lockHolder = new pg.Client({ connectionString: database.url });
+  await lockHolder.connect();
+  try {
+    await lockHolder.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await orm.migrator.up();
+  } finally {
+    // Closing the connection releases the lock, also when a migration failed.
+    await lockHolder.end();
+  }
 }
 
 async function tuneSqlite(orm: Orm): Promise<void> {
@@ -59,7 +101,8 @@ export async function openDatabase(config: Config, stats: QueryStats = { queries
       return sql;
     },
   });
+  await checkConnection(orm, database);
   if (database.kind === 'sqlite') await tuneSqlite(orm);
-  await orm.migrator.up();
+  await migrateUnderLock(orm, database);
   return orm;
 }
