@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { type AssetEvents, InProcessAssetEvents } from './AssetEvents.js';
@@ -13,6 +14,8 @@ const MAX_PAYLOAD_BYTES = 7999;
 const MAX_OUTBOX = 10_000;
 const FIRST_RECONNECT_MS = 500;
 const MAX_RECONNECT_MS = 30_000;
+/** How long a shutdown waits for the last changes to be sent before it lets go of them. */
+const CLOSE_WAIT_MS = 2_000;
 
 /**
  * What goes through NOTIFY: who sent it (`from`, so an instance skips its own), a counter (PostgreSQL folds
@@ -94,8 +97,11 @@ export class PostgresAssetEvents implements AssetEvents {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.reconnectTimer);
-    // What this instance published last still reaches the others.
-    while (this.sending) await this.sending;
+    // What this instance published last still reaches the others, unless the connection hangs.
+    const sent = (async () => {
+      while (this.sending) await this.sending;
+    })();
+    await Promise.race([sent, sleep(CLOSE_WAIT_MS, undefined, { ref: false })]);
     const client = this.client;
     this.client = undefined;
     await client?.end().catch(() => {});
