@@ -67,25 +67,33 @@ export async function startTestServer(
   options: { env?: Record<string, string>; dataDir?: string } = {},
 ): Promise<TestServer> {
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'asset-gateway-test-')));
-  let database = databaseOfDataDir.get(dataDir);
-  if (!database) {
-    database = await createTestDatabase();
-    databaseOfDataDir.set(dataDir, database);
-  }
+  const reused = databaseOfDataDir.get(dataDir);
+  const database = reused ?? (await createTestDatabase());
+  databaseOfDataDir.set(dataDir, database);
   const databaseUrl = options.env?.DATABASE_URL ?? database.url;
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    ...(database.url ? { DATABASE_URL: database.url } : {}),
-    // CI's second pass keeps every test server's blobs in one S3-compatible store.
-    ...(process.env.TEST_STORAGE_URL ? { STORAGE_URL: process.env.TEST_STORAGE_URL } : {}),
-    ADMIN_USERNAME: ADMIN.username,
-    ADMIN_PASSWORD: ADMIN.password,
-    ...options.env,
-  });
   const log = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const server = await startServer(config, log);
+  let server: RunningServer;
+  try {
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      ...(database.url ? { DATABASE_URL: database.url } : {}),
+      // CI's second pass keeps every test server's blobs in one S3-compatible store.
+      ...(process.env.TEST_STORAGE_URL ? { STORAGE_URL: process.env.TEST_STORAGE_URL } : {}),
+      ADMIN_USERNAME: ADMIN.username,
+      ADMIN_PASSWORD: ADMIN.password,
+      ...options.env,
+    });
+    server = await startServer(config, log);
+  } catch (error) {
+    // A failed start leaves no database behind: the test that expected it has no server to close.
+    if (!reused) {
+      databaseOfDataDir.delete(dataDir);
+      await database.drop();
+    }
+    throw error;
+  }
   let cachedAdminToken: string | undefined;
 
   async function parse<T>(response: Response): Promise<GraphqlResponse<T>> {
