@@ -7,6 +7,7 @@ import { Migration20261122130000Search } from './Migration20261122130000Search.j
 import { Migration20261122140000ApiSessions } from './Migration20261122140000ApiSessions.js';
 import { Migration20261122150000SearchIndexes } from './Migration20261122150000SearchIndexes.js';
 import { Migration20261123100000Processes } from './Migration20261123100000Processes.js';
+import { Migration20261123200000SearchSpeed } from './Migration20261123200000SearchSpeed.js';
 
 /** Every SQLite migration, oldest first; applied at start. */
 export const migrations = [
@@ -17,6 +18,7 @@ export const migrations = [
   { name: 'Migration20261122140000ApiSessions', class: Migration20261122140000ApiSessions },
   { name: 'Migration20261122150000SearchIndexes', class: Migration20261122150000SearchIndexes },
   { name: 'Migration20261123100000Processes', class: Migration20261123100000Processes },
+  { name: 'Migration20261123200000SearchSpeed', class: Migration20261123200000SearchSpeed },
 ];
 
 /** The migrations of one kind of database: PostgreSQL has a twin of each SQLite one. */

@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../context.js';
 import { BadInput } from '../../errors.js';
+import { facetIndexOf } from './facetIndex.js';
 import type { SqlCondition } from './querySql.js';
 import { COLUMN_FIELDS, isMetadataFieldName } from './searchFields.js';
 
@@ -45,51 +46,38 @@ export function selectionCondition(field: string, values: string[]): SqlConditio
   };
 }
 
-function whereOf(conditions: SqlCondition[]): SqlCondition {
-  return {
-    sql: conditions.map((condition) => `(${condition.sql})`).join(' and ') || '1 = 1',
-    params: conditions.flatMap((condition) => condition.params),
-  };
-}
-
 /**
- * Counts per value of each field among the hits. A facet's own selection is left out of its counts, so
- * that a client can offer the other values of a field it already filters by.
+ * Counts per value of each field among the hits (asset rowids), from the facet index. A facet's own
+ * selection is left out of its counts, so that a client can offer the other values of a field it already
+ * filters by.
  */
 export async function countFacets(
   ctx: RequestContext,
   fields: string[],
-  baseConditions: SqlCondition[],
+  hits: readonly number[],
   selections: FacetSelections,
 ): Promise<Facet[]> {
-  const connection = ctx.em.getConnection();
+  const index = facetIndexOf(ctx.em);
+  const chosen = Object.entries(selections).filter(([, values]) => values.length > 0);
+  const matchers = await Promise.all(chosen.map(([field, values]) => index.matcher(ctx.em, field, values)));
+  // For each hit, the one selection it misses (it then counts only in that field's facet), or all it passes.
+  const PASSES = -1;
+  const MISSES_SEVERAL = -2;
+  const missed = (chosen.length === 0 ? [] : hits).map((rowid) => {
+    let miss = PASSES;
+    for (let i = 0; i < matchers.length; i++) {
+      if (!matchers[i]?.(rowid)) miss = miss === PASSES ? i : MISSES_SEVERAL;
+    }
+    return miss;
+  });
   return Promise.all(
     fields.map(async (field) => {
-      const others = Object.entries(selections)
-        .filter(([name]) => name !== field)
-        .map(([name, values]) => selectionCondition(name, values));
-      const where = whereOf([...baseConditions, ...others]);
-      const column = COLUMN_FIELDS[field];
-      const rows = (
-        column
-          ? await connection.execute(
-              `select ${column.sql} as value, count(*) as hitCount from assets a where ${where.sql} group by 1 order by 2 desc, 1 limit ?`,
-              [...where.params, MAX_FACET_VALUES],
-            )
-          : await connection.execute(
-              `select v.value as value, count(*) as hitCount from assets a join asset_field_values v on v.asset_rowid = a.rowid and v.field = ? where ${where.sql} group by v.value order by 2 desc, 1 limit ?`,
-              [field, ...where.params, MAX_FACET_VALUES],
-            )
-      ) as { value: unknown; hitCount: number }[];
-      const chosen = new Set((selections[field] ?? []).map((value) => value.toLowerCase()));
-      return {
-        field,
-        values: rows.map((row) => ({
-          value: String(row.value),
-          hitCount: Number(row.hitCount),
-          selected: chosen.has(String(row.value).toLowerCase()),
-        })),
-      };
+      const own = chosen.findIndex(([name]) => name === field);
+      const counted =
+        chosen.length === 0 ? hits : hits.filter((_, i) => missed[i] === PASSES || (own >= 0 && missed[i] === own));
+      const picked = new Set((selections[field] ?? []).map((value) => value.toLowerCase()));
+      const values = await index.count(ctx.em, field, counted, MAX_FACET_VALUES);
+      return { field, values: values.map((value) => ({ ...value, selected: picked.has(value.value.toLowerCase()) })) };
     }),
   );
 }

@@ -114,7 +114,16 @@ function rangeCondition(
 
 function columnTerm(field: ColumnField, value: string, position: number): SqlCondition {
   if (field.kind === 'text') {
+    if (field.userColumn) {
+      // From the few users with that name to their assets, instead of a look-up per asset.
+      const match = hasWildcard(value) ? `like ? escape '\\'` : '= ? collate nocase';
+      return {
+        sql: `${field.userColumn} in (select u.id from users u where u.username ${match})`,
+        params: [hasWildcard(value) ? likePattern(value) : value],
+      };
+    }
     if (hasWildcard(value)) return { sql: `${field.sql} like ? escape '\\'`, params: [likePattern(value)] };
+    if (field.exact) return { sql: `${field.sql} = ?`, params: [value] };
     // Without wildcards an equality, which an index can answer (LIKE cannot on a case-sensitive column).
     return field.lowercase
       ? { sql: `${field.sql} = ?`, params: [value.toLowerCase()] }
@@ -147,6 +156,8 @@ class Compiler {
   freeText: string[] = [];
   private joinedFreeText: string[] = [];
   private drivingTermUsed = false;
+  /** Whether the top-level AND has an exact metadata term, which drives the query better than a range. */
+  exactTermAhead = false;
   metadataFields: { name: string; position: number }[] = [];
 
   compile(node: QueryNode, topLevel: boolean): SqlCondition {
@@ -171,7 +182,7 @@ class Compiler {
         return { sql: `not (${inner.sql})`, params: inner.params };
       }
       case 'range':
-        return this.range(node);
+        return this.range(node, topLevel);
       case 'term':
         return this.term(node, topLevel);
     }
@@ -225,15 +236,28 @@ class Compiler {
     return this.metadata(field, position, () => metadataTerm(field, value));
   }
 
-  private range(node: QueryNode & { kind: 'range' }): SqlCondition {
+  private range(node: QueryNode & { kind: 'range' }, topLevel: boolean): SqlCondition {
     const column = COLUMN_FIELDS[node.field];
     if (column) {
       if (column.kind === 'text') return rangeCondition(column.sql, node, (text) => text);
       return rangeCondition(column.sql, node, (text) => bound(column, text, node.position));
     }
     return this.metadata(node.field, node.position, () => {
-      const inner = rangeCondition('cast(v.value as real)', node, (text) => numberOf(text, node.position));
-      return { sql: `${METADATA_VALUES}${inner.sql})`, params: [node.field, ...inner.params] };
+      if (topLevel && !this.drivingTermUsed && !this.exactTermAhead) {
+        // No exact metadata term to start from: the range lists its assets from the numeric index.
+        this.drivingTermUsed = true;
+        const inner = rangeCondition('v.number_value', node, (text) => numberOf(text, node.position));
+        return {
+          sql: `a.rowid in (select v.asset_rowid from asset_field_values v where v.field = ? and ${inner.sql})`,
+          params: [node.field, ...inner.params],
+        };
+      }
+      // On the per-asset index: SQLite would otherwise walk the numeric one, every asset in the range per hit.
+      const inner = rangeCondition('v.number_value', node, (text) => numberOf(text, node.position));
+      return {
+        sql: `exists (select 1 from asset_field_values v indexed by asset_field_values_asset_field_number_index where v.asset_rowid = a.rowid and v.field = ? and ${inner.sql})`,
+        params: [node.field, ...inner.params],
+      };
     });
   }
 
@@ -262,6 +286,16 @@ class Compiler {
 /** The SQL of a parsed query; unknown metadata fields are checked by the caller against the stored ones. */
 export function compileQuery(query: QueryNode): CompiledQuery {
   const compiler = new Compiler();
+  const topLevel = query.kind === 'and' ? query.children : [query];
+  compiler.exactTermAhead = topLevel.some(
+    (node) =>
+      node.kind === 'term' &&
+      node.field !== null &&
+      !COLUMN_FIELDS[node.field] &&
+      node.field !== ANCESTOR_PATHS &&
+      !(RELATION_FIELDS as readonly string[]).includes(node.field) &&
+      !hasWildcard(node.value),
+  );
   const condition = compiler.compile(query, true);
   return {
     condition,

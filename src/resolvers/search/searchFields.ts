@@ -9,6 +9,10 @@ export interface ColumnField {
   sql: string;
   /** Stored in lower case, so that an equality needs no case folding and can use a plain index. */
   lowercase?: boolean;
+  /** Compared exactly, case included (ids), so that the primary key answers. */
+  exact?: boolean;
+  /** A user named by username: the assets column that holds the user's id. */
+  userColumn?: string;
   /** The entity property behind it, when a sort by it can page by cursor. */
   property?:
     | 'name'
@@ -21,12 +25,15 @@ export interface ColumnField {
     | 'versionNumber';
 }
 
-const username = (column: string) => `(select u.username from users u where u.id = a.${column})`;
 const ASSET_PATH = `(case when a.folder_path = '/' then '/' || a.name else a.folder_path || '/' || a.name end)`;
 const MIME_TYPE = `trim(substr(a.content_type, 1, instr(a.content_type || ';', ';') - 1))`;
 
+function userField(column: string): ColumnField {
+  return { kind: 'text', sql: `(select u.username from users u where u.id = a.${column})`, userColumn: `a.${column}` };
+}
+
 export const COLUMN_FIELDS: Record<string, ColumnField> = {
-  id: { kind: 'text', sql: 'a.id' },
+  id: { kind: 'text', sql: 'a.id', exact: true },
   name: { kind: 'text', sql: 'a.name', property: 'name' },
   filename: { kind: 'text', sql: 'a.name', property: 'name' },
   folderPath: { kind: 'text', sql: 'a.folder_path', property: 'folderPath' },
@@ -41,9 +48,9 @@ export const COLUMN_FIELDS: Record<string, ColumnField> = {
   createdAt: { kind: 'date', sql: 'a.created_at', property: 'createdAt' },
   assetModified: { kind: 'date', sql: 'a.modified_at', property: 'modifiedAt' },
   modifiedAt: { kind: 'date', sql: 'a.modified_at', property: 'modifiedAt' },
-  assetCreator: { kind: 'text', sql: username('created_by_id') },
-  assetModifier: { kind: 'text', sql: username('modified_by_id') },
-  checkedOutBy: { kind: 'text', sql: username('checked_out_by_id') },
+  assetCreator: userField('created_by_id'),
+  assetModifier: userField('modified_by_id'),
+  checkedOutBy: userField('checked_out_by_id'),
   versionNumber: { kind: 'number', sql: 'a.version_number', property: 'versionNumber' },
   state: { kind: 'text', sql: 'a.state' },
 };
