@@ -5,6 +5,7 @@ import { Migration20261122130000Search } from './Migration20261122130000Search.j
 import { Migration20261122140000ApiSessions } from './Migration20261122140000ApiSessions.js';
 import { Migration20261122150000SearchIndexes } from './Migration20261122150000SearchIndexes.js';
 import { Migration20261123100000Processes } from './Migration20261123100000Processes.js';
+import { Migration20261123200000SearchSpeed } from './Migration20261123200000SearchSpeed.js';
 
 /** Every PostgreSQL migration, oldest first, each the twin of the SQLite one of the same name. */
 export const postgresMigrations = [
@@ -15,4 +16,5 @@ export const postgresMigrations = [
   { name: 'Migration20261122140000ApiSessions', class: Migration20261122140000ApiSessions },
   { name: 'Migration20261122150000SearchIndexes', class: Migration20261122150000SearchIndexes },
   { name: 'Migration20261123100000Processes', class: Migration20261123100000Processes },
+  { name: 'Migration20261123200000SearchSpeed', class: Migration20261123200000SearchSpeed },
 ];

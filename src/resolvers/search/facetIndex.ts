@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { rawRows } from '../../db/rawRows.js';
+import { isSqlite, rawColumn, rawRows } from '../../db/rawRows.js';
 import { COLUMN_FIELDS } from './searchFields.js';
 
 /** The values of one field for every asset, by rowid: what facet counts and facet selections read. */
@@ -23,6 +23,7 @@ const fold = (value: unknown) => String(value).toLowerCase();
 const MAX_CHANGES_APPLIED = 20_000;
 const MAX_LOADED_FIELDS = 32;
 const IN_LIST_SIZE = 500;
+const CHANGES_READ_AGAIN = 200;
 
 /** The values of `field` for every asset, or for the assets `rowids` only. */
 function valuesSql(field: string, rowids?: number[]): { sql: string; params: unknown[] } {
@@ -103,9 +104,12 @@ export class FacetIndex {
       this.fields.clear();
       return;
     }
+    // PostgreSQL hands out sequence numbers at insert, not at commit: a change numbered just below `since`
+    // may have become visible only now. Reading a few back again costs little and misses none of those.
+    const from = isSqlite(em) ? since : since - CHANGES_READ_AGAIN;
     const changed = (
-      await rawRows(em, 'select distinct asset_rowid from asset_changes where seq > ? and seq <= ?', [since, latest])
-    ).map(([rowid]) => Number(rowid));
+      await rawColumn(em, 'select distinct asset_rowid from asset_changes where seq > ? and seq <= ?', [from, latest])
+    ).map(Number);
     if (changed.length > MAX_CHANGES_APPLIED) {
       this.fields.clear();
       return;

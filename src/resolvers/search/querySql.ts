@@ -1,6 +1,7 @@
 import type { BadInput } from '../../errors.js';
 import { endOfDay, parseDate } from './dateMath.js';
 import { type QueryNode, QuerySyntaxError } from './queryParser.js';
+import type { FreeWord, SearchDialect, SqlCondition } from './searchDialect.js';
 import {
   ANCESTOR_PATHS,
   COLUMN_FIELDS,
@@ -9,11 +10,7 @@ import {
   RELATION_FIELDS,
 } from './searchFields.js';
 
-/** A condition in SQL over the assets table (alias `a`) with bound parameters; no user input is in the SQL. */
-export interface SqlCondition {
-  sql: string;
-  params: unknown[];
-}
+export type { SqlCondition } from './searchDialect.js';
 
 export interface RelationFilter {
   relatedTo: string;
@@ -25,8 +22,8 @@ export interface CompiledQuery {
   condition: SqlCondition;
   /** Set when the query selects by relation: each hit then carries its relation. */
   relation: RelationFilter | null;
-  /** The free-text part, in FTS5's syntax, for relevance; null when the query has none. */
-  freeText: string | null;
+  /** How well each asset matches the free text (smaller is better); null when the query has none. */
+  relevance: SqlCondition | null;
   /** Metadata fields the query names; each must exist, or the query is refused. */
   metadataFields: { name: string; position: number }[];
 }
@@ -42,33 +39,21 @@ function likePattern(value: string): string {
 
 const hasWildcard = (value: string) => /[*?]/.test(value);
 
-/** FTS5 query text for a word or phrase: quoted, with a trailing * kept as a prefix search. */
-function ftsText(value: string, phrase: boolean): string | null {
+/** A free-text word or phrase; null for a word with wildcards inside or before it (h?rbour, *ouse). */
+function freeWord(value: string, phrase: boolean): FreeWord | null {
   const prefix = !phrase && /^[^*?]+\*$/.test(value);
   const text = prefix ? value.slice(0, -1) : value;
   if (!phrase && hasWildcard(text)) return null;
-  return `"${text.replace(/"/g, '""')}"${prefix ? '*' : ''}`;
+  return { text, phrase, prefix };
 }
 
-const FTS_MATCH = 'a.rowid in (select rowid from asset_fts where asset_fts match ?)';
-
-/** Stands for the free-text words of an AND, once they are joined into one FTS5 query. */
+/** Stands for the free-text words of an AND, once they are joined into one full-text query. */
 const JOINED_FREE_TEXT: QueryNode = { kind: 'term', field: null, value: '', phrase: false, position: 0 };
 
-/** Any indexed word that matches the pattern, as an FTS5 query; a pattern that matches none finds nothing. */
-const WORDS_LIKE = `(select coalesce(group_concat('"' || term || '"', ' OR '), '"\u0001"') from asset_fts_words where term like ? escape '\\')`;
-
-function freeTextCondition(value: string, phrase: boolean): SqlCondition {
+function freeTextCondition(dialect: SearchDialect, value: string, phrase: boolean): SqlCondition {
   if (!phrase && value === '*') return TRUE;
-  const fts = ftsText(value, phrase);
-  if (fts === null) {
-    // Wildcards inside or before a word are beyond FTS5 itself: match the indexed words first.
-    return {
-      sql: `a.rowid in (select rowid from asset_fts where asset_fts match ${WORDS_LIKE})`,
-      params: [likePattern(value.toLowerCase())],
-    };
-  }
-  return { sql: FTS_MATCH, params: [fts] };
+  const word = freeWord(value, phrase);
+  return word ? dialect.matchAll([word]) : dialect.matchWordsLike(likePattern(value.toLowerCase()));
 }
 
 function numberOf(text: string, position: number): number {
@@ -98,31 +83,32 @@ function rangeCondition(
   sql: string,
   node: QueryNode & { kind: 'range' },
   value: (text: string) => unknown,
+  placeholder = '?',
 ): SqlCondition {
   const parts: string[] = [];
   const params: unknown[] = [];
   if (node.from !== null) {
-    parts.push(`${sql} ${node.includeFrom ? '>=' : '>'} ?`);
+    parts.push(`${sql} ${node.includeFrom ? '>=' : '>'} ${placeholder}`);
     params.push(value(node.from));
   }
   if (node.to !== null) {
-    parts.push(`${sql} ${node.includeTo ? '<=' : '<'} ?`);
+    parts.push(`${sql} ${node.includeTo ? '<=' : '<'} ${placeholder}`);
     params.push(value(node.to));
   }
   return parts.length ? { sql: parts.join(' and '), params } : TRUE;
 }
 
-function columnTerm(field: ColumnField, value: string, position: number): SqlCondition {
+function columnTerm(dialect: SearchDialect, field: ColumnField, value: string, position: number): SqlCondition {
   if (field.kind === 'text') {
     if (field.userColumn) {
       // From the few users with that name to their assets, instead of a look-up per asset.
-      const match = hasWildcard(value) ? `like ? escape '\\'` : '= ? collate nocase';
+      const match = hasWildcard(value) ? dialect.likeIgnoringCase('u.username') : 'u.username = ? collate nocase';
       return {
-        sql: `${field.userColumn} in (select u.id from users u where u.username ${match})`,
+        sql: `${field.userColumn} in (select u.id from users u where ${match})`,
         params: [hasWildcard(value) ? likePattern(value) : value],
       };
     }
-    if (hasWildcard(value)) return { sql: `${field.sql} like ? escape '\\'`, params: [likePattern(value)] };
+    if (hasWildcard(value)) return { sql: dialect.likeIgnoringCase(field.sql), params: [likePattern(value)] };
     if (field.exact) return { sql: `${field.sql} = ?`, params: [value] };
     // Without wildcards an equality, which an index can answer (LIKE cannot on a case-sensitive column).
     return field.lowercase
@@ -131,18 +117,19 @@ function columnTerm(field: ColumnField, value: string, position: number): SqlCon
   }
   if (field.kind === 'number') return { sql: `${field.sql} = ?`, params: [numberOf(value, position)] };
   const { date, wholeDay } = dateOf(value, position);
+  const at = dialect.datePlaceholder;
   return wholeDay
-    ? { sql: `${field.sql} >= ? and ${field.sql} < ?`, params: [date.getTime(), endOfDay(date).getTime()] }
-    : { sql: `${field.sql} = ?`, params: [date.getTime()] };
+    ? { sql: `${field.sql} >= ${at} and ${field.sql} < ${at}`, params: [date.getTime(), endOfDay(date).getTime()] }
+    : { sql: `${field.sql} = ${at}`, params: [date.getTime()] };
 }
 
 // Correlated, so that SQLite checks the asset in hand instead of first listing every asset with the field.
 const METADATA_VALUES = 'exists (select 1 from asset_field_values v where v.asset_rowid = a.rowid and v.field = ? and ';
 
-function metadataTerm(name: string, value: string): SqlCondition {
+function metadataTerm(dialect: SearchDialect, name: string, value: string): SqlCondition {
   // The value column folds case itself (collate nocase), so an equality uses the (field, value) index.
   if (!hasWildcard(value)) return { sql: `${METADATA_VALUES}v.value = ?)`, params: [name, value] };
-  return { sql: `${METADATA_VALUES}v.value like ? escape '\\')`, params: [name, likePattern(value)] };
+  return { sql: `${METADATA_VALUES}${dialect.likeIgnoringCase('v.value')})`, params: [name, likePattern(value)] };
 }
 
 function ancestorCondition(value: string): SqlCondition {
@@ -153,8 +140,11 @@ function ancestorCondition(value: string): SqlCondition {
 
 class Compiler {
   relation: Partial<Record<(typeof RELATION_FIELDS)[number], { value: string; position: number }>> = {};
-  freeText: string[] = [];
-  private joinedFreeText: string[] = [];
+  /** The free text, as groups of words that must all match, for relevance. */
+  freeText: FreeWord[][] = [];
+  private joinedFreeText: FreeWord[][] = [];
+
+  constructor(private readonly dialect: SearchDialect) {}
   private drivingTermUsed = false;
   /** Whether the top-level AND has an exact metadata term, which drives the query better than a range. */
   exactTermAhead = false;
@@ -195,10 +185,10 @@ class Compiler {
   private withFreeTextJoined(children: QueryNode[]): QueryNode[] {
     const words = children.filter(
       (child): child is QueryNode & { kind: 'term' } =>
-        child.kind === 'term' && child.field === null && ftsText(child.value, child.phrase) !== null,
+        child.kind === 'term' && child.field === null && freeWord(child.value, child.phrase) !== null,
     );
     if (words.length < 2) return children;
-    const joined = words.map((word) => ftsText(word.value, word.phrase)).join(' AND ');
+    const joined = words.map((word) => freeWord(word.value, word.phrase) as FreeWord);
     this.freeText.push(joined);
     this.joinedFreeText.push(joined);
     return [...children.filter((child) => !words.includes(child as never)), JOINED_FREE_TEXT];
@@ -206,14 +196,14 @@ class Compiler {
 
   private term(node: QueryNode & { kind: 'term' }, topLevel: boolean): SqlCondition {
     if (node === JOINED_FREE_TEXT) {
-      return { sql: FTS_MATCH, params: [this.joinedFreeText.shift()] };
+      return this.dialect.matchAll(this.joinedFreeText.shift() ?? []);
     }
     const { field, value, position } = node;
     if (field === '*' && value === '*') return TRUE;
     if (field === null) {
-      const fts = ftsText(value, node.phrase);
-      if (fts) this.freeText.push(fts);
-      return freeTextCondition(value, node.phrase);
+      const word = freeWord(value, node.phrase);
+      if (word) this.freeText.push([word]);
+      return freeTextCondition(this.dialect, value, node.phrase);
     }
     if ((RELATION_FIELDS as readonly string[]).includes(field)) {
       if (!topLevel)
@@ -223,7 +213,7 @@ class Compiler {
     }
     if (field === ANCESTOR_PATHS) return ancestorCondition(value);
     const column = COLUMN_FIELDS[field];
-    if (column) return columnTerm(column, value, position);
+    if (column) return columnTerm(this.dialect, column, value, position);
     if (topLevel && !this.drivingTermUsed && !hasWildcard(value)) {
       // The first exact metadata term that every hit must match lists its assets from the index, and the
       // query starts from that list instead of from every asset.
@@ -233,14 +223,15 @@ class Compiler {
         params: [field, value],
       }));
     }
-    return this.metadata(field, position, () => metadataTerm(field, value));
+    return this.metadata(field, position, () => metadataTerm(this.dialect, field, value));
   }
 
   private range(node: QueryNode & { kind: 'range' }, topLevel: boolean): SqlCondition {
     const column = COLUMN_FIELDS[node.field];
     if (column) {
       if (column.kind === 'text') return rangeCondition(column.sql, node, (text) => text);
-      return rangeCondition(column.sql, node, (text) => bound(column, text, node.position));
+      const placeholder = column.kind === 'date' ? this.dialect.datePlaceholder : '?';
+      return rangeCondition(column.sql, node, (text) => bound(column, text, node.position), placeholder);
     }
     return this.metadata(node.field, node.position, () => {
       if (topLevel && !this.drivingTermUsed && !this.exactTermAhead) {
@@ -255,7 +246,7 @@ class Compiler {
       // On the per-asset index: SQLite would otherwise walk the numeric one, every asset in the range per hit.
       const inner = rangeCondition('v.number_value', node, (text) => numberOf(text, node.position));
       return {
-        sql: `exists (select 1 from asset_field_values v indexed by asset_field_values_asset_field_number_index where v.asset_rowid = a.rowid and v.field = ? and ${inner.sql})`,
+        sql: `exists (select 1 from asset_field_values v ${this.dialect.perAssetValuesHint} where v.asset_rowid = a.rowid and v.field = ? and ${inner.sql})`,
         params: [node.field, ...inner.params],
       };
     });
@@ -284,8 +275,8 @@ class Compiler {
 }
 
 /** The SQL of a parsed query; unknown metadata fields are checked by the caller against the stored ones. */
-export function compileQuery(query: QueryNode): CompiledQuery {
-  const compiler = new Compiler();
+export function compileQuery(query: QueryNode, dialect: SearchDialect): CompiledQuery {
+  const compiler = new Compiler(dialect);
   const topLevel = query.kind === 'and' ? query.children : [query];
   compiler.exactTermAhead = topLevel.some(
     (node) =>
@@ -300,7 +291,7 @@ export function compileQuery(query: QueryNode): CompiledQuery {
   return {
     condition,
     relation: compiler.relationFilter(),
-    freeText: compiler.freeText.length ? compiler.freeText.join(' OR ') : null,
+    relevance: compiler.freeText.length ? dialect.relevance(compiler.freeText) : null,
     metadataFields: compiler.metadataFields,
   };
 }

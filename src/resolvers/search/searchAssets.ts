@@ -16,6 +16,7 @@ import {
   type SqlCondition,
   unknownFieldError,
 } from './querySql.js';
+import { type SearchDialect, searchDialectOf } from './searchDialect.js';
 import {
   afterKeyset,
   decodeKeysetCursor,
@@ -55,14 +56,14 @@ const MAX_PAGE_SIZE = 500;
 const MAX_QUERY_LENGTH = 10_000;
 
 /** Access-limited drafts are listed only to those who may read them (see assetPolicy.canRead). */
-function visibleTo(viewer: User): SqlCondition | null {
+function visibleTo(viewer: User, dialect: SearchDialect): SqlCondition | null {
   if (viewer.role === 'ADMIN') return null;
   return {
-    sql: `(a.draft = 0
+    sql: `(not a.draft
       or (json_array_length(a.access_limited_user_ids) = 0 and json_array_length(a.access_limited_organisation_ids) = 0)
       or a.created_by_id = ?
-      or exists (select 1 from json_each(a.access_limited_user_ids) where value = ?)
-      or exists (select 1 from json_each(a.access_limited_organisation_ids) where value = ?))`,
+      or exists (select 1 from ${dialect.jsonArrayValues('a.access_limited_user_ids')} where value = ?)
+      or exists (select 1 from ${dialect.jsonArrayValues('a.access_limited_organisation_ids')} where value = ?))`,
     params: [viewer.id, viewer.id, viewer.organisationId ?? ''],
   };
 }
@@ -101,7 +102,7 @@ async function orderedScanHint(
 
 async function compiled(ctx: RequestContext, query: string): Promise<CompiledQuery> {
   if (query.length > MAX_QUERY_LENGTH) throw new BadInput(`The query is longer than ${MAX_QUERY_LENGTH} characters`);
-  const result = compileQuery(parseQuery(query));
+  const result = compileQuery(parseQuery(query), searchDialectOf(ctx.em));
   const connection = ctx.em.getConnection();
   for (const name of new Set(result.metadataFields.map((field) => field.name))) {
     // One index probe per name; a DISTINCT over the field would read every value of it.
@@ -156,14 +157,14 @@ export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, p
   if (!args.includeDeleted) base.push({ sql: 'a.deleted_at is null', params: [] });
   if (args.folderPath != null) base.push({ sql: 'a.folder_path = ?', params: [checkedFolderPath(args.folderPath)] });
   if (query.relation) base.push(relationCondition(query.relation));
-  const visibility = visibleTo(viewer);
+  const visibility = visibleTo(viewer, searchDialectOf(ctx.em));
   if (visibility) base.push(visibility);
   const filters = [...base, ...Object.entries(selections).map(([field, values]) => selectionCondition(field, values))];
 
   const page = ctx.em.createQueryBuilder(Asset, 'a');
   for (const filter of filters) page.andWhere(filter.sql, filter.params);
 
-  const byRelevance = sort.kind === 'relevance' && query.freeText !== null;
+  const relevance = sort.kind === 'relevance' ? query.relevance : null;
   const keyset = sort.kind === 'columns' && !('offset' in paging) ? sort : null;
   let limit: number;
   let offset = 0;
@@ -176,17 +177,8 @@ export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, p
     else if (paging.after) offset = decodeOffsetCursor(paging.after);
   }
   const columns = sort.kind === 'columns' ? sort : (parseSort(null) as Sort & { kind: 'columns' });
-  const relevance = byRelevance
-    ? [
-        {
-          [raw('(select bm25(asset_fts) from asset_fts where asset_fts match ? and asset_fts.rowid = a.rowid)', [
-            query.freeText,
-          ])]: 'asc',
-        },
-      ]
-    : [];
   page.orderBy([
-    ...relevance,
+    ...(relevance ? [{ [raw(relevance.sql, relevance.params)]: 'asc' }] : []),
     ...columns.keys.map((key) => ({ [key.property]: key.descending ? 'desc' : 'asc' })),
     { id: (columns.keys.at(-1)?.descending ?? false) ? 'desc' : 'asc' },
   ] as never);
@@ -202,7 +194,7 @@ export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, p
   let facets: Facet[] = [];
   if (facetFields.length > 0) {
     const where = whereOf(base);
-    const hits = (await rawColumn(ctx.em, `select a.rowid from assets a where ${where.sql}`, where.params)) as number[];
+    const hits = (await rawColumn(ctx.em, `select a.rowid from assets a where ${where.sql}`, where.params)).map(Number);
     facets = await countFacets(ctx, facetFields, hits, selections);
     totalCount = Object.keys(selections).length === 0 ? hits.length : await countHits();
   } else {

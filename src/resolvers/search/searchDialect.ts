@@ -1,0 +1,109 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { isSqlite } from '../../db/rawRows.js';
+
+/** A condition or expression in SQL over the assets table (alias `a`), with its bound parameters. */
+export interface SqlCondition {
+  sql: string;
+  params: unknown[];
+}
+
+/** A word or phrase of free text; `prefix` for a trailing * (harb*). */
+export interface FreeWord {
+  text: string;
+  phrase: boolean;
+  prefix: boolean;
+}
+
+/**
+ * What search writes differently on SQLite and on PostgreSQL. Everything else is SQL both run: both have a
+ * case-insensitive `nocase` collation (PostgreSQL's is an ICU one that the migrations create), `instr`,
+ * `json_array_length` and `||`.
+ */
+export interface SearchDialect {
+  /** `expr LIKE ?`, ignoring case, with \ escaping % and _. */
+  likeIgnoringCase(expr: string): string;
+  /** A placeholder for a date given as epoch milliseconds. */
+  datePlaceholder: string;
+  /** The elements of a JSON array of strings as rows of one column, `value`. */
+  jsonArrayValues(expr: string): string;
+  /** A table hint that keeps a per-asset metadata look-up on the per-asset index ('' where none is needed). */
+  perAssetValuesHint: string;
+  /** Assets whose indexed text has every one of `words`. */
+  matchAll(words: FreeWord[]): SqlCondition;
+  /** Assets with an indexed word like `pattern` (a LIKE pattern over folded words). */
+  matchWordsLike(pattern: string): SqlCondition;
+  /** How well an asset matches any of `groups` (each an AND of words): smaller is better. */
+  relevance(groups: FreeWord[][]): SqlCondition;
+}
+
+function fts5Text(word: FreeWord): string {
+  return `"${word.text.replace(/"/g, '""')}"${word.prefix ? '*' : ''}`;
+}
+
+const fts5Query = (groups: FreeWord[][]) => groups.map((words) => words.map(fts5Text).join(' AND ')).join(' OR ');
+
+const sqlite: SearchDialect = {
+  likeIgnoringCase: (expr) => `${expr} like ? escape '\\'`,
+  datePlaceholder: '?',
+  jsonArrayValues: (expr) => `json_each(${expr})`,
+  perAssetValuesHint: 'indexed by asset_field_values_asset_field_number_index',
+  matchAll: (words) => ({
+    sql: 'a.rowid in (select rowid from asset_fts where asset_fts match ?)',
+    params: [fts5Query([words])],
+  }),
+  // FTS5 cannot match inside or before a word: list the indexed words like the pattern first.
+  matchWordsLike: (pattern) => ({
+    sql: `a.rowid in (select rowid from asset_fts where asset_fts match (select coalesce(group_concat('"' || term || '"', ' OR '), '"\u0001"') from asset_fts_words where term like ? escape '\\'))`,
+    params: [pattern],
+  }),
+  relevance: (groups) => ({
+    sql: '(select bm25(asset_fts) from asset_fts where asset_fts match ? and asset_fts.rowid = a.rowid)',
+    params: [fts5Query(groups)],
+  }),
+};
+
+function tsQuery(word: FreeWord): SqlCondition {
+  if (word.phrase) return { sql: `phraseto_tsquery('simple', search_words(?))`, params: [word.text] };
+  if (word.prefix) {
+    return { sql: `to_tsquery('simple', quote_literal(trim(search_words(?))) || ':*')`, params: [word.text] };
+  }
+  return { sql: `plainto_tsquery('simple', search_words(?))`, params: [word.text] };
+}
+
+function tsQueryOf(groups: FreeWord[][]): SqlCondition {
+  const parts = groups.map((words) => {
+    const queries = words.map(tsQuery);
+    return { sql: `(${queries.map((q) => q.sql).join(' && ')})`, params: queries.flatMap((q) => q.params) };
+  });
+  return { sql: parts.map((part) => part.sql).join(' || '), params: parts.flatMap((part) => part.params) };
+}
+
+const postgres: SearchDialect = {
+  likeIgnoringCase: (expr) => `${expr} collate "default" ilike ? escape '\\'`,
+  datePlaceholder: 'to_timestamp(?::double precision / 1000)',
+  jsonArrayValues: (expr) => `json_array_elements_text(${expr})`,
+  perAssetValuesHint: '',
+  matchAll: (words) => {
+    const query = tsQueryOf([words]);
+    return {
+      sql: `a.rowid in (select t.asset_rowid from asset_text t where t.document @@ (${query.sql}))`,
+      params: query.params,
+    };
+  },
+  // No word list to search: a pattern inside a word reads every document's words.
+  matchWordsLike: (pattern) => ({
+    sql: `a.rowid in (select t.asset_rowid from asset_text t where exists (select 1 from unnest(tsvector_to_array(t.document)) w where w like unaccent(?) escape '\\'))`,
+    params: [pattern],
+  }),
+  relevance: (groups) => {
+    const query = tsQueryOf(groups);
+    return {
+      sql: `(select -ts_rank(t.document, ${query.sql}) from asset_text t where t.asset_rowid = a.rowid)`,
+      params: query.params,
+    };
+  },
+};
+
+export function searchDialectOf(em: EntityManager): SearchDialect {
+  return isSqlite(em) ? sqlite : postgres;
+}
