@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Asset } from '../src/db/entities/Asset.js';
 import { dataOf, freshFolder } from './support/graphqlCalls.js';
+import { TEST_DATABASE_URL } from './support/testDatabase.js';
 import { startTestServer, type TestServer } from './support/testServer.js';
 
 /*
@@ -362,9 +363,11 @@ describe('ranges over metadata numbers', () => {
     expect(await keysFound(`batch:${batch} AND rating:[-1 TO 1]`)).toEqual(['minus-one-as-text', 'three-quarters']);
   });
 
-  // A known bug: number_value reads the number at the start of such text (3, 4.1, 2024), so these match.
-  // it.fails keeps the suite green while it lasts and turns red once it is fixed: make it an it() then.
-  it.fails('never matches text that only begins like a number (3-5, 4.1.2, 2024-01-01)', async () => {
+  // A known bug on SQLite (PostgreSQL's number_value takes only whole numbers): the SQLite trigger reads the
+  // number at the start of such text (3, 4.1, 2024), so these match. it.fails keeps the suite green while it
+  // lasts and turns red once it is fixed: make it a plain it() then.
+  const failsOnSqlite = TEST_DATABASE_URL ? it : it.fails;
+  failsOnSqlite('never matches text that only begins like a number (3-5, 4.1.2, 2024-01-01)', async () => {
     expect.soft(await keysFound(inFolder('edition:[3 TO 5]'))).toEqual(['edition-four']);
     expect.soft(await keysFound(inFolder('edition:[2000 TO 2100]'))).toEqual([]);
   });
