@@ -2,8 +2,9 @@ import { Migration } from '@mikro-orm/migrations';
 import { ASSET_CHANGES_KEPT } from '../migrations/Migration20261123200000SearchSpeed.js';
 
 /** A JSON scalar as text, and as a number when it is one (a JSON number, or a string that reads as one). */
-// No `?` in it: the migrator would take one for a parameter. Digits bounded, so that no cast overflows.
-const NUMBER_PATTERN = String.raw`^\s*[-+]{0,1}([0-9]{1,250}\.{0,1}[0-9]{0,250}|\.[0-9]{1,250})([eE][-+]{0,1}[0-9]{1,2}){0,1}\s*$`;
+// As on SQLite: a sign, digits, at most one point. No `?` in it (the migrator would take one for a
+// parameter); digits bounded, so that no cast overflows.
+const NUMBER_PATTERN = String.raw`^[-+]{0,1}([0-9]{1,250}\.{0,1}[0-9]{0,250}|\.[0-9]{1,250})$`;
 
 /**
  * Search's machinery on PostgreSQL, the twin of what SQLite's Search, SearchIndexes and SearchSpeed

@@ -1,9 +1,14 @@
 import { Migration } from '@mikro-orm/migrations';
 
-/** A metadata value as a number when it is one (a JSON number, or text that reads as a number). */
+/**
+ * A metadata value as a number when it is one: a JSON number, or text that is a decimal number (an optional
+ * sign, digits, at most one point). `3-5` or `1e3` stay text.
+ */
 const numberOf = (type: string, value: string) => `case
     when ${type} in ('integer', 'real') then ${value}
-    when ${type} = 'text' and ${value} <> '' and ${value} not glob '*[^0-9.eE+-]*' and ${value} glob '*[0-9]*'
+    when ${type} = 'text' and ${value} glob '*[0-9]*' and ltrim(${value}, '+-') not glob '*[^0-9.]*'
+      and length(${value}) - length(ltrim(${value}, '+-')) <= 1
+      and length(${value}) - length(replace(${value}, '.', '')) <= 1
       then cast(${value} as real)
   end`;
 
