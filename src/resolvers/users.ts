@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import { SESSION_COOKIE } from '../auth/authenticate.js';
@@ -116,7 +117,13 @@ export async function createApiToken(ctx: RequestContext, name: string): Promise
 export async function ensureFirstAdmin(em: EntityManager, config: Config, log: Logger): Promise<void> {
   if ((await em.count(User, {})) > 0) return;
   const password = config.adminPassword ?? randomBytes(18).toString('base64url');
-  await insertUser(em, { username: config.adminUsername, password, role: 'ADMIN' });
+  try {
+    await insertUser(em, { username: config.adminUsername, password, role: 'ADMIN' });
+  } catch (error) {
+    // Another instance starting on the same empty database made the first admin a moment before.
+    if (error instanceof UniqueConstraintViolationException) return;
+    throw error;
+  }
   if (config.adminPassword) {
     log.info({ username: config.adminUsername }, 'created the first admin from ADMIN_USERNAME and ADMIN_PASSWORD');
   } else {

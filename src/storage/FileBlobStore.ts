@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, open, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { access, mkdir, open, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -19,6 +19,9 @@ import { HashingCounter } from './HashingCounter.js';
  * Blobs as files under one folder, at `<2 hex>/<2 hex>/<sha256>`. A write goes to `.tmp/` first and is
  * renamed into place once complete and synced, so a crash or an aborted upload leaves no half file.
  */
+/** A temporary file not written to for this long was left by a process that stopped. */
+const ABANDONED_AFTER_MS = 60 * 60 * 1000;
+
 export class FileBlobStore implements BlobStore {
   private readonly tmpDir: string;
 
@@ -28,9 +31,15 @@ export class FileBlobStore implements BlobStore {
 
   static async open(root: string): Promise<FileBlobStore> {
     const store = new FileBlobStore(root);
-    // Whatever is in .tmp was being written when the process stopped: it belongs to no row.
-    await rm(store.tmpDir, { recursive: true, force: true });
     await mkdir(store.tmpDir, { recursive: true });
+    // What is in .tmp was being written when a process stopped, and belongs to no row. Only old files go:
+    // another instance sharing this folder may be writing the newer ones right now.
+    const cutoff = Date.now() - ABANDONED_AFTER_MS;
+    for (const name of await readdir(store.tmpDir)) {
+      const path = join(store.tmpDir, name);
+      const stats = await stat(path).catch(() => null);
+      if (stats && stats.mtimeMs < cutoff) await rm(path, { recursive: true, force: true });
+    }
     return store;
   }
 
