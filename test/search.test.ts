@@ -637,6 +637,14 @@ describe('fields', () => {
     expect(await hits(`id:${idOf('coast.jpg')}`)).toEqual(['coast.jpg']);
   });
 
+  it('id with a wildcard keeps the case of the id', async () => {
+    const id = idOf('coast.jpg');
+    const swapped = [...id].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('');
+    expect(await hits(`id:${id.slice(0, 12)}*`)).toEqual(['coast.jpg']);
+    expect(await hits(`id:${swapped.slice(0, 12)}*`)).toEqual([]);
+    expect(await hits(`id:${id.slice(0, 11)}?${id.slice(12)}`)).toEqual(['coast.jpg']);
+  });
+
   it('ids in a group, quoted', async () => {
     expect(await hits(`id:("${idOf('coast.jpg')}" OR "${idOf('plan.docx')}")`)).toEqual(
       sorted('coast.jpg', 'plan.docx'),

@@ -1,7 +1,7 @@
 import type { BadInput } from '../../errors.js';
 import { endOfDay, parseDate } from './dateMath.js';
 import { type QueryNode, QuerySyntaxError } from './queryParser.js';
-import type { FreeWord, SearchDialect, SqlCondition } from './searchDialect.js';
+import { type FreeWord, likePattern, type SearchDialect, type SqlCondition } from './searchDialect.js';
 import {
   ANCESTOR_PATHS,
   COLUMN_FIELDS,
@@ -29,13 +29,6 @@ export interface CompiledQuery {
 }
 
 const TRUE: SqlCondition = { sql: '1 = 1', params: [] };
-
-function likePattern(value: string): string {
-  return value
-    .replace(/[\\%_]/g, (c) => `\\${c}`)
-    .replace(/\*/g, '%')
-    .replace(/\?/g, '_');
-}
 
 const hasWildcard = (value: string) => /[*?]/.test(value);
 
@@ -108,8 +101,11 @@ function columnTerm(dialect: SearchDialect, field: ColumnField, value: string, p
         params: [hasWildcard(value) ? likePattern(value) : value],
       };
     }
+    if (field.exact)
+      return hasWildcard(value)
+        ? dialect.matchesExactly(field.sql, value)
+        : { sql: `${field.sql} = ?`, params: [value] };
     if (hasWildcard(value)) return { sql: dialect.likeIgnoringCase(field.sql), params: [likePattern(value)] };
-    if (field.exact) return { sql: `${field.sql} = ?`, params: [value] };
     // Without wildcards an equality, which an index can answer (LIKE cannot on a case-sensitive column).
     return field.lowercase
       ? { sql: `${field.sql} = ?`, params: [value.toLowerCase()] }

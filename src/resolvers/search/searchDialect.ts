@@ -22,6 +22,8 @@ export interface FreeWord {
 export interface SearchDialect {
   /** `expr LIKE ?`, ignoring case, with \ escaping % and _. */
   likeIgnoringCase(expr: string): string;
+  /** `expr` matches a query pattern (* and ?), case included. */
+  matchesExactly(expr: string, pattern: string): SqlCondition;
   /** A placeholder for a date given as epoch milliseconds. */
   datePlaceholder: string;
   /** The elements of a JSON array of strings as rows of one column, `value`. */
@@ -42,8 +44,18 @@ function fts5Text(word: FreeWord): string {
 
 const fts5Query = (groups: FreeWord[][]) => groups.map((words) => words.map(fts5Text).join(' AND ')).join(' OR ');
 
+/** A LIKE pattern for a query pattern: * and ? become % and _, and the rest is taken literally. */
+export function likePattern(value: string): string {
+  return value
+    .replace(/[\\%_]/g, (c) => `\\${c}`)
+    .replace(/\*/g, '%')
+    .replace(/\?/g, '_');
+}
+
 const sqlite: SearchDialect = {
   likeIgnoringCase: (expr) => `${expr} like ? escape '\\'`,
+  // SQLite's LIKE ignores case; GLOB does not, and has * and ? itself ([ is its only other special).
+  matchesExactly: (expr, pattern) => ({ sql: `${expr} glob ?`, params: [pattern.replace(/\[/g, '[[]')] }),
   datePlaceholder: '?',
   jsonArrayValues: (expr) => `json_each(${expr})`,
   perAssetValuesHint: 'indexed by asset_field_values_asset_field_number_index',
@@ -80,6 +92,7 @@ function tsQueryOf(groups: FreeWord[][]): SqlCondition {
 
 const postgres: SearchDialect = {
   likeIgnoringCase: (expr) => `${expr} collate "default" ilike ? escape '\\'`,
+  matchesExactly: (expr, pattern) => ({ sql: `${expr} like ? escape '\\'`, params: [likePattern(pattern)] }),
   datePlaceholder: 'to_timestamp(?::double precision / 1000)',
   jsonArrayValues: (expr) => `json_array_elements_text(${expr})`,
   perAssetValuesHint: '',
