@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, errorCodeOf } from './support/graphqlCalls.js';
+import { dataOf, errorCodeOf, freshFolder as freshFolderUnder, uploadFile } from './support/graphqlCalls.js';
 import { eventually, startTestServer, type TestServer } from './support/testServer.js';
 import { bearer, bodyOf, postServices } from './support/woodwingCalls.js';
 
@@ -18,8 +17,6 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const UPLOAD =
-  'mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { id name } }';
 const PROCESS_FIELDS = 'id operation status processedCount errorCount cancelRequested message startedAt finishedAt';
 const UPDATE_ASSETS = `mutation($input: UpdateAssetsInput!, $async: Boolean) {
   updateAssets(input: $input, async: $async) { ${PROCESS_FIELDS} } }`;
@@ -30,19 +27,10 @@ const PROCESS = `query($id: ID!) { process(id: $id) { ${PROCESS_FIELDS} } }`;
 const CANCEL = `mutation($id: ID!) { cancelProcess(id: $id) { ${PROCESS_FIELDS} } }`;
 const ASSET = 'query($id: ID!) { asset(id: $id) { assetPath deleted metadata } }';
 
-const freshFolder = () => `/wwgql/${randomUUID().slice(0, 8)}`;
+const freshFolder = () => freshFolderUnder('/wwgql');
 
-async function upload(folderPath: string, metadata: Record<string, unknown> = {}, token = editor.token) {
-  const result = await api.upload<{ uploadAsset: { id: string; name: string } }>(
-    UPLOAD,
-    { input: { folderPath, metadata } },
-    { name: `file-${randomUUID().slice(0, 8)}.txt`, content: `content ${randomUUID()}` },
-    { token },
-  );
-  const asset = result.data?.uploadAsset;
-  if (!asset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  return { ...asset, path: `${folderPath}/${asset.name}` };
-}
+const upload = (folderPath: string, metadata: Record<string, unknown> = {}, token = editor.token) =>
+  uploadFile(api, token, folderPath, { metadata });
 
 const assetOf = async (id: string) => (await dataOf(api, ASSET, { id }, editor.token)).asset;
 

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshFolder as freshFolderUnder, type UploadedFile, uploadFile } from './support/graphqlCalls.js';
 import { startTestServer, type TestServer } from './support/testServer.js';
 import {
   bearer,
@@ -28,34 +28,10 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const UPLOAD =
-  'mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { id name } }';
+const freshFolder = () => freshFolderUnder('/wwmove');
 
-const freshFolder = () => `/wwmove/${randomUUID().slice(0, 8)}`;
-
-interface Uploaded {
-  id: string;
-  path: string;
-  content: string;
-}
-
-async function upload(
-  folderPath: string,
-  name = `file-${randomUUID().slice(0, 8)}.txt`,
-  token = editor.token,
-  metadata: Record<string, unknown> = {},
-): Promise<Uploaded> {
-  const content = `content ${randomUUID()}`;
-  const result = await api.upload<{ uploadAsset: { id: string; name: string } }>(
-    UPLOAD,
-    { input: { folderPath, metadata } },
-    { name, content },
-    { token },
-  );
-  const asset = result.data?.uploadAsset;
-  if (!asset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  return { id: asset.id, path: `${folderPath}/${asset.name}`, content };
-}
+const upload = (folderPath: string, name?: string, token = editor.token, metadata: Record<string, unknown> = {}) =>
+  uploadFile(api, token, folderPath, { name, metadata });
 
 function call(path: 'move' | 'copy', params: Params, token = editor.token, encoding: Encoding = 'urlencoded') {
   return postServices(api.url, path, params, encoding, bearer(token));
@@ -548,8 +524,11 @@ describe.each(['move', 'copy'] as const)('POST /services/%s with wrong parameter
   });
 
   it.each([
-    ['source', (asset: Uploaded) => ({ source: asset.path.replace('/wwmove/', '/wwmove/../'), target: '/wwmove/x' })],
-    ['target', (asset: Uploaded) => ({ source: asset.path, target: '/wwmove/../x' })],
+    [
+      'source',
+      (asset: UploadedFile) => ({ source: asset.path.replace('/wwmove/', '/wwmove/../'), target: '/wwmove/x' }),
+    ],
+    ['target', (asset: UploadedFile) => ({ source: asset.path, target: '/wwmove/../x' })],
   ])('refuses a %s with a ".." segment with err(400)', async (_name, paramsOf) => {
     const asset = await upload(freshFolder());
     await expectError(await send(paramsOf(asset)), 400);
@@ -578,13 +557,7 @@ describe.each(['move', 'copy'] as const)('POST /services/%s with wrong parameter
   });
 
   it('refuses a cookie session without X-CSRF-TOKEN with err(403)', async () => {
-    const username = `mv-${randomUUID().slice(0, 8)}`;
-    const password = `password-${randomUUID()}`;
-    await api.graphql(
-      'mutation($input: CreateUserInput!) { createUser(input: $input) { id } }',
-      { input: { username, password, role: 'EDITOR' } },
-      { token: await api.adminToken() },
-    );
+    const { username, password } = await api.createUser('EDITOR');
     const asset = await upload(freshFolder());
     const session = await cookieSession(api.url, username, password, false);
     const target = `${freshFolder()}/csrf.txt`;

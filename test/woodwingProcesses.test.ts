@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshFolder as freshFolderUnder, uploadFile } from './support/graphqlCalls.js';
 import { startTestServer, type TestServer } from './support/testServer.js';
 import {
   bearer,
@@ -27,21 +27,9 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const UPLOAD = 'mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { id } }';
+const freshFolder = () => freshFolderUnder('/wwproc');
 
-const freshFolder = () => `/wwproc/${randomUUID().slice(0, 8)}`;
-
-async function uploadInto(folderPath: string, token = editor.token): Promise<string> {
-  const result = await api.upload<{ uploadAsset: { id: string } }>(
-    UPLOAD,
-    { input: { folderPath } },
-    { name: `file-${randomUUID().slice(0, 8)}.txt`, content: `content ${randomUUID()}` },
-    { token },
-  );
-  const id = result.data?.uploadAsset.id;
-  if (!id) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  return id;
-}
+const uploadInto = async (folderPath: string, token = editor.token) => (await uploadFile(api, token, folderPath)).id;
 
 const post = (path: string, params: Params, token = editor.token) =>
   postServices(api.url, path, params, 'urlencoded', bearer(token));
@@ -207,13 +195,7 @@ describe('/services/process/info', () => {
     const first = await startTestServer({ dataDir });
     const token = await first.login();
     const folder = freshFolder();
-    const uploaded = await first.upload<{ uploadAsset: { id: string } }>(
-      UPLOAD,
-      { input: { folderPath: folder } },
-      { name: 'a.txt', content: 'a' },
-      { token },
-    );
-    const id = uploaded.data?.uploadAsset.id as string;
+    const { id } = await uploadFile(first, token, folder, { name: 'a.txt', content: 'a' });
     const { processId } = await bodyOf(
       await postServices(
         first.url,
@@ -292,14 +274,8 @@ describe('POST /services/process/cancel', () => {
   });
 
   it('refuses a cookie session without X-CSRF-TOKEN with err(403)', async () => {
-    const username = `proc-${randomUUID().slice(0, 8)}`;
-    const password = `password-${randomUUID()}`;
-    await api.graphql(
-      'mutation($input: CreateUserInput!) { createUser(input: $input) { id } }',
-      { input: { username, password, role: 'EDITOR' } },
-      { token: await api.adminToken() },
-    );
-    const processId = await startedProcess(await api.login(username, password));
+    const { username, password, token } = await api.createUser('EDITOR');
+    const processId = await startedProcess(token);
     const session = await cookieSession(api.url, username, password, false);
     await expectError(await postServices(api.url, 'process/cancel', { processId }, 'urlencoded', session), 403);
   });

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshFolder as freshFolderUnder, uploadFile } from './support/graphqlCalls.js';
 import { startTestServer, type TestServer } from './support/testServer.js';
 import {
   bearer,
@@ -27,21 +27,10 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const UPLOAD = 'mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { id } }';
+const freshFolder = () => freshFolderUnder('/wwbulk');
 
-const freshFolder = () => `/wwbulk/${randomUUID().slice(0, 8)}`;
-
-async function uploadInto(token: string, folderPath: string, metadata: Record<string, unknown> = {}) {
-  const result = await api.upload<{ uploadAsset: { id: string } }>(
-    UPLOAD,
-    { input: { folderPath, metadata } },
-    { name: `file-${randomUUID().slice(0, 8)}.txt`, content: `content ${randomUUID()}` },
-    { token },
-  );
-  const id = result.data?.uploadAsset.id;
-  if (!id) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  return id;
-}
+const uploadInto = async (token: string, folderPath: string, metadata: Record<string, unknown> = {}) =>
+  (await uploadFile(api, token, folderPath, { metadata })).id;
 
 function updatebulk(params: Params, token = editor.token, encoding: (typeof ENCODINGS)[number] = 'urlencoded') {
   return postServices(api.url, 'updatebulk', params, encoding, bearer(token));
@@ -273,13 +262,7 @@ describe('POST /services/updatebulk', () => {
   });
 
   it('refuses a cookie session without X-CSRF-TOKEN with err(403) and changes nothing', async () => {
-    const password = `password-${randomUUID()}`;
-    const username = `bulk-${randomUUID().slice(0, 8)}`;
-    await api.graphql(
-      'mutation($input: CreateUserInput!) { createUser(input: $input) { id } }',
-      { input: { username, password, role: 'EDITOR' } },
-      { token: await api.adminToken() },
-    );
+    const { username, password } = await api.createUser('EDITOR');
     const id = await uploadInto(editor.token, freshFolder(), { headline: 'kept' });
     const session = await cookieSession(api.url, username, password, false);
     await expectError(

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { GraphqlResponse, TestServer } from './testServer.js';
 
 /** A folder of its own for each test, so that what a test sees is only what it made. */
-export const freshFolder = () => `/tests/${randomUUID()}`;
+export const freshFolder = (under = '/tests') => `${under}/${randomUUID()}`;
 
 /** The data of a request that must succeed; its errors otherwise. */
 export async function dataOf<T = any>(
@@ -51,6 +51,42 @@ export async function uploadInto(
   );
   if (!result.data?.uploadAsset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
   return result.data.uploadAsset;
+}
+
+export interface UploadedFile {
+  id: string;
+  name: string;
+  /** folderPath/name as uploaded. */
+  path: string;
+  content: string;
+}
+
+/** Uploads a small text file into `folderPath`, under a random name and with random content unless given. */
+export async function uploadFile(
+  api: TestServer,
+  token: string,
+  folderPath: string,
+  {
+    name = `file-${randomUUID().slice(0, 8)}.txt`,
+    content = `content ${randomUUID()}`,
+    metadata = {},
+  }: { name?: string; content?: string; metadata?: Record<string, unknown> } = {},
+): Promise<UploadedFile> {
+  const result = await api.upload<{ uploadAsset: { id: string; name: string } }>(
+    'mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { id name } }',
+    { input: { folderPath, metadata } },
+    { name, content },
+    { token },
+  );
+  const asset = result.data?.uploadAsset;
+  if (!asset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
+  return { id: asset.id, name: asset.name, path: `${folderPath}/${asset.name}`, content };
+}
+
+/** How many assets exist, deleted ones included, as `token` (an admin's) sees them. */
+export async function assetCount(api: TestServer, token: string): Promise<number> {
+  const data = await dataOf(api, 'query { assets(first: 0, includeDeleted: true) { totalCount } }', {}, token);
+  return data.assets.totalCount;
 }
 
 /** A path with each problem checkedFolderPath refuses. */

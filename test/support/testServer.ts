@@ -43,11 +43,11 @@ export interface TestServer {
   ): Promise<GraphqlResponse<T>>;
   /** Logs in and returns the bearer token. */
   login(username?: string, password?: string): Promise<string>;
-  /** Creates a user with the admin's token and returns a bearer token for it. */
+  /** Creates a user with the admin's token and returns a bearer token for it (and its password, to log in again). */
   createUser(
     role: 'VIEWER' | 'CONTRIBUTOR' | 'EDITOR' | 'ADMIN',
     extra?: Record<string, unknown>,
-  ): Promise<{ id: string; username: string; token: string }>;
+  ): Promise<{ id: string; username: string; password: string; token: string }>;
   adminToken(): Promise<string>;
   stop(): Promise<void>;
   /** Stops and removes the data folder and the database. */
@@ -164,7 +164,7 @@ export async function startTestServer(
         { token: await testServer.adminToken() },
       );
       if (!result.data?.createUser) throw new Error(`createUser failed: ${JSON.stringify(result.errors)}`);
-      return { id: result.data.createUser.id, username, token: await testServer.login(username, password) };
+      return { id: result.data.createUser.id, username, password, token: await testServer.login(username, password) };
     },
     async stop() {
       await server.close();
