@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestServer, type TestServer } from './support/testServer.js';
+import { eventually, startTestServer, type TestServer, type TestUser } from './support/testServer.js';
 import {
   bearer,
   bodyOf,
+  cookieSession,
   ENCODINGS,
   type Encoding,
+  expectAnyError,
   expectError,
   type Params,
   postServices,
@@ -53,45 +55,9 @@ function postRaw(pathAndQuery: string, headers: Record<string, string>) {
   return fetch(`${api.url}/services/${pathAndQuery}`, { method: 'POST', headers });
 }
 
-/** "err" of reference section 8 when it names no status: a 4xx/5xx whose errorcode is the status. */
-async function expectAnyError(response: Response): Promise<any> {
-  const body = await bodyOf(response);
-  expect(response.status).toBeGreaterThanOrEqual(400);
-  expect(body.errorcode).toBe(response.status);
-  expect(typeof body.errorname).toBe('string');
-  expect(typeof body.message).toBe('string');
-  return body;
-}
-
-interface Account {
-  username: string;
-  password: string;
-  /** A Bearer token from GraphQL login. */
-  token: string;
-}
-
-const CREATE_USER = 'mutation($input: CreateUserInput!) { createUser(input: $input) { id } }';
-
-/** A user of its own, with a known password. */
-async function newAccount(role: 'VIEWER' | 'CONTRIBUTOR' | 'EDITOR' | 'ADMIN' = 'EDITOR'): Promise<Account> {
-  const username = `ww-${role.toLowerCase()}-${randomUUID().slice(0, 8)}`;
-  const password = `password-${randomUUID()}`;
-  const created = await api.graphql(CREATE_USER, { input: { username, password, role } }, { token: adminToken });
-  if (!created.data?.createUser) throw new Error(`createUser failed: ${JSON.stringify(created.errors)}`);
-  return { username, password, token: await api.login(username, password) };
-}
-
-/** Headers of a browser session from POST /services/login: the cookie, and the csrf header unless told not to. */
-async function cookieSession(account: Account, withCsrf: boolean): Promise<Record<string, string>> {
-  const response = await post('login', { username: account.username, password: account.password });
-  const body = await bodyOf(response);
-  const cookie = response.headers
-    .getSetCookie()
-    .map((header) => header.split(';')[0] ?? '')
-    .find((pair) => pair.startsWith('authToken='));
-  if (!body.loginSuccess || !cookie) throw new Error(`login failed: ${JSON.stringify(body)}`);
-  return { cookie, ...(withCsrf ? { 'x-csrf-token': body.csrfToken } : {}) };
-}
+/** Headers of a browser session of `account`, with the csrf header or without. */
+const sessionOf = (account: TestUser, withCsrf: boolean) =>
+  cookieSession(api.url, account.username, account.password, withCsrf);
 
 const UPLOAD = `mutation($file: Upload!, $input: UploadAssetInput) {
   uploadAsset(file: $file, input: $input) { id state }
@@ -146,12 +112,12 @@ async function hitMetadataOf(id: string, token: string): Promise<Record<string, 
 }
 
 describe('POST /services/checkout/<id>', () => {
-  let holder: Account;
-  let other: Account;
+  let holder: TestUser;
+  let other: TestUser;
 
   beforeAll(async () => {
-    holder = await newAccount('EDITOR');
-    other = await newAccount('EDITOR');
+    holder = await api.createUser('EDITOR');
+    other = await api.createUser('EDITOR');
   });
 
   describe.each(ENCODINGS)('with the parameters in the %s', (encoding) => {
@@ -305,12 +271,12 @@ describe('POST /services/checkout/<id>', () => {
 });
 
 describe('POST /services/undocheckout/<id>', () => {
-  let holder: Account;
-  let other: Account;
+  let holder: TestUser;
+  let other: TestUser;
 
   beforeAll(async () => {
-    holder = await newAccount('EDITOR');
-    other = await newAccount('EDITOR');
+    holder = await api.createUser('EDITOR');
+    other = await api.createUser('EDITOR');
   });
 
   async function checkedOutAsset(): Promise<Uploaded> {
@@ -369,14 +335,14 @@ describe('POST /services/undocheckout/<id>', () => {
 
   it('under a cookie session without X-CSRF-TOKEN answers 403 and keeps the lock', async () => {
     const asset = await checkedOutAsset();
-    const headers = await cookieSession(holder, false);
+    const headers = await sessionOf(holder, false);
     await expectError(await post(`undocheckout/${asset.id}`, {}, 'urlencoded', headers), 403);
     expect(await checkedOutByOf(asset.id)).toBe(holder.username);
   });
 
   it('under a cookie session with X-CSRF-TOKEN releases the lock', async () => {
     const asset = await checkedOutAsset();
-    const headers = await cookieSession(holder, true);
+    const headers = await sessionOf(holder, true);
     expect((await post(`undocheckout/${asset.id}`, {}, 'urlencoded', headers)).status).toBe(200);
     expect(await checkedOutByOf(asset.id)).toBeNull();
   });
@@ -430,12 +396,12 @@ async function authKeyCount(token: string): Promise<number> {
 const isoDay = (date: Date) => date.toISOString().slice(0, 10);
 
 describe('POST /services/createAuthKey', () => {
-  let sharer: Account;
+  let sharer: TestUser;
   let assetId: string;
   let otherAssetId: string;
 
   beforeAll(async () => {
-    sharer = await newAccount('EDITOR');
+    sharer = await api.createUser('EDITOR');
     assetId = (await uploadAsset(sharer.token)).id;
     otherAssetId = (await uploadAsset(sharer.token)).id;
   });
@@ -710,7 +676,7 @@ describe('POST /services/createAuthKey', () => {
     });
 
     it('a refused call creates no key', async () => {
-      const account = await newAccount('EDITOR');
+      const account = await api.createUser('EDITOR');
       const id = (await uploadAsset(account.token)).id;
       await post(
         'createAuthKey',
@@ -724,9 +690,9 @@ describe('POST /services/createAuthKey', () => {
 
   describe('under a cookie session (case 42)', () => {
     it('without X-CSRF-TOKEN answers 403', async () => {
-      const account = await newAccount('EDITOR');
+      const account = await api.createUser('EDITOR');
       const id = (await uploadAsset(account.token)).id;
-      const headers = await cookieSession(account, false);
+      const headers = await sessionOf(account, false);
       await expectError(
         await post('createAuthKey', { subject: 's', validUntil: inTwoDays(), assetIds: id }, 'urlencoded', headers),
         403,
@@ -734,17 +700,17 @@ describe('POST /services/createAuthKey', () => {
     });
 
     it('without X-CSRF-TOKEN creates no key', async () => {
-      const account = await newAccount('EDITOR');
+      const account = await api.createUser('EDITOR');
       const id = (await uploadAsset(account.token)).id;
-      const headers = await cookieSession(account, false);
+      const headers = await sessionOf(account, false);
       await post('createAuthKey', { subject: 's', validUntil: inTwoDays(), assetIds: id }, 'urlencoded', headers);
       expect(await authKeyCount(account.token)).toBe(0);
     });
 
     it('with X-CSRF-TOKEN creates the key', async () => {
-      const account = await newAccount('EDITOR');
+      const account = await api.createUser('EDITOR');
       const id = (await uploadAsset(account.token)).id;
-      const headers = await cookieSession(account, true);
+      const headers = await sessionOf(account, true);
       const response = await post(
         'createAuthKey',
         { subject: 's', validUntil: inTwoDays(), assetIds: id },
@@ -757,7 +723,7 @@ describe('POST /services/createAuthKey', () => {
   });
 
   it('GET answers 405 and creates no key', async () => {
-    const account = await newAccount('EDITOR');
+    const account = await api.createUser('EDITOR');
     const id = (await uploadAsset(account.token)).id;
     const response = await fetch(
       `${api.url}/services/createAuthKey?subject=s&validUntil=${inTwoDays()}&assetIds=${id}`,
@@ -769,12 +735,12 @@ describe('POST /services/createAuthKey', () => {
 });
 
 describe('POST /services/updateAuthKey', () => {
-  let sharer: Account;
+  let sharer: TestUser;
   let assetId: string;
   let otherAssetId: string;
 
   beforeAll(async () => {
-    sharer = await newAccount('EDITOR');
+    sharer = await api.createUser('EDITOR');
     assetId = (await uploadAsset(sharer.token)).id;
     otherAssetId = (await uploadAsset(sharer.token)).id;
   });
@@ -868,18 +834,18 @@ describe('POST /services/updateAuthKey', () => {
 
   it('under a cookie session without X-CSRF-TOKEN answers 403 and changes nothing', async () => {
     const key = await newKey();
-    const headers = await cookieSession(sharer, false);
+    const headers = await sessionOf(sharer, false);
     await expectError(await update({ key, description: 'sneaky' }, headers), 403);
     expect((await authKeyOf(key, sharer.token)).description).toBe('before');
   });
 });
 
 describe('POST /services/revokeAuthKeys', () => {
-  let sharer: Account;
+  let sharer: TestUser;
   let asset: Uploaded;
 
   beforeAll(async () => {
-    sharer = await newAccount('EDITOR');
+    sharer = await api.createUser('EDITOR');
     asset = await uploadAsset(sharer.token);
   });
 
@@ -949,7 +915,7 @@ describe('POST /services/revokeAuthKeys', () => {
 
   it('under a cookie session without X-CSRF-TOKEN answers 403 and the key goes on working', async () => {
     const key = await newKey();
-    const headers = await cookieSession(sharer, false);
+    const headers = await sessionOf(sharer, false);
     await expectError(await post('revokeAuthKeys', { keys: key }, 'urlencoded', headers), 403);
     expect(await sharedLinkOpens(key)).toBe(true);
   });

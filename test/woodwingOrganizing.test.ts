@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, folderExists } from './support/graphqlCalls.js';
-import { eventually, startTestServer, type TestServer } from './support/testServer.js';
+import { eventually, startTestServer, type TestServer, type TestUser } from './support/testServer.js';
 import {
   bearer,
   bodyOf,
+  cookieSession,
   ENCODINGS,
   type Encoding,
+  expectAnyError,
   expectError,
   type Params,
   postServices,
@@ -25,31 +27,6 @@ beforeAll(async () => {
   adminToken = await api.adminToken();
 });
 afterAll(() => api.close());
-
-type Role = 'VIEWER' | 'CONTRIBUTOR' | 'EDITOR' | 'ADMIN';
-
-interface Account {
-  id: string;
-  username: string;
-  password: string;
-  /** A Bearer token from GraphQL login. */
-  token: string;
-}
-
-const CREATE_USER = 'mutation($input: CreateUserInput!) { createUser(input: $input) { id } }';
-
-/** A user of its own, with a known password (for the cookie session of /services/login). */
-async function newAccount(role: Role): Promise<Account> {
-  const username = `org-${role.toLowerCase()}-${randomUUID().slice(0, 8)}`;
-  const password = `password-${randomUUID()}`;
-  const created = await api.graphql<{ createUser: { id: string } }>(
-    CREATE_USER,
-    { input: { username, password, role } },
-    { token: adminToken },
-  );
-  if (!created.data?.createUser) throw new Error(`createUser failed: ${JSON.stringify(created.errors)}`);
-  return { id: created.data.createUser.id, username, password, token: await api.login(username, password) };
-}
 
 function post(
   path: string,
@@ -71,27 +48,9 @@ function get(path: string, params: Params, headers: Record<string, string>) {
   return fetch(url, { headers });
 }
 
-/** "err" of reference section 8 when it names no status: a 4xx/5xx whose errorcode is the status. */
-async function expectAnyError(response: Response): Promise<any> {
-  const body = await bodyOf(response);
-  expect(response.status).toBeGreaterThanOrEqual(400);
-  expect(body.errorcode).toBe(response.status);
-  expect(typeof body.errorname).toBe('string');
-  expect(typeof body.message).toBe('string');
-  return body;
-}
-
-/** Headers of a browser session from POST /services/login: the cookie, and the csrf header unless told not to. */
-async function cookieSession(account: Account, withCsrf: boolean): Promise<Record<string, string>> {
-  const response = await post('login', { username: account.username, password: account.password });
-  const body = await bodyOf(response);
-  const cookie = response.headers
-    .getSetCookie()
-    .map((header) => header.split(';')[0] ?? '')
-    .find((pair) => pair.startsWith('authToken='));
-  if (!body.loginSuccess || !cookie) throw new Error(`login failed: ${JSON.stringify(body)}`);
-  return { cookie, ...(withCsrf ? { 'x-csrf-token': body.csrfToken } : {}) };
-}
+/** Headers of a browser session of `account`, with the csrf header or without. */
+const sessionOf = (account: TestUser, withCsrf: boolean) =>
+  cookieSession(api.url, account.username, account.password, withCsrf);
 
 /** A folder of its own for each test. */
 const freshFolder = () => `/wworg/${randomUUID().replaceAll('-', '')}`;
@@ -301,21 +260,21 @@ describe('POST /services/createFolder', () => {
   });
 
   it('answers "access denied" to a VIEWER', async () => {
-    const viewer = await newAccount('VIEWER');
+    const viewer = await api.createUser('VIEWER');
     const path = freshFolder();
     const response = await post('createFolder', { path }, 'urlencoded', bearer(viewer.token));
     expect(await bodyOf(response)).toEqual({ [path]: 'access denied' });
   });
 
   it('creates nothing for a VIEWER', async () => {
-    const viewer = await newAccount('VIEWER');
+    const viewer = await api.createUser('VIEWER');
     const path = freshFolder();
     await post('createFolder', { path }, 'urlencoded', bearer(viewer.token));
     expect(await folderExists(api, adminToken, path)).toBe(false);
   });
 
   it('lets a CONTRIBUTOR create folders', async () => {
-    const contributor = await newAccount('CONTRIBUTOR');
+    const contributor = await api.createUser('CONTRIBUTOR');
     const path = freshFolder();
     const response = await post('createFolder', { path }, 'urlencoded', bearer(contributor.token));
     expect(await bodyOf(response)).toEqual({ [path]: 'created' });
@@ -345,25 +304,25 @@ describe('POST /services/createFolder', () => {
   });
 
   it('refuses a cookie session without X-CSRF-TOKEN with err(403) and creates nothing', async () => {
-    const editor = await newAccount('EDITOR');
+    const editor = await api.createUser('EDITOR');
     const path = freshFolder();
-    await expectError(await post('createFolder', { path }, 'urlencoded', await cookieSession(editor, false)), 403);
+    await expectError(await post('createFolder', { path }, 'urlencoded', await sessionOf(editor, false)), 403);
     expect(await folderExists(api, adminToken, path)).toBe(false);
   });
 
   it('creates the folder for a cookie session with X-CSRF-TOKEN', async () => {
-    const editor = await newAccount('EDITOR');
+    const editor = await api.createUser('EDITOR');
     const path = freshFolder();
-    const response = await post('createFolder', { path }, 'urlencoded', await cookieSession(editor, true));
+    const response = await post('createFolder', { path }, 'urlencoded', await sessionOf(editor, true));
     expect(await bodyOf(response)).toEqual({ [path]: 'created' });
   });
 });
 
 describe('POST /services/createRelation', () => {
-  let editor: Account;
+  let editor: TestUser;
 
   beforeAll(async () => {
-    editor = await newAccount('EDITOR');
+    editor = await api.createUser('EDITOR');
   });
 
   /** A collection and an asset beside it, unrelated. */
@@ -502,7 +461,7 @@ describe('POST /services/createRelation', () => {
   });
 
   it('is refused to a VIEWER with err(403)', async () => {
-    const viewer = await newAccount('VIEWER');
+    const viewer = await api.createUser('VIEWER');
     const { parentId, childId } = await pair();
     const params = { relationType: 'contains', target1Id: parentId, target2Id: childId };
     await expectError(await post('createRelation', params, 'urlencoded', bearer(viewer.token)), 403);
@@ -518,24 +477,24 @@ describe('POST /services/createRelation', () => {
   it('refuses a cookie session without X-CSRF-TOKEN with err(403) and relates nothing', async () => {
     const { parentId, childId } = await pair();
     const params = { relationType: 'contains', target1Id: parentId, target2Id: childId };
-    await expectError(await post('createRelation', params, 'urlencoded', await cookieSession(editor, false)), 403);
+    await expectError(await post('createRelation', params, 'urlencoded', await sessionOf(editor, false)), 403);
     expect(await relationsOf(parentId)).toEqual([]);
   });
 
   it('relates the two for a cookie session with X-CSRF-TOKEN', async () => {
     const { parentId, childId } = await pair();
     const params = { relationType: 'contains', target1Id: parentId, target2Id: childId };
-    const response = await post('createRelation', params, 'urlencoded', await cookieSession(editor, true));
+    const response = await post('createRelation', params, 'urlencoded', await sessionOf(editor, true));
     expect(response.status).toBe(200);
     expect((await relationsOf(parentId)).length).toBe(1);
   });
 });
 
 describe('POST /services/removeRelation', () => {
-  let editor: Account;
+  let editor: TestUser;
 
   beforeAll(async () => {
-    editor = await newAccount('EDITOR');
+    editor = await api.createUser('EDITOR');
   });
 
   describe.each(ENCODINGS)('with the parameters in the %s', (encoding) => {
@@ -602,21 +561,21 @@ describe('POST /services/removeRelation', () => {
   });
 
   it('counts as an error a relation whose parent a CONTRIBUTOR may not manage', async () => {
-    const contributor = await newAccount('CONTRIBUTOR');
+    const contributor = await api.createUser('CONTRIBUTOR');
     const { relationId } = await relatedPair(editor.token);
     const response = await post('removeRelation', { relationIds: relationId }, 'urlencoded', bearer(contributor.token));
     expect(await bodyOf(response)).toEqual({ processedCount: 0, errorCount: 1 });
   });
 
   it('keeps a relation whose parent the CONTRIBUTOR asking may not manage', async () => {
-    const contributor = await newAccount('CONTRIBUTOR');
+    const contributor = await api.createUser('CONTRIBUTOR');
     const { parentId, relationId } = await relatedPair(editor.token);
     await post('removeRelation', { relationIds: relationId }, 'urlencoded', bearer(contributor.token));
     expect((await relationsOf(parentId)).length).toBe(1);
   });
 
   it('counts as an error every relation a VIEWER asks to remove, and keeps it', async () => {
-    const viewer = await newAccount('VIEWER');
+    const viewer = await api.createUser('VIEWER');
     const { parentId, relationId } = await relatedPair(editor.token);
     const response = await post('removeRelation', { relationIds: relationId }, 'urlencoded', bearer(viewer.token));
     expect(await bodyOf(response)).toEqual({ processedCount: 0, errorCount: 1 });
@@ -624,7 +583,7 @@ describe('POST /services/removeRelation', () => {
   });
 
   it('lets a CONTRIBUTOR remove a relation from a parent it created', async () => {
-    const contributor = await newAccount('CONTRIBUTOR');
+    const contributor = await api.createUser('CONTRIBUTOR');
     const { relationId } = await relatedPair(contributor.token);
     const response = await post('removeRelation', { relationIds: relationId }, 'urlencoded', bearer(contributor.token));
     expect(await bodyOf(response)).toEqual({ processedCount: 1, errorCount: 0 });
@@ -646,14 +605,14 @@ describe('POST /services/removeRelation', () => {
 
   it('refuses a cookie session without X-CSRF-TOKEN with err(403) and keeps the relation', async () => {
     const { parentId, relationId } = await relatedPair(editor.token);
-    const headers = await cookieSession(editor, false);
+    const headers = await sessionOf(editor, false);
     await expectError(await post('removeRelation', { relationIds: relationId }, 'urlencoded', headers), 403);
     expect((await relationsOf(parentId)).length).toBe(1);
   });
 
   it('removes the relation for a cookie session with X-CSRF-TOKEN', async () => {
     const { relationId } = await relatedPair(editor.token);
-    const headers = await cookieSession(editor, true);
+    const headers = await sessionOf(editor, true);
     const response = await post('removeRelation', { relationIds: relationId }, 'multipart', headers);
     expect(await bodyOf(response)).toEqual({ processedCount: 1, errorCount: 0 });
   });
@@ -661,7 +620,7 @@ describe('POST /services/removeRelation', () => {
 
 describe('relations end to end (case 35)', () => {
   it('createRelation, a relatedTo search finding it, removeRelation, and the search no longer finding it', async () => {
-    const user = await newAccount('EDITOR');
+    const user = await api.createUser('EDITOR');
     const folder = freshFolder();
     const collection = await createCollection(user.token, folder);
     const id = await uploadInto(user.token, folder);
@@ -686,10 +645,10 @@ describe('relations end to end (case 35)', () => {
 });
 
 describe('POST /services/remove', () => {
-  let editor: Account;
+  let editor: TestUser;
 
   beforeAll(async () => {
-    editor = await newAccount('EDITOR');
+    editor = await api.createUser('EDITOR');
   });
 
   describe.each(ENCODINGS)('with the parameters in the %s', (encoding) => {
@@ -735,7 +694,7 @@ describe('POST /services/remove', () => {
   });
 
   it("counts as an error another user's asset removed by a CONTRIBUTOR, and keeps it", async () => {
-    const contributor = await newAccount('CONTRIBUTOR');
+    const contributor = await api.createUser('CONTRIBUTOR');
     const others = await uploadAsset(editor.token);
     const response = await post('remove', { ids: others }, 'urlencoded', bearer(contributor.token));
     expect(await bodyOf(response)).toEqual({ processedCount: 0, errorCount: 1 });
@@ -743,7 +702,7 @@ describe('POST /services/remove', () => {
   });
 
   it('lets a CONTRIBUTOR remove its own asset beside an error for another user’s', async () => {
-    const contributor = await newAccount('CONTRIBUTOR');
+    const contributor = await api.createUser('CONTRIBUTOR');
     const own = await uploadAsset(contributor.token);
     const others = await uploadAsset(editor.token);
     const response = await post('remove', { ids: `${others},${own}` }, 'urlencoded', bearer(contributor.token));
@@ -752,7 +711,7 @@ describe('POST /services/remove', () => {
   });
 
   it('counts as an error every asset a VIEWER asks to remove, and keeps it', async () => {
-    const viewer = await newAccount('VIEWER');
+    const viewer = await api.createUser('VIEWER');
     const id = await uploadAsset(editor.token);
     const response = await post('remove', { ids: id }, 'urlencoded', bearer(viewer.token));
     expect(await bodyOf(response)).toEqual({ processedCount: 0, errorCount: 1 });
@@ -760,7 +719,7 @@ describe('POST /services/remove', () => {
   });
 
   it('counts as an error an asset checked out by another user, and keeps it (case 29)', async () => {
-    const holder = await newAccount('EDITOR');
+    const holder = await api.createUser('EDITOR');
     const id = await uploadAsset(holder.token);
     await post(`checkout/${id}`, {}, 'urlencoded', bearer(holder.token));
     const response = await post('remove', { ids: id }, 'urlencoded', bearer(editor.token));
@@ -789,7 +748,7 @@ describe('POST /services/remove', () => {
   });
 
   it('counts as errors, by q, the assets of another user a CONTRIBUTOR may not remove, and removes its own', async () => {
-    const contributor = await newAccount('CONTRIBUTOR');
+    const contributor = await api.createUser('CONTRIBUTOR');
     const folder = freshFolder();
     const own = await uploadInto(contributor.token, folder);
     const others = await uploadInto(editor.token, folder);
@@ -826,7 +785,7 @@ describe('POST /services/remove', () => {
   });
 
   it("removes nothing by folderPath for a CONTRIBUTOR when the folder holds another user's asset", async () => {
-    const contributor = await newAccount('CONTRIBUTOR');
+    const contributor = await api.createUser('CONTRIBUTOR');
     const folder = freshFolder();
     const others = await uploadInto(editor.token, folder);
     await post('remove', { folderPath: folder }, 'urlencoded', bearer(contributor.token));
@@ -885,22 +844,22 @@ describe('POST /services/remove', () => {
 
   it('refuses a cookie session without X-CSRF-TOKEN with err(403) and removes nothing', async () => {
     const id = await uploadAsset(editor.token);
-    await expectError(await post('remove', { ids: id }, 'urlencoded', await cookieSession(editor, false)), 403);
+    await expectError(await post('remove', { ids: id }, 'urlencoded', await sessionOf(editor, false)), 403);
     expect(await isLive(id)).toBe(true);
   });
 
   it('removes for a cookie session with X-CSRF-TOKEN', async () => {
     const id = await uploadAsset(editor.token);
-    const response = await post('remove', { ids: id }, 'urlencoded', await cookieSession(editor, true));
+    const response = await post('remove', { ids: id }, 'urlencoded', await sessionOf(editor, true));
     expect(await bodyOf(response)).toEqual({ processedCount: 1, errorCount: 0 });
   });
 });
 
 describe('/services/asset/history', () => {
-  let editor: Account;
+  let editor: TestUser;
 
   beforeAll(async () => {
-    editor = await newAccount('EDITOR');
+    editor = await api.createUser('EDITOR');
   });
 
   /** An asset with five entries: CREATE, SCAN, CHECKOUT, UNDO_CHECKOUT, CHECKOUT. */
@@ -991,7 +950,7 @@ describe('/services/asset/history', () => {
   });
 
   it('names the user who acted', async () => {
-    const other = await newAccount('EDITOR');
+    const other = await api.createUser('EDITOR');
     const id = await scanned(await uploadAsset(editor.token));
     await post(`checkout/${id}`, {}, 'urlencoded', bearer(other.token));
     const body = await history({ id, actions: 'CHECKOUT' });
@@ -1033,7 +992,7 @@ describe('/services/asset/history', () => {
   });
 
   it('lets a VIEWER read the history', async () => {
-    const viewer = await newAccount('VIEWER');
+    const viewer = await api.createUser('VIEWER');
     const id = await scanned(await uploadAsset(editor.token));
     expect((await history({ id }, viewer.token)).totalHits).toBe(2);
   });
@@ -1070,10 +1029,10 @@ describe('/services/asset/history', () => {
 });
 
 describe('/services/browse', () => {
-  let editor: Account;
+  let editor: TestUser;
 
   beforeAll(async () => {
-    editor = await newAccount('EDITOR');
+    editor = await api.createUser('EDITOR');
   });
 
   /** A folder with subfolders s1 and s2 (s2 with a child of its own), a.txt, b.jpg and a collection. */
@@ -1208,7 +1167,7 @@ describe('/services/browse', () => {
 
   it('answers a GET of a cookie session without X-CSRF-TOKEN', async () => {
     const { folder } = await folderWithContent();
-    const response = await get('browse', { path: folder }, await cookieSession(editor, false));
+    const response = await get('browse', { path: folder }, await sessionOf(editor, false));
     expect(namesOf(await bodyOf(response))).toEqual(['c.collection', 's1', 's2']);
   });
 

@@ -44,14 +44,19 @@ export interface TestServer {
   /** Logs in and returns the bearer token. */
   login(username?: string, password?: string): Promise<string>;
   /** Creates a user with the admin's token and returns a bearer token for it (and its password, to log in again). */
-  createUser(
-    role: 'VIEWER' | 'CONTRIBUTOR' | 'EDITOR' | 'ADMIN',
-    extra?: Record<string, unknown>,
-  ): Promise<{ id: string; username: string; password: string; token: string }>;
+  createUser(role: 'VIEWER' | 'CONTRIBUTOR' | 'EDITOR' | 'ADMIN', extra?: Record<string, unknown>): Promise<TestUser>;
   adminToken(): Promise<string>;
   stop(): Promise<void>;
   /** Stops and removes the data folder and the database. */
   close(): Promise<void>;
+}
+
+/** A user made by createUser: its password to log in again, and a Bearer token from GraphQL login. */
+export interface TestUser {
+  id: string;
+  username: string;
+  password: string;
+  token: string;
 }
 
 let userCounter = 0;

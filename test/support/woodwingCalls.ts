@@ -53,6 +53,16 @@ export async function expectError(response: Response, status: number): Promise<a
   return body;
 }
 
+/** "err" of reference section 8 when it names no status: a 4xx/5xx whose errorcode is the status. */
+export async function expectAnyError(response: Response): Promise<any> {
+  const body = await bodyOf(response);
+  expect(response.status).toBeGreaterThanOrEqual(400);
+  expect(body.errorcode).toBe(response.status);
+  expect(typeof body.errorname).toBe('string');
+  expect(typeof body.message).toBe('string');
+  return body;
+}
+
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
 /** The headers of a browser session from POST /services/login: the cookie, and the csrf header unless told not to. */
