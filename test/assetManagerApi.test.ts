@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assetCount } from './support/graphqlCalls.js';
 import { streamedMultipart } from './support/multipart.js';
 import { ADMIN, eventually, startTestServer, type TestServer } from './support/testServer.js';
 
@@ -116,16 +117,7 @@ async function accessListsOf(id: string): Promise<{ accessLimitedUserIds: string
   return result.data.asset;
 }
 
-/** How many assets exist, deleted ones included, as the admin sees them. */
-async function assetCount(): Promise<number> {
-  const result = await api.graphql<{ assets: { totalCount: number } }>(
-    'query { assets(first: 0, includeDeleted: true) { totalCount } }',
-    {},
-    { token: admin },
-  );
-  if (!result.data?.assets) throw new Error(`assets failed: ${JSON.stringify(result.errors)}`);
-  return result.data.assets.totalCount;
-}
+const countAssets = () => assetCount(api, admin);
 
 describe('GOV.UK Asset Manager management API', () => {
   beforeAll(async () => {
@@ -508,10 +500,10 @@ describe('GOV.UK Asset Manager management API', () => {
     });
 
     it('creates nothing for a request without a valid bearer token', async () => {
-      const before = await assetCount();
+      const before = await countAssets();
       await call('POST', '/assets', { body: formOf([filePart('tmp.txt')]) });
       await call('POST', '/assets', { token: 'bogus', body: formOf([filePart('tmp.txt')]) });
-      expect(await assetCount()).toBe(before);
+      expect(await countAssets()).toBe(before);
     });
   });
 
@@ -805,14 +797,14 @@ describe('GOV.UK Asset Manager management API', () => {
     });
 
     it('refuses a 300-character filename with 422', async () => {
-      const before = await assetCount();
+      const before = await countAssets();
       const reply = await call('POST', '/assets', {
         token: contributor.token,
         body: formOf([filePart(`${'a'.repeat(296)}.txt`)]),
       });
       expect(reply.status).toBe(422);
       expect(Array.isArray((reply.json._response_info as { status: unknown }).status)).toBe(true);
-      expect(await assetCount()).toBe(before);
+      expect(await countAssets()).toBe(before);
     });
   });
 });
@@ -866,7 +858,7 @@ describe('GOV.UK Asset Manager request size limit (MAX_UPLOAD_MB=1)', () => {
   });
 
   it('answers a streamed body without Content-Length whose file passes the limit with 413, creating nothing', async () => {
-    const before = await assetCount();
+    const before = await countAssets();
     const boundary = 'streamed-limit';
     const head = Buffer.from(
       `--${boundary}\r\ncontent-disposition: form-data; name="asset[file]"; filename="big.bin"\r\n` +
@@ -884,6 +876,6 @@ describe('GOV.UK Asset Manager request size limit (MAX_UPLOAD_MB=1)', () => {
     const status = response instanceof Response ? response.status : `no answer (${response.name})`;
     if (response instanceof Response) await response.arrayBuffer();
     expect(status).toBe(413);
-    expect(await assetCount()).toBe(before);
+    expect(await countAssets()).toBe(before);
   });
 });

@@ -5,24 +5,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, describeDatabase, loadConfig } from '../src/config.js';
+import { describeDatabase, loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
+import { configProblemWith, configWith } from './support/configSettings.js';
 import { TEST_DATABASE_URL } from './support/testDatabase.js';
 
-const BASE = { DATA_DIR: '/srv/asset-gateway' };
 const PASSWORD = 'hunter2-never-shown';
 
-const databaseOf = (env: Record<string, string>) => loadConfig({ ...BASE, ...env }).database;
-
-function problemWith(env: Record<string, string>): ConfigError {
-  try {
-    loadConfig({ ...BASE, ...env });
-  } catch (error) {
-    if (error instanceof ConfigError) return error;
-    throw error;
-  }
-  throw new Error(`accepted ${JSON.stringify(env)}`);
-}
+const databaseOf = (env: Record<string, string>) => configWith(env).database;
 
 /** A loopback port that nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -87,7 +77,7 @@ describe('DATABASE_URL', () => {
     ['an unknown scheme', 'mysql://db.example/asset_gateway', /^DATABASE_URL: unknown database URL scheme "mysql:"/],
     ['no scheme at all', '/var/lib/assets.sqlite', /^DATABASE_URL: no URL scheme; use sqlite:<path> or postgres:\/\//],
   ])('refuses %s, naming the variable', (_, url, message) => {
-    expect(problemWith({ DATABASE_URL: url }).message).toMatch(message);
+    expect(configProblemWith({ DATABASE_URL: url }).message).toMatch(message);
   });
 
   it('never repeats the password of a URL it refuses', () => {
@@ -96,7 +86,7 @@ describe('DATABASE_URL', () => {
       `postgres://assets:${PASSWORD}@db.example:port/asset_gateway`,
       `mysql://assets:${PASSWORD}@db.example/asset_gateway`,
     ]) {
-      expect(problemWith({ DATABASE_URL: url }).message).not.toContain(PASSWORD);
+      expect(configProblemWith({ DATABASE_URL: url }).message).not.toContain(PASSWORD);
     }
   });
 

@@ -2,7 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { configProblemWith, configWith } from './support/configSettings.js';
+import { assetCount } from './support/graphqlCalls.js';
 import { streamedMultipart } from './support/multipart.js';
 import { type S3TestServer, startS3Server, useS3rverCredentials } from './support/s3Server.js';
 import { eventually, startTestServer, type TestServer } from './support/testServer.js';
@@ -82,15 +83,7 @@ describe('a service that keeps its blobs in an S3 bucket', () => {
     return { response, bytes: Buffer.from(await response.arrayBuffer()) };
   }
 
-  async function assetCount(): Promise<number> {
-    const result = await api.graphql<{ assets: { totalCount: number } }>(
-      'query { assets(first: 0, includeDeleted: true) { totalCount } }',
-      {},
-      { token: admin },
-    );
-    if (!result.data?.assets) throw new Error(`assets failed: ${JSON.stringify(result.errors)}`);
-    return result.data.assets.totalCount;
-  }
+  const countAssets = () => assetCount(api, admin);
 
   /** Waits until the bucket holds exactly `expected` (temporary objects go a moment after the answer). */
   async function bucketSettlesOn(expected: string[]): Promise<void> {
@@ -178,7 +171,7 @@ describe('a service that keeps its blobs in an S3 bucket', () => {
     request.destroy();
 
     await bucketSettlesOn([]);
-    expect(await assetCount()).toBe(0);
+    expect(await countAssets()).toBe(0);
     expect((await fetch(`${api.url}/healthcheck/live`)).status).toBe(200);
   });
 
@@ -204,14 +197,14 @@ describe('a service that keeps its blobs in an S3 bucket', () => {
     const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
     expect(body.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
     await bucketSettlesOn([]);
-    expect(await assetCount()).toBe(0);
+    expect(await countAssets()).toBe(0);
   });
 
   it('refuses an empty file with BAD_USER_INPUT and leaves no object', async () => {
     const result = await api.upload(UPLOAD, {}, { name: 'empty.txt', content: '' }, { token: admin });
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     await bucketSettlesOn([]);
-    expect(await assetCount()).toBe(0);
+    expect(await countAssets()).toBe(0);
   });
 
   it('says it is ready, with the storage check ok, and leaves no probe object behind', async () => {
@@ -275,18 +268,7 @@ describe('starting on an S3 store that cannot be used', () => {
 });
 
 describe('STORAGE_URL', () => {
-  const BASE = { DATA_DIR: '/srv/asset-gateway' };
-  const storageOf = (env: Record<string, string>) => loadConfig({ ...BASE, ...env }).storage;
-
-  function problemWith(env: Record<string, string>): ConfigError {
-    try {
-      loadConfig({ ...BASE, ...env });
-    } catch (error) {
-      if (error instanceof ConfigError) return error;
-      throw error;
-    }
-    throw new Error(`accepted ${JSON.stringify(env)}`);
-  }
+  const storageOf = (env: Record<string, string>) => configWith(env).storage;
 
   it('keeps blobs in DATA_DIR/blobs when unset', () => {
     expect(storageOf({})).toEqual({ kind: 'file', dir: '/srv/asset-gateway/blobs' });
@@ -343,25 +325,25 @@ describe('STORAGE_URL', () => {
     ['a forcePathStyle that is not a flag', 's3://assets?forcePathStyle=yes', /forcePathStyle must be true or false/],
     ['an unparseable URL', 's3://a b', /not a valid URL/],
   ])('refuses %s, naming STORAGE_URL', (_what, url, problem) => {
-    const error = problemWith({ STORAGE_URL: url });
+    const error = configProblemWith({ STORAGE_URL: url });
     expect(error.message).toMatch(/^STORAGE_URL: /);
     expect(error.message).toMatch(problem);
   });
 
   it('refuses credentials in the URL without repeating them', () => {
-    const error = problemWith({ STORAGE_URL: 's3://key-id:top-secret@assets' });
+    const error = configProblemWith({ STORAGE_URL: 's3://key-id:top-secret@assets' });
     expect(error.message).toMatch(/^STORAGE_URL: credentials do not belong in the URL/);
     expect(error.message).not.toContain('top-secret');
   });
 
   it('refuses credentials in the endpoint without repeating them', () => {
-    const error = problemWith({ STORAGE_URL: 's3://assets?endpoint=http://key-id:top-secret@127.0.0.1:9000' });
+    const error = configProblemWith({ STORAGE_URL: 's3://assets?endpoint=http://key-id:top-secret@127.0.0.1:9000' });
     expect(error.message).toMatch(/^STORAGE_URL: credentials do not belong in the endpoint/);
     expect(error.message).not.toContain('top-secret');
   });
 
   it('refuses a MAX_UPLOAD_MB over 5 GiB with an s3: URL, and allows it with a folder', () => {
-    const error = problemWith({ STORAGE_URL: 's3://assets', MAX_UPLOAD_MB: '5121' });
+    const error = configProblemWith({ STORAGE_URL: 's3://assets', MAX_UPLOAD_MB: '5121' });
     expect(error.message).toMatch(/^MAX_UPLOAD_MB: must be at most 5120/);
     expect(storageOf({ STORAGE_URL: 's3://assets', MAX_UPLOAD_MB: '5120' })).toMatchObject({ kind: 's3' });
     expect(storageOf({ MAX_UPLOAD_MB: '5121' })).toMatchObject({ kind: 'file' });

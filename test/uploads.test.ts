@@ -4,6 +4,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { assetCount } from './support/graphqlCalls.js';
 import { streamedMultipart } from './support/multipart.js';
 import { ADMIN, eventually, startTestServer, type TestServer } from './support/testServer.js';
 
@@ -36,16 +37,7 @@ async function startFresh(env: Record<string, string> = {}): Promise<void> {
 
 afterEach(() => api.close());
 
-/** How many assets exist, deleted ones included, as the admin sees them. */
-async function assetCount(): Promise<number> {
-  const result = await api.graphql<{ assets: { totalCount: number } }>(
-    'query { assets(first: 0, includeDeleted: true) { totalCount } }',
-    {},
-    { token: admin },
-  );
-  if (!result.data?.assets) throw new Error(`assets failed: ${JSON.stringify(result.errors)}`);
-  return result.data.assets.totalCount;
-}
+const countAssets = () => assetCount(api, admin);
 
 /**
  * For the tests that look at the files in DATA_DIR/blobs: the filesystem store, even when TEST_STORAGE_URL puts
@@ -136,7 +128,7 @@ describe('cross-site request forgery on multipart requests', () => {
     const body = (await response.json()) as ErrorBody;
     expect(response.status).toBe(403);
     expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(await assetCount()).toBe(0);
+    expect(await countAssets()).toBe(0);
   });
 
   it('accepts the same cookie-authenticated upload once it carries the X-CSRF-TOKEN header', async () => {
@@ -149,7 +141,7 @@ describe('cross-site request forgery on multipart requests', () => {
     const body = (await response.json()) as { data?: { uploadAsset?: UploadedAsset }; errors?: unknown };
     expect(body.errors).toBeUndefined();
     expect(body.data?.uploadAsset?.name).toBe('note.txt');
-    expect(await assetCount()).toBe(1);
+    expect(await countAssets()).toBe(1);
   });
 });
 
@@ -163,7 +155,7 @@ describe('malformed multipart requests', () => {
     const error = result.errors?.[0];
     const isGraphqlVariableError = /\$file/.test(error?.message ?? '');
     expect(error?.extensions?.code === 'BAD_USER_INPUT' || isGraphqlVariableError, JSON.stringify(error)).toBe(true);
-    expect(await assetCount()).toBe(0);
+    expect(await countAssets()).toBe(0);
   });
 
   it('answers a map that names a file part the request never sends with BAD_USER_INPUT', async () => {
@@ -177,7 +169,7 @@ describe('malformed multipart requests', () => {
     });
     const body = (await response.json()) as ErrorBody;
     expect(body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(await assetCount()).toBe(0);
+    expect(await countAssets()).toBe(0);
   });
 
   it('answers operations that are not JSON with 400 and BAD_USER_INPUT', async () => {
@@ -197,7 +189,7 @@ describe('malformed multipart requests', () => {
   it('refuses an empty file with BAD_USER_INPUT and leaves no asset and no blob', async () => {
     const result = await api.upload(UPLOAD, {}, { name: 'empty.txt', content: '' }, { token: admin });
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    expect(await assetCount()).toBe(0);
+    expect(await countAssets()).toBe(0);
     expect(await topLevelOfBlobs()).toEqual(['.tmp']);
     expect(await blobFiles()).toEqual([]);
   });
@@ -227,7 +219,7 @@ describe('the upload size limit', () => {
     request.destroy();
     expect(response.statusCode).toBe(413);
     expect(body.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
-    expect(await assetCount()).toBe(0);
+    expect(await countAssets()).toBe(0);
     expect(await blobFiles()).toEqual([]);
   });
 
@@ -247,7 +239,7 @@ describe('the upload size limit', () => {
     } as RequestInit);
     const result = (await response.json()) as ErrorBody;
     expect(result.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
-    expect(await assetCount()).toBe(0);
+    expect(await countAssets()).toBe(0);
     await eventually(async () => ((await blobFiles()).length === 0 ? true : undefined), 5_000);
   });
 });
@@ -306,7 +298,7 @@ describe('an upload cut off halfway', () => {
 
     await eventually(async () => ((await readdir(tmp)).length === 0 ? true : undefined), 5_000);
     expect(await blobFiles()).toEqual([]);
-    expect(await assetCount()).toBe(0);
+    expect(await countAssets()).toBe(0);
     const live = await fetch(`${api.url}/healthcheck/live`);
     expect(live.status).toBe(200);
   });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { get as httpGet } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assetCount } from './support/graphqlCalls.js';
 import { eventually, startTestServer, type TestServer } from './support/testServer.js';
 
 /** Where media is served (GOV.UK's asset root); deliberately not the host the API is asked on. */
@@ -84,16 +85,7 @@ function uploaded(token: string, id: string): Promise<Presented> {
   });
 }
 
-/** How many assets exist, deleted ones included, as the admin sees them. */
-async function assetCount(): Promise<number> {
-  const result = await api.graphql<{ assets: { totalCount: number } }>(
-    'query { assets(first: 0, includeDeleted: true) { totalCount } }',
-    {},
-    { token: admin },
-  );
-  if (!result.data?.assets) throw new Error(`assets failed: ${JSON.stringify(result.errors)}`);
-  return result.data.assets.totalCount;
-}
+const countAssets = () => assetCount(api, admin);
 
 describe('POST /whitehall_assets', () => {
   it('creates an asset served at its legacy path and answers 201 with file_url on that path', async () => {
@@ -135,14 +127,14 @@ describe('POST /whitehall_assets', () => {
   });
 
   it("refuses a legacy_url_path with a '..' segment with 422, creating nothing", async () => {
-    const before = await assetCount();
+    const before = await countAssets();
     const reply = await postWhitehall(contributor.token, {
       legacy_url_path: '/government/uploads/../../etc/passwd.txt',
     });
     expect(reply.status).toBe(422);
     const messages = (reply.json._response_info as { status: unknown }).status;
     expect(Array.isArray(messages) && messages.length > 0).toBe(true);
-    expect(await assetCount()).toBe(before);
+    expect(await countAssets()).toBe(before);
   });
 
   it('refuses a request without legacy_url_path with 422', async () => {
