@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestServer, type TestServer } from './support/testServer.js';
+import { untilUploaded } from './support/graphqlCalls.js';
+import { startTestServer, type TestServer } from './support/testServer.js';
 import { bearer, bodyOf, expectError } from './support/woodwingCalls.js';
 
 let api: TestServer;
@@ -36,16 +37,7 @@ async function create(
   return bodyOf(response);
 }
 
-async function uploaded(id: string) {
-  await eventually(async () => {
-    const result = await api.graphql<{ asset: { state: string } }>(
-      'query($id: ID!) { asset(id: $id) { state } }',
-      { id },
-      { token: editor.token },
-    );
-    return result.data?.asset.state === 'UPLOADED' ? true : undefined;
-  });
-}
+const uploaded = (id: string) => untilUploaded(api, editor.token, id);
 
 describe('create', () => {
   it('stores Filedata in folderPath with metadata from JSON and from field parameters, and answers a hit', async () => {

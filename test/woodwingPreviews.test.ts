@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestServer, type TestServer } from './support/testServer.js';
+import { authKeyFor, untilUploaded } from './support/graphqlCalls.js';
+import { startTestServer, type TestServer } from './support/testServer.js';
 import { bearer, bodyOf, expectError } from './support/woodwingCalls.js';
 
 /*
@@ -11,8 +12,6 @@ import { bearer, bodyOf, expectError } from './support/woodwingCalls.js';
 
 const UPLOAD =
   'mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { id name } }';
-const STATE = 'query($id: ID!) { asset(id: $id) { state } }';
-const CREATE_KEY = 'mutation($input: CreateAuthKeyInput!) { createAuthKey(input: $input) { key } }';
 const REVOKE = 'mutation($keys: [String!]!) { revokeAuthKeys(keys: $keys) }';
 
 /** A 1x1 PNG. */
@@ -38,23 +37,10 @@ async function upload(name: string, content: Uint8Array | string, input: Record<
   return result.data.uploadAsset;
 }
 
-async function uploaded(id: string) {
-  await eventually(async () => {
-    const result = await api.graphql<{ asset: { state: string } }>(STATE, { id }, { token: editor.token });
-    return result.data?.asset.state === 'UPLOADED' ? true : undefined;
-  });
-}
+const uploaded = (id: string) => untilUploaded(api, editor.token, id);
 
-async function keyFor(assetIds: string[], rights: { downloadPreview: boolean; downloadOriginal: boolean }) {
-  const validUntil = new Date(Date.now() + 86_400_000).toISOString();
-  const result = await api.graphql<{ createAuthKey: { key: string } }>(
-    CREATE_KEY,
-    { input: { subject: 'previews', validUntil, assetIds, ...rights } },
-    { token: editor.token },
-  );
-  if (!result.data?.createAuthKey) throw new Error(`createAuthKey failed: ${JSON.stringify(result.errors)}`);
-  return result.data.createAuthKey.key;
-}
+const keyFor = (assetIds: string[], rights: { downloadPreview: boolean; downloadOriginal: boolean }) =>
+  authKeyFor(api, editor.token, 'previews', assetIds, rights);
 
 const urlOf = (kind: 'preview' | 'thumbnail', asset: { id: string; name: string }, query = '') =>
   `${api.url}/${kind}/${asset.id}/*/${encodeURIComponent(asset.name)}${query}`;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { GraphqlResponse, TestServer } from './testServer.js';
+import { eventually, type GraphqlResponse, type TestServer } from './testServer.js';
 
 /** A folder of its own for each test, so that what a test sees is only what it made. */
 export const freshFolder = (under = '/tests') => `${under}/${randomUUID()}`;
@@ -87,6 +87,36 @@ export async function uploadFile(
 export async function assetCount(api: TestServer, token: string): Promise<number> {
   const data = await dataOf(api, 'query { assets(first: 0, includeDeleted: true) { totalCount } }', {}, token);
   return data.assets.totalCount;
+}
+
+/** Waits until the asset's state is UPLOADED (its scan has passed). */
+export async function untilUploaded(api: TestServer, token: string, id: string): Promise<void> {
+  await eventually(async () => {
+    const result = await api.graphql<{ asset: { state: string } }>(
+      'query($id: ID!) { asset(id: $id) { state } }',
+      { id },
+      { token },
+    );
+    return result.data?.asset.state === 'UPLOADED' ? true : undefined;
+  });
+}
+
+/** An auth key valid for a day on `assetIds`, with the given download rights. */
+export async function authKeyFor(
+  api: TestServer,
+  token: string,
+  subject: string,
+  assetIds: string[],
+  rights: { downloadPreview: boolean; downloadOriginal: boolean },
+): Promise<string> {
+  const validUntil = new Date(Date.now() + 86_400_000).toISOString();
+  const data = await dataOf(
+    api,
+    'mutation($input: CreateAuthKeyInput!) { createAuthKey(input: $input) { key } }',
+    { input: { subject, validUntil, assetIds, ...rights } },
+    token,
+  );
+  return data.createAuthKey.key;
 }
 
 /** A path with each problem checkedFolderPath refuses. */
