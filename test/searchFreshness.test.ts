@@ -194,6 +194,10 @@ describe('facet selections', () => {
   const folder = freshFolder();
   const query = `ancestorPaths:${folder}`;
   const ids = new Map<string, string>();
+  const JPG_AND_SEA = [
+    { field: 'extension', values: ['jpg'] },
+    { field: 'tags', values: ['sea'] },
+  ];
 
   beforeAll(async () => {
     const seed: [name: string, tags: string[]][] = [
@@ -216,10 +220,7 @@ describe('facet selections', () => {
     const found = await search({
       query,
       facets: ['extension', 'tags'],
-      facetSelection: [
-        { field: 'extension', values: ['jpg'] },
-        { field: 'tags', values: ['sea'] },
-      ],
+      facetSelection: JPG_AND_SEA,
     });
     // extension under tags:sea (a1, a2, a3); tags under extension:jpg (a1, a2, a6)
     expect(countsOf(found, 'extension')).toEqual({ jpg: 2, png: 1 });
@@ -230,10 +231,7 @@ describe('facet selections', () => {
     const found = await search({
       query,
       facets: ['extension', 'tags'],
-      facetSelection: [
-        { field: 'extension', values: ['jpg'] },
-        { field: 'tags', values: ['sea'] },
-      ],
+      facetSelection: JPG_AND_SEA,
     });
     expect(found.totalCount).toBe(2);
     expect(found.edges.map((edge) => edge.node.id).sort()).toEqual(sorted([ids.get('a1.jpg'), ids.get('a2.jpg')]));
@@ -242,10 +240,7 @@ describe('facet selections', () => {
   it('gives the same totalCount with selections but no facets asked for', async () => {
     const found = await search({
       query,
-      facetSelection: [
-        { field: 'extension', values: ['jpg'] },
-        { field: 'tags', values: ['sea'] },
-      ],
+      facetSelection: JPG_AND_SEA,
     });
     expect(found.totalCount).toBe(2);
   });
