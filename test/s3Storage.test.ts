@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configProblemWith, configWith } from './support/configSettings.js';
 import { assetCount } from './support/graphqlCalls.js';
-import { streamedMultipart } from './support/multipart.js';
+import { postStreamedGraphqlUpload } from './support/multipart.js';
 import { type S3TestServer, startS3Server, useS3rverCredentials } from './support/s3Server.js';
 import { eventually, startTestServer, type TestServer } from './support/testServer.js';
 
@@ -176,24 +176,7 @@ describe('a service that keeps its blobs in an S3 bucket', () => {
   });
 
   it('refuses a file over MAX_UPLOAD_MB with PAYLOAD_TOO_LARGE and leaves no object and no asset', async () => {
-    const boundary = 'too-large-boundary';
-    const operations = JSON.stringify({ query: UPLOAD, variables: { file: null } });
-    const head = Buffer.from(
-      `--${boundary}\r\ncontent-disposition: form-data; name="operations"\r\n\r\n${operations}\r\n` +
-        `--${boundary}\r\ncontent-disposition: form-data; name="map"\r\n\r\n{"0":["variables.file"]}\r\n` +
-        `--${boundary}\r\ncontent-disposition: form-data; name="0"; filename="big.bin"\r\n` +
-        'content-type: application/octet-stream\r\n\r\n',
-    );
-    const response = await fetch(`${api.url}/graphql`, {
-      method: 'POST',
-      headers: {
-        'content-type': `multipart/form-data; boundary=${boundary}`,
-        'apollo-require-preflight': 'true',
-        authorization: `Bearer ${admin}`,
-      },
-      body: streamedMultipart(head, boundary, 9 * MiB),
-      duplex: 'half',
-    } as RequestInit);
+    const response = await postStreamedGraphqlUpload(api.url, admin, UPLOAD, 9 * MiB);
     const body = (await response.json()) as { errors?: { extensions?: { code?: string } }[] };
     expect(body.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
     await bucketSettlesOn([]);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assetCount } from './support/graphqlCalls.js';
-import { streamedMultipart } from './support/multipart.js';
+import { graphqlUploadFrame, postStreamedGraphqlUpload } from './support/multipart.js';
 import { ADMIN, eventually, startTestServer, type TestServer } from './support/testServer.js';
 
 const UPLOAD = `mutation($file: Upload!, $input: UploadAssetInput) {
@@ -67,17 +67,7 @@ function sha256Of(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-/** The parts of a GraphQL multipart request before and after the bytes of its one file, field "0". */
-function multipartFrame(boundary: string, filename: string): { head: Buffer; tail: Buffer } {
-  const operations = JSON.stringify({ query: UPLOAD, variables: { file: null } });
-  const map = JSON.stringify({ 0: ['variables.file'] });
-  const head =
-    `--${boundary}\r\ncontent-disposition: form-data; name="operations"\r\n\r\n${operations}\r\n` +
-    `--${boundary}\r\ncontent-disposition: form-data; name="map"\r\n\r\n${map}\r\n` +
-    `--${boundary}\r\ncontent-disposition: form-data; name="0"; filename="${filename}"\r\n` +
-    'content-type: application/octet-stream\r\n\r\n';
-  return { head: Buffer.from(head), tail: Buffer.from(`\r\n--${boundary}--\r\n`) };
-}
+const multipartFrame = (boundary: string, filename: string) => graphqlUploadFrame(UPLOAD, boundary, filename);
 
 function readBody(response: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -224,19 +214,7 @@ describe('the upload size limit', () => {
   });
 
   it('refuses a streamed body without Content-Length once the file passes the limit, leaving nothing', async () => {
-    const boundary = 'streamed-boundary';
-    const { head } = multipartFrame(boundary, 'big.bin');
-    const body = streamedMultipart(head, boundary, 2 * MiB);
-    const response = await fetch(`${api.url}/graphql`, {
-      method: 'POST',
-      headers: {
-        'content-type': `multipart/form-data; boundary=${boundary}`,
-        'apollo-require-preflight': 'true',
-        authorization: `Bearer ${admin}`,
-      },
-      body,
-      duplex: 'half',
-    } as RequestInit);
+    const response = await postStreamedGraphqlUpload(api.url, admin, UPLOAD, 2 * MiB);
     const result = (await response.json()) as ErrorBody;
     expect(result.errors?.[0]?.extensions?.code).toBe('PAYLOAD_TOO_LARGE');
     expect(await countAssets()).toBe(0);
