@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
@@ -8,20 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeDatabase, loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
 import { configProblemWith, configWith } from './support/configSettings.js';
+import { freePort } from './support/freePort.js';
 import { TEST_DATABASE_URL } from './support/testDatabase.js';
 
 const PASSWORD = 'hunter2-never-shown';
 
 const databaseOf = (env: Record<string, string>) => configWith(env).database;
-
-/** A loopback port that nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 let dataDir: string;
 beforeAll(async () => {
@@ -101,7 +92,7 @@ describe('a start on a PostgreSQL that cannot be used', () => {
   const silent = pino({ level: 'silent' });
 
   it('stops with DATABASE_URL named when nothing listens at its address', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const config = loadConfig({
       PORT: '0',
       HOST: '127.0.0.1',
@@ -128,7 +119,7 @@ describe('a start on a PostgreSQL that cannot be used', () => {
   });
 
   it('exits at once with one line that names DATABASE_URL, no stack trace, no password', async () => {
-    const port = await closedPort();
+    const port = await freePort();
     const main = spawn(process.execPath, ['dist/src/main.js'], {
       env: {
         PATH: process.env.PATH,

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request as httpRequest } from 'node:http';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { configProblemWith, configWith } from './support/configSettings.js';
+import { freePort } from './support/freePort.js';
 import { assetCount } from './support/graphqlCalls.js';
 import { postStreamedGraphqlUpload } from './support/multipart.js';
 import { type S3TestServer, startS3Server, useS3rverCredentials } from './support/s3Server.js';
@@ -239,10 +239,7 @@ describe('starting on an S3 store that cannot be used', () => {
   });
 
   it('refuses to start when nothing answers at the endpoint, saying it cannot reach it', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as AddressInfo;
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await freePort();
     const start = startTestServer({
       env: { STORAGE_URL: `s3://some-bucket?endpoint=http://127.0.0.1:${port}&forcePathStyle=true` },
     });

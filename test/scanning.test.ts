@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Asset } from '../src/db/entities/Asset.js';
 import { type ClamdAddress, ClamdScanner, parseClamdUrl, ScanFailed } from '../src/scan/ClamdScanner.js';
+import { freePort } from './support/freePort.js';
 import { eventually, type GraphqlResponse, startTestServer, type TestServer } from './support/testServer.js';
 
 /*
@@ -89,15 +90,6 @@ function media(api: TestServer, asset: { id: string; name: string }): Promise<Re
 async function queueRows(api: TestServer, ids: string[]) {
   const rows = await api.server.orm.em.fork().find(Asset, { id: { $in: ids } });
   return rows.map((row) => ({ id: row.id, state: row.state, scanAttempts: row.scanAttempts }));
-}
-
-/** A port where nothing listens (it was free a moment ago). */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
 }
 
 /**
