@@ -15,6 +15,10 @@ nohup node "$here/node_modules/s3rver/bin/s3rver.js" --directory "$dir/data" --a
 echo $! >"$dir/s3rver.pid"
 for _ in $(seq 1 100); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    # s3rver removes a key's folder when its last object goes, and an upload into that folder at the same
+    # moment then crashes it (ENOENT). A file that is not an object keeps the service's two folders.
+    mkdir -p "$dir/data/$bucket/tmp" "$dir/data/$bucket/blobs"
+    touch "$dir/data/$bucket/tmp/.keep" "$dir/data/$bucket/blobs/.keep"
     echo "s3://$bucket?endpoint=http://127.0.0.1:$port&region=us-east-1&forcePathStyle=true"
     exit 0
   fi

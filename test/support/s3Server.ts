@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -61,6 +61,12 @@ export async function startS3Server(): Promise<S3TestServer> {
     async createBucket() {
       const bucket = `test-${randomBytes(6).toString('hex')}`;
       await client.send(new CreateBucketCommand({ Bucket: bucket }));
+      // s3rver removes a key's folder when its last object goes, and an upload into that folder at the same
+      // moment then crashes it (ENOENT). A file that is not an object keeps the service's two folders.
+      for (const folder of ['tmp', 'blobs']) {
+        await mkdir(join(directory, bucket, folder), { recursive: true });
+        await writeFile(join(directory, bucket, folder, '.keep'), '');
+      }
       return bucket;
     },
     storageUrlOf(bucket) {
