@@ -25,7 +25,7 @@ import { startGateway } from './gateway.js';
 import { killAllNow, rssMiB, stop, stopAll } from './processes.js';
 import { measureSearch } from './search.js';
 import { errorMessage, fmt, log, MIB, SEARCH_ASSETS, SEARCH_REQUESTS, SECONDS, UPLOAD_BYTES } from './settings.js';
-import { columnPassed, type DatabaseColumn, databaseRows, printTable } from './summary.js';
+import { columnFailures, type DatabaseColumn, databaseRows, printTable } from './summary.js';
 import { measureGraphqlQuery, measureRawHttp, measureRestAsset, seedOneAsset } from './throughput.js';
 
 /** Where everything of this run goes: the gateways' folders, the test files, the throwaway cluster. */
@@ -130,9 +130,7 @@ async function main(): Promise<void> {
   const failures = [
     ...(files && !filesPassed(files.figures) ? ['a file or memory figure failed'] : []),
     ...(files ? [] : ['no file or memory figures']),
-    ...columns
-      .filter((column) => !columnPassed(column))
-      .map((c) => `${DATABASE_LABELS[c.kind]}: a step failed or missed its target`),
+    ...columns.flatMap(columnFailures),
     ...(postgresRequired() && columns.some((c) => c.kind === 'postgres' && c.notMeasured)
       ? ['PostgreSQL was asked for (BENCH_DATABASE_URL or BENCH_DATABASES) but not measured']
       : []),

@@ -20,10 +20,14 @@ export interface DatabaseColumn {
   search?: Measured<SearchResult>;
 }
 
-export function columnPassed(column: DatabaseColumn): boolean {
-  if (column.notMeasured) return true;
-  if (!column.requests || failed(column.requests) || !column.search || failed(column.search)) return false;
-  return column.search.queries.every(searchPassed);
+/** What went wrong on one database, for the exit code's line: nothing when it was not measured at all. */
+export function columnFailures(column: DatabaseColumn): string[] {
+  if (column.notMeasured) return [];
+  const label = DATABASE_LABELS[column.kind];
+  if (!column.requests || failed(column.requests)) return [`${label}: the req/s runs failed`];
+  if (!column.search || failed(column.search)) return [`${label}: the search section failed`];
+  const missed = column.search.queries.filter((query) => !searchPassed(query)).map((query) => query.label);
+  return missed.length ? [`${label}: ${missed.join(', ')} over the ${SEARCH_TARGET_MS} ms median target`] : [];
 }
 
 export function printTable(rows: string[][]): void {
