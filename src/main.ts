@@ -24,19 +24,7 @@ try {
 } catch (error) {
   exitOnConfigError(error);
 }
-const storage = describeStorage(config.storage);
-log.info(
-  {
-    listening: `http://${config.host}:${server.port}`,
-    publicUrl: config.publicUrl,
-    database: describeDatabase(config.database),
-    storage,
-    scanning: server.scanner.describe(),
-    maxUploadMb: config.maxUploadBytes / 1024 / 1024,
-  },
-  `asset-gateway listening on http://${config.host}:${server.port} (GraphQL and GraphiQL at ${config.publicUrl}/graphql); database ${describeDatabase(config.database)}; storage ${storage}; virus scanning ${server.scanner.enabled ? 'on' : 'off'}`,
-);
-
+// Before the banner: whoever reads the banner may signal at once.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log.info({ signal }, 'shutting down');
@@ -49,3 +37,16 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     );
   });
 }
+
+const storage = describeStorage(config.storage);
+log.info(
+  {
+    listening: `http://${config.host}:${server.port}`,
+    publicUrl: config.publicUrl,
+    database: describeDatabase(config.database),
+    storage,
+    scanning: server.scanner.describe(),
+    maxUploadMb: config.maxUploadBytes / 1024 / 1024,
+  },
+  `asset-gateway listening on http://${config.host}:${server.port} (GraphQL and GraphiQL at ${config.publicUrl}/graphql); database ${describeDatabase(config.database)}; storage ${storage}; virus scanning ${server.scanner.enabled ? 'on' : 'off'}`,
+);
