@@ -473,7 +473,8 @@ describe.skipIf(!CLAMD_URL)('virus scanning with clamd', () => {
     beforeAll(async () => {
       proxy = new ClamdProxy(clamdAddress);
       await proxy.listen();
-      api = await startTestServer({ env: { CLAMD_URL: proxy.url } });
+      // On the filesystem store even when TEST_STORAGE_URL is set: a test here watches its .tmp folder.
+      api = await startTestServer({ env: { CLAMD_URL: proxy.url, STORAGE_URL: '' } });
       token = (await api.createUser('EDITOR')).token;
     });
     afterAll(async () => {
