@@ -100,9 +100,9 @@ async function orderedScanHint(
   return (wanted * Number(assets ?? 0)) / hits < hits ? `indexed by ${index}` : null;
 }
 
-async function compiled(ctx: RequestContext, query: string): Promise<CompiledQuery> {
+async function compiled(ctx: RequestContext, query: string, dialect: SearchDialect): Promise<CompiledQuery> {
   if (query.length > MAX_QUERY_LENGTH) throw new BadInput(`The query is longer than ${MAX_QUERY_LENGTH} characters`);
-  const result = compileQuery(parseQuery(query), searchDialectOf(ctx.em));
+  const result = compileQuery(parseQuery(query), dialect);
   const connection = ctx.em.getConnection();
   for (const name of new Set(result.metadataFields.map((field) => field.name))) {
     // One index probe per name; a DISTINCT over the field would read every value of it.
@@ -148,7 +148,8 @@ async function relationsOfHits(ctx: RequestContext, query: CompiledQuery, hits: 
 export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, paging: Paging): Promise<AssetPage> {
   const viewer = requireViewer(ctx);
   const sort = parseSort(args.sort);
-  const query = await compiled(ctx, args.query ?? '');
+  const dialect = searchDialectOf(ctx.em);
+  const query = await compiled(ctx, args.query ?? '', dialect);
   const facetFields = checkedFacetFields(args.facets ?? []);
   const selections = args.facetSelections ?? {};
   checkedFacetFields(Object.keys(selections));
@@ -157,7 +158,7 @@ export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, p
   if (!args.includeDeleted) base.push({ sql: 'a.deleted_at is null', params: [] });
   if (args.folderPath != null) base.push({ sql: 'a.folder_path = ?', params: [checkedFolderPath(args.folderPath)] });
   if (query.relation) base.push(relationCondition(query.relation));
-  const visibility = visibleTo(viewer, searchDialectOf(ctx.em));
+  const visibility = visibleTo(viewer, dialect);
   if (visibility) base.push(visibility);
   const filters = [...base, ...Object.entries(selections).map(([field, values]) => selectionCondition(field, values))];
 
@@ -196,7 +197,8 @@ export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, p
     const where = whereOf(base);
     const hits = (await rawColumn(ctx.em, `select a.rowid from assets a where ${where.sql}`, where.params)).map(Number);
     facets = await countFacets(ctx, facetFields, hits, selections);
-    totalCount = Object.keys(selections).length === 0 ? hits.length : await countHits();
+    const anySelected = Object.values(selections).some((values) => values.length > 0);
+    totalCount = anySelected ? await countHits() : hits.length;
   } else {
     totalCount = await countHits();
   }
