@@ -95,7 +95,12 @@ export class FacetIndex {
   }
 
   private async catchUp(em: EntityManager): Promise<void> {
-    const [[newest, oldest] = []] = await rawRows(em, 'select max(seq), min(seq) from asset_changes');
+    // Two subqueries: SQLite answers a lone max() or min() from the key's ends, but both in one select
+    // read the whole log.
+    const [[newest, oldest] = []] = await rawRows(
+      em,
+      'select (select max(seq) from asset_changes), (select min(seq) from asset_changes)',
+    );
     const latest = Number(newest ?? 0);
     const since = this.seenChange;
     this.seenChange = latest;
