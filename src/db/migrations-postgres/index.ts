@@ -7,7 +7,10 @@ import { Migration20261122150000SearchIndexes } from './Migration20261122150000S
 import { Migration20261123100000Processes } from './Migration20261123100000Processes.js';
 import { Migration20261123200000SearchSpeed } from './Migration20261123200000SearchSpeed.js';
 
-/** Every PostgreSQL migration, oldest first, each the twin of the SQLite one of the same name. */
+/**
+ * Every PostgreSQL migration, oldest first, each the twin of the SQLite one of the same name. SQLite has one
+ * more, NumberProbes: PostgreSQL had its narrow per-asset index of numbers from the start.
+ */
 export const postgresMigrations = [
   { name: 'Migration20261122000000Initial', class: Migration20261122000000Initial },
   { name: 'Migration20261122100000SharedLinks', class: Migration20261122100000SharedLinks },

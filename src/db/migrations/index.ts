@@ -8,6 +8,7 @@ import { Migration20261122140000ApiSessions } from './Migration20261122140000Api
 import { Migration20261122150000SearchIndexes } from './Migration20261122150000SearchIndexes.js';
 import { Migration20261123100000Processes } from './Migration20261123100000Processes.js';
 import { Migration20261123200000SearchSpeed } from './Migration20261123200000SearchSpeed.js';
+import { Migration20261124100000NumberProbes } from './Migration20261124100000NumberProbes.js';
 
 /** Every SQLite migration, oldest first; applied at start. */
 export const migrations = [
@@ -19,9 +20,10 @@ export const migrations = [
   { name: 'Migration20261122150000SearchIndexes', class: Migration20261122150000SearchIndexes },
   { name: 'Migration20261123100000Processes', class: Migration20261123100000Processes },
   { name: 'Migration20261123200000SearchSpeed', class: Migration20261123200000SearchSpeed },
+  { name: 'Migration20261124100000NumberProbes', class: Migration20261124100000NumberProbes },
 ];
 
-/** The migrations of one kind of database: PostgreSQL has a twin of each SQLite one. */
+/** The migrations of one kind of database: PostgreSQL has a twin of each SQLite one that it needs. */
 export function migrationsFor(kind: DatabaseConfig['kind']): typeof migrations {
   return kind === 'sqlite' ? migrations : postgresMigrations;
 }

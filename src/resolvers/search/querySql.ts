@@ -239,10 +239,10 @@ class Compiler {
           params: [node.field, ...inner.params],
         };
       }
-      // On the per-asset index: SQLite would otherwise walk the numeric one, every asset in the range per hit.
+      // On the per-asset numbers: SQLite would otherwise walk the numeric index, every asset in the range per hit.
       const inner = rangeCondition('v.number_value', node, (text) => numberOf(text, node.position));
       return {
-        sql: `exists (select 1 from asset_field_values v ${this.dialect.perAssetValuesHint} where v.asset_rowid = a.rowid and v.field = ? and ${inner.sql})`,
+        sql: `exists (select 1 from asset_field_values v ${this.dialect.perAssetNumbersHint} where v.asset_rowid = a.rowid and v.field = ? and ${inner.sql})`,
         params: [node.field, ...inner.params],
       };
     });
