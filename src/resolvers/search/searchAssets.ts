@@ -140,6 +140,58 @@ async function relationsOfHits(ctx: RequestContext, query: CompiledQuery, hits: 
   return relations;
 }
 
+async function rowidsWhere(ctx: RequestContext, conditions: SqlCondition[], limit?: number): Promise<number[]> {
+  const where = whereOf(conditions);
+  const limited = limit === undefined ? '' : ` limit ${limit}`;
+  return (await rawColumn(ctx.em, `select a.rowid from assets a where ${where.sql}${limited}`, where.params)).map(
+    Number,
+  );
+}
+
+/** Every condition is a subquery or a column test (no joins), so count(*) counts each hit once. */
+async function countWhere(ctx: RequestContext, conditions: SqlCondition[]): Promise<number> {
+  const where = whereOf(conditions);
+  const [[count] = []] = await rawRows(ctx.em, `select count(*) from assets a where ${where.sql}`, where.params);
+  return Number(count);
+}
+
+/**
+ * A hit list no longer than this is read whole, once: its length is the total, and the page is then read
+ * by rowid from it, instead of testing every condition again on each asset the page query looks at.
+ */
+const LISTED_HITS = 5_000;
+
+interface Hits {
+  count: number;
+  /** Every hit's rowid, when there are at most LISTED_HITS. */
+  rowids: number[] | null;
+  facets: Facet[];
+}
+
+const listedIfFew = (rowids: number[]) => (rowids.length <= LISTED_HITS ? rowids : null);
+
+async function countedHits(ctx: RequestContext, filters: SqlCondition[]): Promise<Omit<Hits, 'facets'>> {
+  const listed = await rowidsWhere(ctx, filters, LISTED_HITS + 1);
+  if (listed.length <= LISTED_HITS) return { count: listed.length, rowids: listed };
+  return { count: await countWhere(ctx, filters), rowids: null };
+}
+
+/** The hits of `filters`; facets count the hits of `base`, which leaves the facet selections out. */
+async function findHits(
+  ctx: RequestContext,
+  base: SqlCondition[],
+  filters: SqlCondition[],
+  facetFields: string[],
+  selections: FacetSelections,
+): Promise<Hits> {
+  if (facetFields.length === 0) return { ...(await countedHits(ctx, filters)), facets: [] };
+  const unselected = await rowidsWhere(ctx, base);
+  const facets = await countFacets(ctx, facetFields, unselected, selections);
+  const anySelected = Object.values(selections).some((values) => values.length > 0);
+  if (anySelected) return { ...(await countedHits(ctx, filters)), facets };
+  return { count: unselected.length, rowids: listedIfFew(unselected), facets };
+}
+
 /**
  * One search for every surface: the query language, folder and deletion filters, who may see what,
  * facets with their selections, sorting, and paging by keyset cursor (stable while assets are added) or
@@ -162,8 +214,11 @@ export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, p
   if (visibility) base.push(visibility);
   const filters = [...base, ...Object.entries(selections).map(([field, values]) => selectionCondition(field, values))];
 
+  const hits = await findHits(ctx, base, filters, facetFields, selections);
+
   const page = ctx.em.createQueryBuilder(Asset, 'a');
-  for (const filter of filters) page.andWhere(filter.sql, filter.params);
+  const { sql: where, params } = hits.rowids ? dialect.rowidIn(JSON.stringify(hits.rowids)) : whereOf(filters);
+  page.andWhere(where, params);
 
   const relevance = sort.kind === 'relevance' ? query.relevance : null;
   const keyset = sort.kind === 'columns' && !('offset' in paging) ? sort : null;
@@ -185,26 +240,9 @@ export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, p
   ] as never);
   page.limit(limit + 1, offset);
 
-  // Every condition is a subquery or a column test (no joins), so count(*) counts each hit once.
-  const countHits = async () => {
-    const where = whereOf(filters);
-    const [[count] = []] = await rawRows(ctx.em, `select count(*) from assets a where ${where.sql}`, where.params);
-    return Number(count);
-  };
-  let totalCount: number;
-  let facets: Facet[] = [];
-  if (facetFields.length > 0) {
-    const where = whereOf(base);
-    const hits = (await rawColumn(ctx.em, `select a.rowid from assets a where ${where.sql}`, where.params)).map(Number);
-    facets = await countFacets(ctx, facetFields, hits, selections);
-    const anySelected = Object.values(selections).some((values) => values.length > 0);
-    totalCount = anySelected ? await countHits() : hits.length;
-  } else {
-    totalCount = await countHits();
-  }
-  const hint = sort.kind === 'columns' ? await orderedScanHint(ctx, sort, totalCount, offset + limit + 1) : null;
+  const hint = sort.kind === 'columns' ? await orderedScanHint(ctx, sort, hits.count, offset + limit + 1) : null;
   if (hint) page.indexHint(hint);
-  const rows = await page.getResultList();
+  const rows = hits.count > offset ? await page.getResultList() : [];
   const assets = rows.slice(0, limit);
   for (const asset of assets) ctx.loaders.assetById.prime(asset.id, asset);
   return {
@@ -214,8 +252,8 @@ export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, p
     ),
     hasNextPage: rows.length > limit,
     hasPreviousPage: offset > 0 || Boolean(!('offset' in paging) && paging.after),
-    totalCount,
-    facets,
+    totalCount: hits.count,
+    facets: hits.facets,
     relations: await relationsOfHits(ctx, query, assets),
   };
 }

@@ -28,14 +28,16 @@ export interface SearchDialect {
   datePlaceholder: string;
   /** The elements of a JSON array of strings as rows of one column, `value`. */
   jsonArrayValues(expr: string): string;
-  /** A table hint that keeps a per-asset metadata look-up on the per-asset index ('' where none is needed). */
-  perAssetValuesHint: string;
+  /** A table hint that keeps a per-asset range check on the per-asset numbers ('' where none is needed). */
+  perAssetNumbersHint: string;
   /** Assets whose indexed text has every one of `words`. */
   matchAll(words: FreeWord[]): SqlCondition;
   /** Assets with an indexed word like `pattern` (a LIKE pattern over folded words). */
   matchWordsLike(pattern: string): SqlCondition;
   /** How well an asset matches any of `groups` (each an AND of words): smaller is better. */
   relevance(groups: FreeWord[][]): SqlCondition;
+  /** The assets whose rowid is in `rowids`, a JSON array of numbers. */
+  rowidIn(rowids: string): SqlCondition;
 }
 
 function fts5Text(word: FreeWord): string {
@@ -58,7 +60,7 @@ const sqlite: SearchDialect = {
   matchesExactly: (expr, pattern) => ({ sql: `${expr} glob ?`, params: [pattern.replace(/\[/g, '[[]')] }),
   datePlaceholder: '?',
   jsonArrayValues: (expr) => `json_each(${expr})`,
-  perAssetValuesHint: 'indexed by asset_field_values_asset_field_number_index',
+  perAssetNumbersHint: 'indexed by asset_field_values_asset_number_index',
   matchAll: (words) => ({
     sql: 'a.rowid in (select rowid from asset_fts where asset_fts match ?)',
     params: [fts5Query([words])],
@@ -72,6 +74,7 @@ const sqlite: SearchDialect = {
     sql: '(select bm25(asset_fts) from asset_fts where asset_fts match ? and asset_fts.rowid = a.rowid)',
     params: [fts5Query(groups)],
   }),
+  rowidIn: (rowids) => ({ sql: 'a.rowid in (select value from json_each(?))', params: [rowids] }),
 };
 
 function tsQuery(word: FreeWord): SqlCondition {
@@ -95,7 +98,7 @@ const postgres: SearchDialect = {
   matchesExactly: (expr, pattern) => ({ sql: `${expr} like ? escape '\\'`, params: [likePattern(pattern)] }),
   datePlaceholder: 'to_timestamp(?::double precision / 1000)',
   jsonArrayValues: (expr) => `json_array_elements_text(${expr})`,
-  perAssetValuesHint: '',
+  perAssetNumbersHint: '',
   matchAll: (words) => {
     const query = tsQueryOf([words]);
     return {
@@ -115,6 +118,10 @@ const postgres: SearchDialect = {
       params: query.params,
     };
   },
+  rowidIn: (rowids) => ({
+    sql: 'a.rowid in (select value::bigint from json_array_elements_text(?::json))',
+    params: [rowids],
+  }),
 };
 
 export function searchDialectOf(em: EntityManager): SearchDialect {
