@@ -192,6 +192,20 @@ async function findHits(
   return { count: unselected.length, rowids: listedIfFew(unselected), facets };
 }
 
+type SqlQuery = { sql: string; params: readonly unknown[] };
+
+/**
+ * The assets of a page query that selects their ids, in its order. The ids come from the query builder's
+ * SQL with its parameters bound (prepared once on SQLite); the assets are then loaded by id.
+ */
+async function assetsInOrder(ctx: RequestContext, page: { toQuery(): SqlQuery }): Promise<Asset[]> {
+  const { sql, params } = page.toQuery();
+  const ids = (await rawColumn(ctx.em, sql, [...params])).map(String);
+  const loaded = new Map((await ctx.em.find(Asset, { id: { $in: ids } })).map((asset) => [asset.id, asset]));
+  // An asset removed for good between the two reads is left out.
+  return ids.flatMap((id) => loaded.get(id) ?? []);
+}
+
 /**
  * One search for every surface: the query language, folder and deletion filters, who may see what,
  * facets with their selections, sorting, and paging by keyset cursor (stable while assets are added) or
@@ -216,7 +230,7 @@ export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, p
 
   const hits = await findHits(ctx, base, filters, facetFields, selections);
 
-  const page = ctx.em.createQueryBuilder(Asset, 'a');
+  const page = ctx.em.createQueryBuilder(Asset, 'a').select('a.id');
   const { sql: where, params } = hits.rowids ? dialect.rowidIn(JSON.stringify(hits.rowids)) : whereOf(filters);
   page.andWhere(where, params);
 
@@ -242,7 +256,7 @@ export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, p
 
   const hint = sort.kind === 'columns' ? await orderedScanHint(ctx, sort, hits.count, offset + limit + 1) : null;
   if (hint) page.indexHint(hint);
-  const rows = hits.count > offset ? await page.getResultList() : [];
+  const rows = hits.count > offset ? await assetsInOrder(ctx, page) : [];
   const assets = rows.slice(0, limit);
   for (const asset of assets) ctx.loaders.assetById.prime(asset.id, asset);
   return {
