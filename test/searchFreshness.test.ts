@@ -116,6 +116,40 @@ describe('facet counts after writes made once a field was counted', () => {
     expect(await facetCounts(`ancestorPaths:${folder}`, 'tags')).toEqual({ red: 1, blue: 2 });
   });
 
+  it('counts every one of the many tags of an asset, and only those it keeps when they change', async () => {
+    const folder = freshFolder();
+    const many = ['t1', 't2', 't3', 't4', 't5', 't6', 't7'];
+    const [changed] = await Promise.all([
+      upload('many.txt', folder, { tags: many }),
+      upload('few.txt', folder, { tags: ['t1', 't7'] }),
+    ]);
+    expect(await facetCounts(`ancestorPaths:${folder}`, 'tags')).toEqual({
+      t1: 2,
+      t2: 1,
+      t3: 1,
+      t4: 1,
+      t5: 1,
+      t6: 1,
+      t7: 2,
+    });
+    await mutate(UPDATE, { id: changed, input: { metadata: { tags: ['t2', 't9'] } } });
+    expect(await facetCounts(`ancestorPaths:${folder}`, 'tags')).toEqual({ t1: 1, t2: 1, t7: 1, t9: 1 });
+  });
+
+  it('selects an asset by the sixth of its tags', async () => {
+    const folder = freshFolder();
+    const [many] = await Promise.all([
+      upload('many.txt', folder, { tags: ['s1', 's2', 's3', 's4', 's5', 's6'] }),
+      upload('other.txt', folder, { tags: ['s1'] }),
+    ]);
+    const found = await search({
+      query: `ancestorPaths:${folder}`,
+      facets: ['extension'],
+      facetSelection: [{ field: 'tags', values: ['s6'] }],
+    });
+    expect(found.edges.map((edge) => edge.node.id)).toEqual([many]);
+  });
+
   it('adds a new upload to the count of its value', async () => {
     const folder = freshFolder();
     await upload('first.png', folder);

@@ -2,14 +2,97 @@ import type { EntityManager } from '@mikro-orm/core';
 import { isSqlite, rawColumn, rawRows } from '../../db/rawRows.js';
 import { COLUMN_FIELDS } from './searchFields.js';
 
+const EMPTY = -1;
+/** In an asset's first slot: its values are in the overflow map instead. */
+const OVERFLOWED = -2;
+const SLOTS = 4;
+
+/**
+ * The value numbers of each asset, by rowid: up to SLOTS of them in one flat typed array, an asset with more
+ * in a map. Counting 50,000 hits is then a walk over consecutive integers, with no object per asset.
+ */
+class ValuesByAsset {
+  private slots = new Int32Array(1024 * SLOTS).fill(EMPTY);
+  private readonly overflow = new Map<number, number[]>();
+
+  clear(rowid: number): void {
+    const first = rowid * SLOTS;
+    if (first >= this.slots.length) return;
+    this.slots.fill(EMPTY, first, first + SLOTS);
+    this.overflow.delete(rowid);
+  }
+
+  /** Gives the asset the value `number`, once. */
+  add(rowid: number, number: number): void {
+    this.makeRoomFor(rowid);
+    const first = rowid * SLOTS;
+    if (this.slots[first] === OVERFLOWED) {
+      const numbers = this.overflow.get(rowid) ?? [];
+      if (!numbers.includes(number)) numbers.push(number);
+      this.overflow.set(rowid, numbers);
+      return;
+    }
+    for (let slot = first; slot < first + SLOTS; slot++) {
+      const held = this.slots[slot];
+      if (held === number) return;
+      if (held === EMPTY) {
+        this.slots[slot] = number;
+        return;
+      }
+    }
+    this.overflow.set(rowid, [...this.slots.subarray(first, first + SLOTS), number]);
+    this.slots.fill(EMPTY, first, first + SLOTS);
+    this.slots[first] = OVERFLOWED;
+  }
+
+  /** Adds one to `counts` at each value number of each of `hits`. */
+  countInto(hits: readonly number[], counts: Uint32Array): void {
+    const slots = this.slots;
+    for (const rowid of hits) {
+      const first = rowid * SLOTS;
+      if (first >= slots.length) continue;
+      if (slots[first] === OVERFLOWED) {
+        for (const number of this.overflow.get(rowid) ?? []) counts[number] = (counts[number] ?? 0) + 1;
+        continue;
+      }
+      for (let slot = first; slot < first + SLOTS; slot++) {
+        const number = slots[slot] ?? EMPTY;
+        if (number === EMPTY) break;
+        counts[number] = (counts[number] ?? 0) + 1;
+      }
+    }
+  }
+
+  hasAny(rowid: number, wanted: ReadonlySet<number>): boolean {
+    const first = rowid * SLOTS;
+    if (first >= this.slots.length) return false;
+    if (this.slots[first] === OVERFLOWED) return (this.overflow.get(rowid) ?? []).some((number) => wanted.has(number));
+    for (let slot = first; slot < first + SLOTS; slot++) {
+      const number = this.slots[slot] ?? EMPTY;
+      if (number === EMPTY) return false;
+      if (wanted.has(number)) return true;
+    }
+    return false;
+  }
+
+  private makeRoomFor(rowid: number): void {
+    const needed = (rowid + 1) * SLOTS;
+    if (needed <= this.slots.length) return;
+    let size = this.slots.length;
+    while (size < needed) size *= 2;
+    const grown = new Int32Array(size).fill(EMPTY);
+    grown.set(this.slots);
+    this.slots = grown;
+  }
+}
+
 /** The values of one field for every asset, by rowid: what facet counts and facet selections read. */
 interface FieldValues {
   /** Folded (lower-case) value -> its number. */
   numbers: Map<string, number>;
   /** Number -> the value as first seen. */
   values: string[];
-  /** Asset rowid -> the numbers of its values, each once. */
-  ofAsset: (number[] | undefined)[];
+  ofAsset: ValuesByAsset;
 }
 
 export interface ValueCount {
@@ -53,10 +136,7 @@ export class FacetIndex {
   async count(em: EntityManager, field: string, hits: readonly number[], limit: number): Promise<ValueCount[]> {
     const values = await this.valuesOf(em, field);
     const counts = new Uint32Array(values.values.length);
-    for (const rowid of hits) {
-      const numbers = values.ofAsset[rowid];
-      if (numbers) for (const number of numbers) counts[number] = (counts[number] ?? 0) + 1;
-    }
+    values.ofAsset.countInto(hits, counts);
     const counted: ValueCount[] = [];
     counts.forEach((hitCount, number) => {
       if (hitCount > 0) counted.push({ value: values.values[number] as string, hitCount });
@@ -69,7 +149,7 @@ export class FacetIndex {
   async matcher(em: EntityManager, field: string, chosen: readonly string[]): Promise<(rowid: number) => boolean> {
     const values = await this.valuesOf(em, field);
     const wanted = new Set(chosen.map((value) => values.numbers.get(fold(value))).filter((n) => n !== undefined));
-    return (rowid) => values.ofAsset[rowid]?.some((number) => wanted.has(number)) ?? false;
+    return (rowid) => values.ofAsset.hasAny(rowid, wanted);
   }
 
   /** Brings every loaded field up to date with the change log, then loads `field` if it is new. */
@@ -77,7 +157,7 @@ export class FacetIndex {
     await this.refresh(em);
     let values = this.fields.get(field);
     if (!values) {
-      values = { numbers: new Map(), values: [], ofAsset: [] };
+      values = { numbers: new Map(), values: [], ofAsset: new ValuesByAsset() };
       const { sql, params } = valuesSql(field);
       this.apply(values, await rawRows(em, sql, params), null);
       if (this.fields.size >= MAX_LOADED_FIELDS) this.fields.delete(this.fields.keys().next().value as string);
@@ -130,12 +210,7 @@ export class FacetIndex {
 
   /** Sets the values of the assets in `rows`; `replaced` assets lose the values they had first. */
   private apply(values: FieldValues, rows: unknown[][], replaced: number[] | null): void {
-    for (const rowid of replaced ?? []) values.ofAsset[rowid] = undefined;
-    let highest = values.ofAsset.length - 1;
-    for (const [rowid] of rows) highest = Math.max(highest, Number(rowid));
-    // Grown one slot at a time, the array stays a dense one: V8 turns an array written far past its end
-    // into a slow dictionary.
-    while (values.ofAsset.length <= highest) values.ofAsset.push(undefined);
+    for (const rowid of replaced ?? []) values.ofAsset.clear(rowid);
     for (const [rowid, value] of rows) {
       if (value === null || value === undefined) continue;
       const folded = fold(value);
@@ -145,9 +220,7 @@ export class FacetIndex {
         values.numbers.set(folded, number);
         values.values.push(String(value));
       }
-      const numbers = values.ofAsset[Number(rowid)];
-      if (!numbers) values.ofAsset[Number(rowid)] = [number];
-      else if (!numbers.includes(number)) numbers.push(number);
+      values.ofAsset.add(Number(rowid), number);
     }
   }
 }
