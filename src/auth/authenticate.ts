@@ -1,7 +1,7 @@
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
 import { parseCookie } from 'cookie';
-import { ApiToken } from '../db/entities/ApiToken.js';
-import { Session } from '../db/entities/Session.js';
+import { apiTokenWithUser, sessionWithUser } from '../db/credentials.js';
+import type { Session } from '../db/entities/Session.js';
 import type { User } from '../db/entities/User.js';
 import { parseToken, secretMatches } from './secrets.js';
 
@@ -66,12 +66,12 @@ async function findByToken(
   const parsed = parseToken(token);
   if (!parsed) return undefined;
   if (parsed.kind === 's') {
-    const session = await em.findOne(Session, { id: parsed.id }, { populate: ['user'] });
+    const session = await sessionWithUser(em, parsed.id);
     if (!session || session.expiresAt.getTime() <= Date.now()) return undefined;
     if (!secretMatches(parsed.secret, session.secretHash)) return undefined;
     return { viewer: session.user.getEntity(), session };
   }
-  const apiToken = await em.findOne(ApiToken, { id: parsed.id, revokedAt: null }, { populate: ['user'] });
-  if (!apiToken || !secretMatches(parsed.secret, apiToken.secretHash)) return undefined;
+  const apiToken = await apiTokenWithUser(em, parsed.id);
+  if (!apiToken || apiToken.revokedAt || !secretMatches(parsed.secret, apiToken.secretHash)) return undefined;
   return { viewer: apiToken.user.getEntity(), session: null };
 }

@@ -14,7 +14,7 @@ interface NativeDatabase {
 const MAX_CACHED_STATEMENTS = 500;
 const statements = new WeakMap<NativeDatabase, Map<string, NativeStatement>>();
 
-type Shape = 'rows' | 'column';
+type Shape = 'rows' | 'column' | 'objects';
 
 function prepared(database: NativeDatabase, sql: string, shape: Shape): NativeStatement {
   let cache = statements.get(database);
@@ -26,7 +26,8 @@ function prepared(database: NativeDatabase, sql: string, shape: Shape): NativeSt
   let statement = cache.get(key);
   if (!statement) {
     if (cache.size >= MAX_CACHED_STATEMENTS) cache.clear();
-    statement = shape === 'rows' ? database.prepare(sql).raw(true) : database.prepare(sql).pluck(true);
+    const fresh = database.prepare(sql);
+    statement = shape === 'rows' ? fresh.raw(true) : shape === 'column' ? fresh.pluck(true) : fresh;
     cache.set(key, statement);
   }
   return statement;
@@ -69,4 +70,15 @@ export async function rawColumn(em: EntityManager, sql: string, params: unknown[
   if (database) return prepared(database, sql, 'column').all(...sqliteParams(em, params));
   const rows = (await em.getConnection().execute(sql, params)) as Record<string, unknown>[];
   return rows.map((row) => Object.values(row)[0]);
+}
+
+/** Rows as objects keyed by column name, as `em.map` takes them, read as `rawRows` reads them. */
+export async function rawObjects(
+  em: EntityManager,
+  sql: string,
+  params: unknown[] = [],
+): Promise<Record<string, unknown>[]> {
+  const database = await nativeDatabase(em);
+  if (database) return prepared(database, sql, 'objects').all(...sqliteParams(em, params)) as Record<string, unknown>[];
+  return (await em.getConnection().execute(sql, params)) as Record<string, unknown>[];
 }
