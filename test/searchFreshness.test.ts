@@ -405,6 +405,65 @@ describe('ranges over metadata numbers', () => {
   });
 });
 
+describe('several metadata terms joined by AND', () => {
+  const batch = `batch-${randomUUID()}`;
+  const keyOf = new Map<string, string>();
+
+  async function keysFound(query: string): Promise<string[]> {
+    return (await idsFound(query)).map((id) => keyOf.get(id) ?? `other:${id}`).sort();
+  }
+
+  beforeAll(async () => {
+    const folder = freshFolder();
+    const assets: [key: string, metadata: Record<string, unknown>][] = [
+      ['red-sea-3', { tags: ['red', 'sea'], rating: 3, year: 2020 }],
+      ['red-sea-5', { tags: ['red', 'sea'], rating: 5, year: 2024 }],
+      ['red-3', { tags: ['red'], rating: 3, year: 2024 }],
+      ['sea-4', { tags: ['sea', 'sea'], rating: 4, year: 2021 }],
+      ['scores', { tags: ['red'], rating: [1, 4, 9], year: 2022 }],
+    ];
+    await Promise.all(
+      assets.map(async ([key, metadata]) => keyOf.set(await upload(`${key}.txt`, folder, { batch, ...metadata }), key)),
+    );
+  });
+
+  it('needs every exact term to match', async () => {
+    expect(await keysFound(`batch:${batch} AND tags:red AND tags:sea`)).toEqual(['red-sea-3', 'red-sea-5']);
+  });
+
+  it('needs every range to match, whichever comes first', async () => {
+    expect(await keysFound(`rating:[3 TO 4] AND year:[2021 TO 2024] AND batch:${batch}`)).toEqual([
+      'red-3',
+      'scores',
+      'sea-4',
+    ]);
+  });
+
+  it('finds an asset once when several of its values match (a repeated tag, numbers of one field)', async () => {
+    const found = await search({ query: `batch:${batch} AND tags:sea AND rating:[0 TO 10]` });
+    expect(found.totalCount).toBe(3);
+    expect(await keysFound(`batch:${batch} AND rating:[1 TO 9]`)).toEqual([
+      'red-3',
+      'red-sea-3',
+      'red-sea-5',
+      'scores',
+      'sea-4',
+    ]);
+  });
+
+  it('joins the terms of a group in parentheses with those around it', async () => {
+    expect(await keysFound(`(batch:${batch} AND rating:[5 TO 5]) AND tags:sea`)).toEqual(['red-sea-5']);
+  });
+
+  it('leaves the terms under NOT and OR to themselves', async () => {
+    expect(await keysFound(`batch:${batch} AND tags:red AND NOT rating:[3 TO 3]`)).toEqual(['red-sea-5', 'scores']);
+    expect(await keysFound(`batch:${batch} AND (rating:[5 TO 5] OR year:[2021 TO 2021])`)).toEqual([
+      'red-sea-5',
+      'sea-4',
+    ]);
+  });
+});
+
 describe('id: matched exactly', () => {
   let id: string;
 

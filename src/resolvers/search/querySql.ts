@@ -43,6 +43,16 @@ function freeWord(value: string, phrase: boolean): FreeWord | null {
 /** Stands for the free-text words of an AND, once they are joined into one full-text query. */
 const JOINED_FREE_TEXT: QueryNode = { kind: 'term', field: null, value: '', phrase: false, position: 0 };
 
+/** A metadata term every hit must match, written over a row of asset_field_values aliased `alias`. */
+interface ValuesFilter {
+  /** An exact value, which lists fewer assets from its index than a range does. */
+  exact: boolean;
+  condition(alias: string): SqlCondition;
+}
+
+/** Stands for the metadata terms of the top-level AND, once they are joined into one subquery. */
+const JOINED_METADATA: SqlCondition = { sql: '', params: [] };
+
 function freeTextCondition(dialect: SearchDialect, value: string, phrase: boolean): SqlCondition {
   if (!phrase && value === '*') return TRUE;
   const word = freeWord(value, phrase);
@@ -141,9 +151,8 @@ class Compiler {
   private joinedFreeText: FreeWord[][] = [];
 
   constructor(private readonly dialect: SearchDialect) {}
-  private drivingTermUsed = false;
-  /** Whether the top-level AND has an exact metadata term, which drives the query better than a range. */
-  exactTermAhead = false;
+  /** The exact metadata terms and ranges of the top-level AND, until joinedValues takes them. */
+  private readonly valuesFilters: ValuesFilter[] = [];
   metadataFields: { name: string; position: number }[] = [];
 
   compile(node: QueryNode, topLevel: boolean): SqlCondition {
@@ -153,7 +162,11 @@ class Compiler {
       case 'and':
       case 'or': {
         const children = node.kind === 'and' ? this.withFreeTextJoined(node.children) : node.children;
-        const compiled = children.map((child) => this.compile(child, topLevel && node.kind === 'and'));
+        const compiled = children
+          .map((child) => this.compile(child, topLevel && node.kind === 'and'))
+          .map((part, index, parts) =>
+            part !== JOINED_METADATA ? part : parts.indexOf(JOINED_METADATA) === index ? this.joinedValues() : TRUE,
+          );
         // `x OR *` is everything; in `x AND *` the * adds nothing.
         if (node.kind === 'or' && compiled.includes(TRUE)) return TRUE;
         const parts = compiled.filter((part) => part !== TRUE);
@@ -210,14 +223,13 @@ class Compiler {
     if (field === ANCESTOR_PATHS) return ancestorCondition(value);
     const column = COLUMN_FIELDS[field];
     if (column) return columnTerm(this.dialect, column, value, position);
-    if (topLevel && !this.drivingTermUsed && !hasWildcard(value)) {
-      // The first exact metadata term that every hit must match lists its assets from the index, and the
-      // query starts from that list instead of from every asset.
-      this.drivingTermUsed = true;
-      return this.metadata(field, position, () => ({
-        sql: 'a.rowid in (select v.asset_rowid from asset_field_values v where v.field = ? and v.value = ?)',
-        params: [field, value],
-      }));
+    if (topLevel && !hasWildcard(value)) {
+      return this.metadata(field, position, () =>
+        this.joined({
+          exact: true,
+          condition: (v) => ({ sql: `${v}.field = ? and ${v}.value = ?`, params: [field, value] }),
+        }),
+      );
     }
     return this.metadata(field, position, () => metadataTerm(this.dialect, field, value));
   }
@@ -229,23 +241,55 @@ class Compiler {
       const placeholder = column.kind === 'date' ? this.dialect.datePlaceholder : '?';
       return rangeCondition(column.sql, node, (text) => bound(column, text, node.position), placeholder);
     }
+    const numbers = (alias: string) => {
+      const inner = rangeCondition(`${alias}.number_value`, node, (text) => numberOf(text, node.position));
+      return { sql: `${alias}.field = ? and ${inner.sql}`, params: [node.field, ...inner.params] };
+    };
     return this.metadata(node.field, node.position, () => {
-      if (topLevel && !this.drivingTermUsed && !this.exactTermAhead) {
-        // No exact metadata term to start from: the range lists its assets from the numeric index.
-        this.drivingTermUsed = true;
-        const inner = rangeCondition('v.number_value', node, (text) => numberOf(text, node.position));
-        return {
-          sql: `a.rowid in (select v.asset_rowid from asset_field_values v where v.field = ? and ${inner.sql})`,
-          params: [node.field, ...inner.params],
-        };
-      }
+      if (topLevel) return this.joined({ exact: false, condition: numbers });
       // On the per-asset numbers: SQLite would otherwise walk the numeric index, every asset in the range per hit.
-      const inner = rangeCondition('v.number_value', node, (text) => numberOf(text, node.position));
+      const inner = numbers('v');
       return {
-        sql: `exists (select 1 from asset_field_values v ${this.dialect.perAssetNumbersHint} where v.asset_rowid = a.rowid and v.field = ? and ${inner.sql})`,
-        params: [node.field, ...inner.params],
+        sql: `exists (select 1 from asset_field_values v ${this.dialect.perAssetNumbersHint} where v.asset_rowid = a.rowid and ${inner.sql})`,
+        params: inner.params,
       };
     });
+  }
+
+  private joined(filter: ValuesFilter): SqlCondition {
+    this.valuesFilters.push(filter);
+    return JOINED_METADATA;
+  }
+
+  /**
+   * The metadata terms every hit must match, as one subquery: the first exact term (else the first range)
+   * lists its assets from the index, and each other term is a join that keeps those that match it too.
+   * SQLite runs that once, instead of a correlated subquery per listed asset for each other term.
+   */
+  joinedValues(): SqlCondition {
+    const filters = this.valuesFilters.splice(0);
+    const drives = Math.max(
+      0,
+      filters.findIndex((filter) => filter.exact),
+    );
+    const driver = filters[drives];
+    const others = filters.filter((_, index) => index !== drives);
+    if (!driver) return TRUE;
+    const joins = others.map((filter, index) => {
+      const alias = `j${index}`;
+      const { sql, params } = filter.condition(alias);
+      const hint = filter.exact ? '' : ` ${this.dialect.perAssetNumbersHint}`;
+      return {
+        join: ` cross join asset_field_values ${alias}${hint}`,
+        where: { sql: `${alias}.asset_rowid = d.asset_rowid and ${sql}`, params },
+      };
+    });
+    const driving = driver.condition('d');
+    const where = [driving, ...joins.map((join) => join.where)];
+    return {
+      sql: `a.rowid in (select d.asset_rowid from asset_field_values d${joins.map((join) => join.join).join('')} where ${where.map((part) => part.sql).join(' and ')})`,
+      params: where.flatMap((part) => part.params),
+    };
   }
 
   private metadata(name: string, position: number, condition: () => SqlCondition): SqlCondition {
@@ -273,17 +317,8 @@ class Compiler {
 /** The SQL of a parsed query; unknown metadata fields are checked by the caller against the stored ones. */
 export function compileQuery(query: QueryNode, dialect: SearchDialect): CompiledQuery {
   const compiler = new Compiler(dialect);
-  const topLevel = query.kind === 'and' ? query.children : [query];
-  compiler.exactTermAhead = topLevel.some(
-    (node) =>
-      node.kind === 'term' &&
-      node.field !== null &&
-      !COLUMN_FIELDS[node.field] &&
-      node.field !== ANCESTOR_PATHS &&
-      !(RELATION_FIELDS as readonly string[]).includes(node.field) &&
-      !hasWildcard(node.value),
-  );
-  const condition = compiler.compile(query, true);
+  const compiled = compiler.compile(query, true);
+  const condition = compiled === JOINED_METADATA ? compiler.joinedValues() : compiled;
   return {
     condition,
     relation: compiler.relationFilter(),
