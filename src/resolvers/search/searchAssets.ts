@@ -103,11 +103,10 @@ async function orderedScanHint(
 async function compiled(ctx: RequestContext, query: string, dialect: SearchDialect): Promise<CompiledQuery> {
   if (query.length > MAX_QUERY_LENGTH) throw new BadInput(`The query is longer than ${MAX_QUERY_LENGTH} characters`);
   const result = compileQuery(parseQuery(query), dialect);
-  const connection = ctx.em.getConnection();
   for (const name of new Set(result.metadataFields.map((field) => field.name))) {
     // One index probe per name; a DISTINCT over the field would read every value of it.
-    const rows = await connection.execute('select 1 from asset_field_values where field = ? limit 1', [name]);
-    const unknown = (rows as unknown[]).length === 0 && result.metadataFields.find((field) => field.name === name);
+    const rows = await rawRows(ctx.em, 'select 1 from asset_field_values where field = ? limit 1', [name]);
+    const unknown = rows.length === 0 && result.metadataFields.find((field) => field.name === name);
     if (unknown) throw unknownFieldError(unknown.name, unknown.position);
   }
   return result;
