@@ -1,9 +1,9 @@
-import { raw } from '@mikro-orm/core';
+import { type EntityDictionary, raw } from '@mikro-orm/core';
 import type { RequestContext } from '../../context.js';
 import { Asset } from '../../db/entities/Asset.js';
 import { AssetRelation } from '../../db/entities/AssetRelation.js';
 import type { User } from '../../db/entities/User.js';
-import { isSqlite, rawColumn, rawRows } from '../../db/rawRows.js';
+import { isSqlite, rawColumn, rawObjects, rawRows } from '../../db/rawRows.js';
 import { BadInput } from '../../errors.js';
 import { requireViewer } from '../access.js';
 import { checkedFolderPath } from '../paths.js';
@@ -142,9 +142,9 @@ async function relationsOfHits(ctx: RequestContext, query: CompiledQuery, hits: 
 async function rowidsWhere(ctx: RequestContext, conditions: SqlCondition[], limit?: number): Promise<number[]> {
   const where = whereOf(conditions);
   const limited = limit === undefined ? '' : ` limit ${limit}`;
-  return (await rawColumn(ctx.em, `select a.rowid from assets a where ${where.sql}${limited}`, where.params)).map(
-    Number,
-  );
+  const rowids = await rawColumn(ctx.em, `select a.rowid from assets a where ${where.sql}${limited}`, where.params);
+  // SQLite's are numbers already; PostgreSQL's bigints come as text.
+  return typeof rowids[0] === 'number' ? (rowids as number[]) : rowids.map(Number);
 }
 
 /** Every condition is a subquery or a column test (no joins), so count(*) counts each hit once. */
@@ -194,15 +194,13 @@ async function findHits(
 type SqlQuery = { sql: string; params: readonly unknown[] };
 
 /**
- * The assets of a page query that selects their ids, in its order. The ids come from the query builder's
- * SQL with its parameters bound (prepared once on SQLite); the assets are then loaded by id.
+ * The assets of a page query, in its order: the query builder's SQL with its parameters bound (prepared
+ * once on SQLite), each row then made a managed entity as a find would make it.
  */
 async function assetsInOrder(ctx: RequestContext, page: { toQuery(): SqlQuery }): Promise<Asset[]> {
   const { sql, params } = page.toQuery();
-  const ids = (await rawColumn(ctx.em, sql, [...params])).map(String);
-  const loaded = new Map((await ctx.em.find(Asset, { id: { $in: ids } })).map((asset) => [asset.id, asset]));
-  // An asset removed for good between the two reads is left out.
-  return ids.flatMap((id) => loaded.get(id) ?? []);
+  const rows = await rawObjects(ctx.em, sql, [...params]);
+  return rows.map((row) => ctx.em.map(Asset, row as EntityDictionary<Asset>));
 }
 
 /**
@@ -229,7 +227,7 @@ export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, p
 
   const hits = await findHits(ctx, base, filters, facetFields, selections);
 
-  const page = ctx.em.createQueryBuilder(Asset, 'a').select('a.id');
+  const page = ctx.em.createQueryBuilder(Asset, 'a').select('a.*');
   const { sql: where, params } = hits.rowids ? dialect.rowidIn(JSON.stringify(hits.rowids)) : whereOf(filters);
   page.andWhere(where, params);
 
