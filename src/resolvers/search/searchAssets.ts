@@ -1,4 +1,4 @@
-import { type EntityDictionary, raw } from '@mikro-orm/core';
+import { type EntityDictionary, raw, wrap } from '@mikro-orm/core';
 import type { RequestContext } from '../../context.js';
 import { Asset } from '../../db/entities/Asset.js';
 import { AssetRelation } from '../../db/entities/AssetRelation.js';
@@ -200,7 +200,13 @@ type SqlQuery = { sql: string; params: readonly unknown[] };
 async function assetsInOrder(ctx: RequestContext, page: { toQuery(): SqlQuery }): Promise<Asset[]> {
   const { sql, params } = page.toQuery();
   const rows = await rawObjects(ctx.em, sql, [...params]);
-  return rows.map((row) => ctx.em.map(Asset, row as EntityDictionary<Asset>));
+  const unitOfWork = ctx.em.getUnitOfWork();
+  return rows.map((row) => {
+    // An asset this request already holds is kept as it is (with any change not yet flushed), as a find
+    // keeps it; a mere reference to one is filled in.
+    const held = unitOfWork.getById<Asset>(Asset, String(row.id));
+    return held && wrap(held).isInitialized() ? held : ctx.em.map(Asset, row as EntityDictionary<Asset>);
+  });
 }
 
 /**
