@@ -256,6 +256,22 @@ describe('createUser', () => {
     expect(codeOf(result)).toBe('CONFLICT');
   });
 
+  it('answers CONFLICT, never an internal error, to all but one of 10 simultaneous users of one name', async () => {
+    const username = `raced-${Date.now()}`;
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        api.graphql(
+          CREATE_USER,
+          { input: { username, password: 'long-enough-password', role: 'VIEWER' } },
+          { token: adminToken },
+        ),
+      ),
+    );
+    const codes = results.map((result) => (result.errors ? codeOf(result) : 'OK'));
+    expect(codes.filter((code) => code === 'OK')).toHaveLength(1);
+    expect(codes.filter((code) => code === 'CONFLICT')).toHaveLength(9);
+  });
+
   it('refuses a username with a space with BAD_USER_INPUT', async () => {
     const result = await api.graphql(
       CREATE_USER,

@@ -3,6 +3,7 @@ import { DownloadPreset } from '../db/entities/DownloadPreset.js';
 import { BadInput, Conflict } from '../errors.js';
 import { newId } from '../ids.js';
 import { requireRole, requireViewer } from './access.js';
+import { conflictIfTaken } from './uniqueKeys.js';
 
 export function listDownloadPresets(ctx: RequestContext): Promise<DownloadPreset[]> {
   requireViewer(ctx);
@@ -38,10 +39,9 @@ export async function createDownloadPreset(ctx: RequestContext, input: DownloadP
   }
   const width = checkedDimension('width', input.width);
   const height = checkedDimension('height', input.height);
-  if (await ctx.em.count(DownloadPreset, { name })) {
-    throw new Conflict(`A download preset named ${JSON.stringify(name)} already exists`);
-  }
+  const taken = `A download preset named ${JSON.stringify(name)} already exists`;
+  if (await ctx.em.count(DownloadPreset, { name })) throw new Conflict(taken);
   const preset = ctx.em.create(DownloadPreset, { id: newId(), name, width, height, format });
-  await ctx.em.flush();
+  await conflictIfTaken(() => ctx.em.flush(), taken);
   return preset;
 }

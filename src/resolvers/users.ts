@@ -13,6 +13,7 @@ import { BadInput, Conflict, Unauthenticated } from '../errors.js';
 import { newId } from '../ids.js';
 import { requireRole, requireViewer } from './access.js';
 import { isEmailAddress } from './emailAddress.js';
+import { conflictIfTaken } from './uniqueKeys.js';
 
 const SESSION_LIFETIME_MS = 12 * 60 * 60_000;
 const MAX_CLIENT_ID_LENGTH = 256;
@@ -95,10 +96,9 @@ async function insertUser(em: EntityManager, input: CreateUserInput): Promise<Us
 export async function createUser(ctx: RequestContext, input: CreateUserInput): Promise<User> {
   requireRole(ctx, 'ADMIN', 'create users');
   checkedUserInput(input);
-  if (await ctx.em.count(User, { username: input.username })) {
-    throw new Conflict(`A user named ${JSON.stringify(input.username)} already exists`);
-  }
-  return insertUser(ctx.em, input);
+  const taken = `A user named ${JSON.stringify(input.username)} already exists`;
+  if (await ctx.em.count(User, { username: input.username })) throw new Conflict(taken);
+  return conflictIfTaken(() => insertUser(ctx.em, input), taken);
 }
 
 export function listUsers(ctx: RequestContext): Promise<User[]> {
