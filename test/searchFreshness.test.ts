@@ -17,8 +17,9 @@ const DELETE = 'mutation($id: ID!) { deleteAsset(id: $id) { id } }';
 const CHECKOUT = 'mutation($assetId: ID!) { checkout(assetId: $assetId) { checkedOutBy } }';
 
 const SEARCH = `query($first: Int, $after: String, $query: String, $sort: String, $facets: [String!],
-  $facetSelection: [FacetSelectionInput!]) {
-  assets(first: $first, after: $after, query: $query, sort: $sort, facets: $facets, facetSelection: $facetSelection) {
+  $facetSelection: [FacetSelectionInput!], $includeDeleted: Boolean) {
+  assets(first: $first, after: $after, query: $query, sort: $sort, facets: $facets, facetSelection: $facetSelection,
+    includeDeleted: $includeDeleted) {
     totalCount
     edges { node { id } }
     pageInfo { hasNextPage endCursor }
@@ -33,6 +34,7 @@ interface SearchArgs {
   sort?: string;
   facets?: string[];
   facetSelection?: { field: string; values: string[] }[];
+  includeDeleted?: boolean;
 }
 
 interface FacetValue {
@@ -449,6 +451,34 @@ describe('several metadata terms joined by AND', () => {
       'scores',
       'sea-4',
     ]);
+  });
+
+  it('leaves a deleted asset out of the hits and the total, and finds it with includeDeleted', async () => {
+    const folder = freshFolder();
+    const word = `word${randomUUID().slice(0, 8)}`;
+    const [gone] = await Promise.all([
+      upload('gone.txt', folder, { batch, tags: ['gone'], rating: 2, note: word }),
+      upload('kept.txt', folder, { batch, tags: ['gone'], rating: 2, note: word }),
+    ]);
+    await mutate(DELETE, { id: gone });
+    for (const query of [`batch:${batch} AND tags:gone AND rating:[2 TO 2]`, word]) {
+      const live = await search({ query });
+      expect.soft(live.totalCount, query).toBe(1);
+      expect
+        .soft(
+          live.edges.map((edge) => edge.node.id),
+          query,
+        )
+        .not.toContain(gone);
+      const all = await search({ query, includeDeleted: true });
+      expect.soft(all.totalCount, query).toBe(2);
+      expect
+        .soft(
+          all.edges.map((edge) => edge.node.id),
+          query,
+        )
+        .toContain(gone);
+    }
   });
 
   it('joins the terms of a group in parentheses with those around it', async () => {

@@ -6,6 +6,7 @@ import { Migration20261122140000ApiSessions } from './Migration20261122140000Api
 import { Migration20261122150000SearchIndexes } from './Migration20261122150000SearchIndexes.js';
 import { Migration20261123100000Processes } from './Migration20261123100000Processes.js';
 import { Migration20261123200000SearchSpeed } from './Migration20261123200000SearchSpeed.js';
+import { Migration20261124110000DeletedAssets } from './Migration20261124110000DeletedAssets.js';
 
 /**
  * Every PostgreSQL migration, oldest first, each the twin of the SQLite one of the same name. SQLite has one
@@ -20,4 +21,5 @@ export const postgresMigrations = [
   { name: 'Migration20261122150000SearchIndexes', class: Migration20261122150000SearchIndexes },
   { name: 'Migration20261123100000Processes', class: Migration20261123100000Processes },
   { name: 'Migration20261123200000SearchSpeed', class: Migration20261123200000SearchSpeed },
+  { name: 'Migration20261124110000DeletedAssets', class: Migration20261124110000DeletedAssets },
 ];

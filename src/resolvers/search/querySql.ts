@@ -1,7 +1,7 @@
 import type { BadInput } from '../../errors.js';
 import { endOfDay, parseDate } from './dateMath.js';
 import { type QueryNode, QuerySyntaxError } from './queryParser.js';
-import { type FreeWord, likePattern, type SearchDialect, type SqlCondition } from './searchDialect.js';
+import { type FreeWord, likePattern, rowidListed, type SearchDialect, type SqlCondition } from './searchDialect.js';
 import {
   ANCESTOR_PATHS,
   COLUMN_FIELDS,
@@ -171,6 +171,8 @@ class Compiler {
         if (node.kind === 'or' && compiled.includes(TRUE)) return TRUE;
         const parts = compiled.filter((part) => part !== TRUE);
         if (parts.length === 0) return TRUE;
+        // Alone, a part stays as it is: a list of rowids is then still known as one (see SqlCondition.hits).
+        if (parts.length === 1) return parts[0] as SqlCondition;
         return {
           sql: `(${parts.map((part) => part.sql).join(node.kind === 'and' ? ' and ' : ' or ')})`,
           params: parts.flatMap((part) => part.params),
@@ -286,10 +288,10 @@ class Compiler {
     });
     const driving = driver.condition('d');
     const where = [driving, ...joins.map((join) => join.where)];
-    return {
-      sql: `a.rowid in (select d.asset_rowid from asset_field_values d${joins.map((join) => join.join).join('')} where ${where.map((part) => part.sql).join(' and ')})`,
-      params: where.flatMap((part) => part.params),
-    };
+    return rowidListed(
+      `select d.asset_rowid as hit from asset_field_values d${joins.map((join) => join.join).join('')} where ${where.map((part) => part.sql).join(' and ')}`,
+      where.flatMap((part) => part.params),
+    );
   }
 
   private metadata(name: string, position: number, condition: () => SqlCondition): SqlCondition {

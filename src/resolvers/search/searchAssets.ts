@@ -139,18 +139,41 @@ async function relationsOfHits(ctx: RequestContext, query: CompiledQuery, hits: 
   return relations;
 }
 
-async function rowidsWhere(ctx: RequestContext, conditions: SqlCondition[], limit?: number): Promise<number[]> {
+/** Leaves deleted assets out; a search without includeDeleted has it among its conditions. */
+const NOT_DELETED: SqlCondition = { sql: 'a.deleted_at is null', params: [] };
+
+/**
+ * The hit rowids without a look at the assets table, when the query is one list of rowids (its metadata
+ * terms, or its free text) and nothing narrows it but deletion, which the small index of deleted assets
+ * answers. Each hit listed would otherwise be looked up in the assets table for its deleted_at.
+ */
+function listedOnly(conditions: SqlCondition[]): SqlCondition | null {
+  const [query, ...rest] = conditions;
+  if (!query?.hits || rest.some((condition) => condition !== NOT_DELETED)) return null;
+  const live = rest.length > 0 ? ' where h.hit not in (select rowid from assets where deleted_at is not null)' : '';
+  return { sql: `select distinct h.hit from (${query.hits.sql}) h${live}`, params: query.hits.params };
+}
+
+function hitsSelect(conditions: SqlCondition[]): SqlCondition {
   const where = whereOf(conditions);
+  return listedOnly(conditions) ?? { sql: `select a.rowid from assets a where ${where.sql}`, params: where.params };
+}
+
+async function rowidsWhere(ctx: RequestContext, conditions: SqlCondition[], limit?: number): Promise<number[]> {
+  const hits = hitsSelect(conditions);
   const limited = limit === undefined ? '' : ` limit ${limit}`;
-  const rowids = await rawColumn(ctx.em, `select a.rowid from assets a where ${where.sql}${limited}`, where.params);
+  const rowids = await rawColumn(ctx.em, `${hits.sql}${limited}`, hits.params);
   // SQLite's are numbers already; PostgreSQL's bigints come as text.
   return typeof rowids[0] === 'number' ? (rowids as number[]) : rowids.map(Number);
 }
 
 /** Every condition is a subquery or a column test (no joins), so count(*) counts each hit once. */
 async function countWhere(ctx: RequestContext, conditions: SqlCondition[]): Promise<number> {
+  const listed = listedOnly(conditions);
   const where = whereOf(conditions);
-  const [[count] = []] = await rawRows(ctx.em, `select count(*) from assets a where ${where.sql}`, where.params);
+  const [[count] = []] = listed
+    ? await rawRows(ctx.em, `select count(*) from (${listed.sql}) listed`, listed.params)
+    : await rawRows(ctx.em, `select count(*) from assets a where ${where.sql}`, where.params);
   return Number(count);
 }
 
@@ -224,7 +247,7 @@ export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, p
   checkedFacetFields(Object.keys(selections));
 
   const base: SqlCondition[] = [query.condition];
-  if (!args.includeDeleted) base.push({ sql: 'a.deleted_at is null', params: [] });
+  if (!args.includeDeleted) base.push(NOT_DELETED);
   if (args.folderPath != null) base.push({ sql: 'a.folder_path = ?', params: [checkedFolderPath(args.folderPath)] });
   if (query.relation) base.push(relationCondition(query.relation));
   const visibility = visibleTo(viewer, dialect);

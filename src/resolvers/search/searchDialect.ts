@@ -5,6 +5,13 @@ import { isSqlite } from '../../db/rawRows.js';
 export interface SqlCondition {
   sql: string;
   params: unknown[];
+  /** For `a.rowid in (<select>)`: that select, whose one column is named `hit`. */
+  hits?: { sql: string; params: unknown[] };
+}
+
+/** The assets whose rowid `select` lists (its one column named `hit`). */
+export function rowidListed(select: string, params: unknown[]): SqlCondition {
+  return { sql: `a.rowid in (${select})`, params, hits: { sql: select, params } };
 }
 
 /** A word or phrase of free text; `prefix` for a trailing * (harb*). */
@@ -61,10 +68,7 @@ const sqlite: SearchDialect = {
   datePlaceholder: '?',
   jsonArrayValues: (expr) => `json_each(${expr})`,
   perAssetNumbersHint: 'indexed by asset_field_values_asset_number_index',
-  matchAll: (words) => ({
-    sql: 'a.rowid in (select rowid from asset_fts where asset_fts match ?)',
-    params: [fts5Query([words])],
-  }),
+  matchAll: (words) => rowidListed('select rowid as hit from asset_fts where asset_fts match ?', [fts5Query([words])]),
   // FTS5 cannot match inside or before a word: list the indexed words like the pattern first.
   matchWordsLike: (pattern) => ({
     sql: `a.rowid in (select rowid from asset_fts where asset_fts match (select coalesce(group_concat('"' || term || '"', ' OR '), '"\u0001"') from asset_fts_words where term like ? escape '\\'))`,
@@ -101,10 +105,10 @@ const postgres: SearchDialect = {
   perAssetNumbersHint: '',
   matchAll: (words) => {
     const query = tsQueryOf([words]);
-    return {
-      sql: `a.rowid in (select t.asset_rowid from asset_text t where t.document @@ (${query.sql}))`,
-      params: query.params,
-    };
+    return rowidListed(
+      `select t.asset_rowid as hit from asset_text t where t.document @@ (${query.sql})`,
+      query.params,
+    );
   },
   // No word list to search: a pattern inside a word reads every document's words.
   matchWordsLike: (pattern) => ({
