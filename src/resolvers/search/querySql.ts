@@ -270,12 +270,9 @@ class Compiler {
    */
   joinedValues(): SqlCondition {
     const filters = this.valuesFilters.splice(0);
-    const drives = Math.max(
-      0,
-      filters.findIndex((filter) => filter.exact),
-    );
-    const driver = filters[drives];
-    const others = filters.filter((_, index) => index !== drives);
+    const firstExact = filters.findIndex((filter) => filter.exact);
+    const drives = firstExact >= 0 ? firstExact : 0;
+    const [driver, ...others] = [filters[drives], ...filters.filter((_, index) => index !== drives)];
     if (!driver) return TRUE;
     const joins = others.map((filter, index) => {
       const alias = `j${index}`;
