@@ -52,6 +52,11 @@ function sqliteParams(em: EntityManager, params: unknown[]): unknown[] {
   });
 }
 
+/** Elsewhere through the ORM's connection, inside the transaction `em` is in, if any. */
+function onConnection(em: EntityManager, sql: string, params: unknown[]): Promise<Record<string, unknown>[]> {
+  return em.getConnection().execute(sql, params, 'all', em.getTransactionContext());
+}
+
 /**
  * Rows as arrays of column values, for reads of many narrow rows (search hits, facet values), with `?`
  * parameters bound by the driver. On SQLite the statement is prepared once and reused, and no row
@@ -60,7 +65,7 @@ function sqliteParams(em: EntityManager, params: unknown[]): unknown[] {
 export async function rawRows(em: EntityManager, sql: string, params: unknown[] = []): Promise<unknown[][]> {
   const database = await nativeDatabase(em);
   if (database) return prepared(database, sql, 'rows').all(...sqliteParams(em, params)) as unknown[][];
-  const rows = (await em.getConnection().execute(sql, params)) as Record<string, unknown>[];
+  const rows = await onConnection(em, sql, params);
   return rows.map((row) => Object.values(row));
 }
 
@@ -68,7 +73,7 @@ export async function rawRows(em: EntityManager, sql: string, params: unknown[] 
 export async function rawColumn(em: EntityManager, sql: string, params: unknown[] = []): Promise<unknown[]> {
   const database = await nativeDatabase(em);
   if (database) return prepared(database, sql, 'column').all(...sqliteParams(em, params));
-  const rows = (await em.getConnection().execute(sql, params)) as Record<string, unknown>[];
+  const rows = await onConnection(em, sql, params);
   return rows.map((row) => Object.values(row)[0]);
 }
 
@@ -80,5 +85,5 @@ export async function rawObjects(
 ): Promise<Record<string, unknown>[]> {
   const database = await nativeDatabase(em);
   if (database) return prepared(database, sql, 'objects').all(...sqliteParams(em, params)) as Record<string, unknown>[];
-  return (await em.getConnection().execute(sql, params)) as Record<string, unknown>[];
+  return onConnection(em, sql, params);
 }
