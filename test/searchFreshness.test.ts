@@ -461,7 +461,8 @@ describe('several metadata terms joined by AND', () => {
       upload('kept.txt', folder, { batch, tags: ['gone'], rating: 2, note: word }),
     ]);
     await mutate(DELETE, { id: gone });
-    for (const query of [`batch:${batch} AND tags:gone AND rating:[2 TO 2]`, word]) {
+    // Metadata terms, a free-text word, and a pattern inside a word (which lists the indexed words first).
+    for (const query of [`batch:${batch} AND tags:gone AND rating:[2 TO 2]`, word, `*${word.slice(2)}`]) {
       const live = await search({ query });
       expect.soft(live.totalCount, query).toBe(1);
       expect

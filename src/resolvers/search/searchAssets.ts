@@ -155,8 +155,10 @@ function listedOnly(conditions: SqlCondition[]): SqlCondition | null {
 }
 
 function hitsSelect(conditions: SqlCondition[]): SqlCondition {
+  const listed = listedOnly(conditions);
+  if (listed) return listed;
   const where = whereOf(conditions);
-  return listedOnly(conditions) ?? { sql: `select a.rowid from assets a where ${where.sql}`, params: where.params };
+  return { sql: `select a.rowid from assets a where ${where.sql}`, params: where.params };
 }
 
 async function rowidsWhere(ctx: RequestContext, conditions: SqlCondition[], limit?: number): Promise<number[]> {
@@ -167,13 +169,11 @@ async function rowidsWhere(ctx: RequestContext, conditions: SqlCondition[], limi
   return typeof rowids[0] === 'number' ? (rowids as number[]) : rowids.map(Number);
 }
 
-/** Every condition is a subquery or a column test (no joins), so count(*) counts each hit once. */
+/** Each hit is listed once (conditions are subqueries or column tests, no joins), so count(*) counts hits. */
 async function countWhere(ctx: RequestContext, conditions: SqlCondition[]): Promise<number> {
-  const listed = listedOnly(conditions);
-  const where = whereOf(conditions);
-  const [[count] = []] = listed
-    ? await rawRows(ctx.em, `select count(*) from (${listed.sql}) listed`, listed.params)
-    : await rawRows(ctx.em, `select count(*) from assets a where ${where.sql}`, where.params);
+  // SQLite flattens the subquery: a count over a covering index stays one.
+  const hits = hitsSelect(conditions);
+  const [[count] = []] = await rawRows(ctx.em, `select count(*) from (${hits.sql}) hits`, hits.params);
   return Number(count);
 }
 

@@ -70,15 +70,16 @@ const sqlite: SearchDialect = {
   perAssetNumbersHint: 'indexed by asset_field_values_asset_number_index',
   matchAll: (words) => rowidListed('select rowid as hit from asset_fts where asset_fts match ?', [fts5Query([words])]),
   // FTS5 cannot match inside or before a word: list the indexed words like the pattern first.
-  matchWordsLike: (pattern) => ({
-    sql: `a.rowid in (select rowid from asset_fts where asset_fts match (select coalesce(group_concat('"' || term || '"', ' OR '), '"\u0001"') from asset_fts_words where term like ? escape '\\'))`,
-    params: [pattern],
-  }),
+  matchWordsLike: (pattern) =>
+    rowidListed(
+      `select rowid as hit from asset_fts where asset_fts match (select coalesce(group_concat('"' || term || '"', ' OR '), '"\u0001"') from asset_fts_words where term like ? escape '\\')`,
+      [pattern],
+    ),
   relevance: (groups) => ({
     sql: '(select bm25(asset_fts) from asset_fts where asset_fts match ? and asset_fts.rowid = a.rowid)',
     params: [fts5Query(groups)],
   }),
-  rowidIn: (rowids) => ({ sql: 'a.rowid in (select value from json_each(?))', params: [rowids] }),
+  rowidIn: (rowids) => rowidListed('select value as hit from json_each(?)', [rowids]),
 };
 
 function tsQuery(word: FreeWord): SqlCondition {
@@ -111,10 +112,11 @@ const postgres: SearchDialect = {
     );
   },
   // No word list to search: a pattern inside a word reads every document's words.
-  matchWordsLike: (pattern) => ({
-    sql: `a.rowid in (select t.asset_rowid from asset_text t where exists (select 1 from unnest(tsvector_to_array(t.document)) w where w like unaccent(?) escape '\\'))`,
-    params: [pattern],
-  }),
+  matchWordsLike: (pattern) =>
+    rowidListed(
+      `select t.asset_rowid as hit from asset_text t where exists (select 1 from unnest(tsvector_to_array(t.document)) w where w like unaccent(?) escape '\\')`,
+      [pattern],
+    ),
   relevance: (groups) => {
     const query = tsQueryOf(groups);
     return {
@@ -122,10 +124,7 @@ const postgres: SearchDialect = {
       params: query.params,
     };
   },
-  rowidIn: (rowids) => ({
-    sql: 'a.rowid in (select value::bigint from json_array_elements_text(?::json))',
-    params: [rowids],
-  }),
+  rowidIn: (rowids) => rowidListed('select value::bigint as hit from json_array_elements_text(?::json)', [rowids]),
 };
 
 export function searchDialectOf(em: EntityManager): SearchDialect {
