@@ -15,13 +15,13 @@ import {
 } from './BlobStore.js';
 import { HashingCounter } from './HashingCounter.js';
 
+/** A temporary file not written to for this long was left by a process that stopped. */
+const ABANDONED_AFTER_MS = 60 * 60 * 1000;
+
 /**
  * Blobs as files under one folder, at `<2 hex>/<2 hex>/<sha256>`. A write goes to `.tmp/` first and is
  * renamed into place once complete and synced, so a crash or an aborted upload leaves no half file.
  */
-/** A temporary file not written to for this long was left by a process that stopped. */
-const ABANDONED_AFTER_MS = 60 * 60 * 1000;
-
 export class FileBlobStore implements BlobStore {
   private readonly tmpDir: string;
 
