@@ -245,6 +245,21 @@ describe.skipIf(!CLAMD_URL)('virus scanning with clamd', () => {
       ]);
     });
 
+    it('never shows a verdict without its SCAN history entry, however often the asset is read meanwhile', async () => {
+      const asset = await uploadAs(api, token, 'watched.com', EICAR);
+      const seen: Array<AssetView & { history: HistoryView[] }> = [];
+      const watch = async () => {
+        for (let last = await readAsset(api, token, asset.id); ; last = await readAsset(api, token, asset.id)) {
+          seen.push(last);
+          if (SCANNED.includes(last.state)) return;
+        }
+      };
+      await Promise.all([watch(), watch(), watch(), watch()]);
+      const verdicts = seen.filter((view) => view.state !== 'UNSCANNED');
+      expect(verdicts.length).toBeGreaterThan(0);
+      expect(verdicts.filter((view) => scanEntries(view.history).length !== 1)).toEqual([]);
+    });
+
     it('answers 404 at the media URL of an infected file', async () => {
       const asset = await uploadAs(api, token, 'eicar.txt', EICAR);
       expect((await scanned(api, token, asset.id)).state).toBe('INFECTED');

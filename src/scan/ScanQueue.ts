@@ -119,22 +119,26 @@ export class ScanQueue {
       return;
     }
     const next = verdict.infected ? 'INFECTED' : 'CLEAN';
-    // Only if the file is still the one that was scanned: a file replaced meanwhile is scanned anew.
-    const moved = await em.nativeUpdate(
-      Asset,
-      { ...sameFile, state: 'UNSCANNED' },
-      { state: next, nextScanAt: null, scanAttempts: 0 },
-    );
-    if (moved !== 1) return;
-    em.create(HistoryEntry, {
-      asset: asset.id,
-      action: 'SCAN',
-      versionNumber: asset.versionNumber,
-      details: verdict.infected
-        ? { outcome: 'INFECTED', signature: verdict.signature }
-        : { outcome: 'CLEAN', scanned: this.scanner.enabled },
+    // The verdict and its history entry commit together: no reader sees one without the other.
+    const recorded = await em.transactional(async (tx) => {
+      // Only if the file is still the one that was scanned: a file replaced meanwhile is scanned anew.
+      const moved = await tx.nativeUpdate(
+        Asset,
+        { ...sameFile, state: 'UNSCANNED' },
+        { state: next, nextScanAt: null, scanAttempts: 0 },
+      );
+      if (moved !== 1) return false;
+      tx.create(HistoryEntry, {
+        asset: asset.id,
+        action: 'SCAN',
+        versionNumber: asset.versionNumber,
+        details: verdict.infected
+          ? { outcome: 'INFECTED', signature: verdict.signature }
+          : { outcome: 'CLEAN', scanned: this.scanner.enabled },
+      });
+      return true;
     });
-    await em.flush();
+    if (!recorded) return;
     // The blob store is already the final home of the bytes, so a clean file is servable at once.
     if (next === 'CLEAN') await em.nativeUpdate(Asset, { ...sameFile, state: 'CLEAN' }, { state: 'UPLOADED' });
     this.events.publish(asset.id);
