@@ -32,11 +32,16 @@ export async function checkout(ctx: RequestContext, assetId: string, client?: st
   if (asset.checkedOutBy?.id === viewer.id) return asset;
   const clientName = (client || ctx.auth.session?.clientId || DEFAULT_CLIENT[ctx.surface]).slice(0, MAX_CLIENT_LENGTH);
 
-  const taken = await ctx.em.nativeUpdate(
-    Asset,
-    { id: asset.id, checkedOutBy: null, deletedAt: null },
-    { checkedOutBy: viewer.id, checkedOutAt: new Date(), checkedOutOnClient: clientName },
-  );
+  // The lock and its CHECKOUT entry commit together.
+  const taken = await ctx.em.transactional(async (em) => {
+    const updated = await em.nativeUpdate(
+      Asset,
+      { id: asset.id, checkedOutBy: null, deletedAt: null },
+      { checkedOutBy: viewer.id, checkedOutAt: new Date(), checkedOutOnClient: clientName },
+    );
+    if (updated === 1) recordHistory({ ...ctx, em }, asset, 'CHECKOUT', { client: clientName });
+    return updated;
+  });
   const current = await reloaded(ctx, asset.id);
   if (taken !== 1) {
     // Something changed between our read and our update: say what, as a direct refusal would.
@@ -46,8 +51,6 @@ export async function checkout(ctx: RequestContext, assetId: string, client?: st
     assetPolicy.assertNotLockedByOther(viewer, current, holder?.username);
     return current;
   }
-  recordHistory(ctx, current, 'CHECKOUT', { client: clientName });
-  await ctx.em.flush();
   ctx.assetEvents.publish(current.id);
   return current;
 }
