@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Asset } from '../src/db/entities/Asset.js';
 import { dataOf, freshFolder } from './support/graphqlCalls.js';
+import { TEST_DATABASE_URL } from './support/testDatabase.js';
 import { startTestServer, type TestServer } from './support/testServer.js';
 
 /*
@@ -223,6 +224,21 @@ describe('facet counts with a second instance on the same database', () => {
     expect(await facetCounts(`ancestorPaths:${folder}`, 'tags', second)).toEqual({ green: 1 });
     await mutate(UPDATE, { id, input: { metadata: { tags: ['indigo'] } } });
     expect(await facetCounts(`ancestorPaths:${folder}`, 'tags', second)).toEqual({ indigo: 1 });
+  });
+});
+
+describe.runIf(TEST_DATABASE_URL)('facet counts on PostgreSQL, where writes may commit out of order', () => {
+  it('counts a change that commits after a later-numbered one was already counted', async () => {
+    const folder = freshFolder();
+    const early = await upload('early.txt', folder, { tags: ['green'] });
+    const later = await upload('later.txt', folder, { tags: ['green'] });
+    expect(await facetCounts(`ancestorPaths:${folder}`, 'tags')).toEqual({ green: 2 });
+    await api.server.orm.em.fork().transactional(async (tx) => {
+      await tx.nativeUpdate(Asset, { id: early }, { metadata: { tags: ['amber'] } });
+      await mutate(UPDATE, { id: later, input: { metadata: { tags: ['jade'] } } });
+      expect(await facetCounts(`ancestorPaths:${folder}`, 'tags')).toEqual({ green: 1, jade: 1 });
+    });
+    expect(await facetCounts(`ancestorPaths:${folder}`, 'tags')).toEqual({ amber: 1, jade: 1 });
   });
 });
 

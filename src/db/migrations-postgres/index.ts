@@ -7,10 +7,12 @@ import { Migration20261122150000SearchIndexes } from './Migration20261122150000S
 import { Migration20261123100000Processes } from './Migration20261123100000Processes.js';
 import { Migration20261123200000SearchSpeed } from './Migration20261123200000SearchSpeed.js';
 import { Migration20261124110000DeletedAssets } from './Migration20261124110000DeletedAssets.js';
+import { Migration20261125100000ChangeTransactions } from './Migration20261125100000ChangeTransactions.js';
 
 /**
- * Every PostgreSQL migration, oldest first, each the twin of the SQLite one of the same name. SQLite has one
- * more, NumberProbes: PostgreSQL had its narrow per-asset index of numbers from the start.
+ * Every PostgreSQL migration, oldest first, each the twin of the SQLite one of the same name, but for two:
+ * SQLite has NumberProbes (PostgreSQL had its narrow per-asset index of numbers from the start), and only
+ * PostgreSQL has ChangeTransactions (SQLite commits in sequence order).
  */
 export const postgresMigrations = [
   { name: 'Migration20261122000000Initial', class: Migration20261122000000Initial },
@@ -22,4 +24,5 @@ export const postgresMigrations = [
   { name: 'Migration20261123100000Processes', class: Migration20261123100000Processes },
   { name: 'Migration20261123200000SearchSpeed', class: Migration20261123200000SearchSpeed },
   { name: 'Migration20261124110000DeletedAssets', class: Migration20261124110000DeletedAssets },
+  { name: 'Migration20261125100000ChangeTransactions', class: Migration20261125100000ChangeTransactions },
 ];

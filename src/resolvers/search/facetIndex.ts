@@ -106,7 +106,25 @@ const fold = (value: unknown) => String(value).toLowerCase();
 const MAX_CHANGES_APPLIED = 20_000;
 const MAX_LOADED_FIELDS = 32;
 const IN_LIST_SIZE = 500;
-const CHANGES_READ_AGAIN = 200;
+
+/** How far the change log had been applied: its newest entry, and (PostgreSQL) who was still writing then. */
+interface ChangesSeen {
+  seq: number;
+  /** The transactions in progress at the look, as a comma list of ids: their changes were not visible yet. */
+  running: string;
+}
+
+// Two subqueries: SQLite answers a lone max() or min() from the key's ends, but both in one select read the
+// whole log. SQLite commits in sequence order, so the newest entry seen says what was seen.
+const LOOK_SQLITE = "select (select max(seq) from asset_changes), (select min(seq) from asset_changes), ''";
+const CHANGED_SQLITE = 'select distinct asset_rowid from asset_changes where seq > ? and seq <= ?';
+// PostgreSQL numbers an entry at insert, not at commit: an entry below the newest seen may become visible
+// later. Those of the transactions running at the last look are read again by transaction id; every other
+// entry not yet visible then was numbered after it.
+const LOOK_POSTGRES = `select (select max(seq) from asset_changes), (select min(seq) from asset_changes),
+  array_to_string(array(select pg_snapshot_xip(pg_current_snapshot())), ',')`;
+const CHANGED_POSTGRES = `select asset_rowid from asset_changes where seq > ? and seq <= ?
+  union select asset_rowid from asset_changes where xid = any(string_to_array(?, ',')::xid8[])`;
 
 /** The values of `field` for every asset, or for the assets `rowids` only. */
 function valuesSql(field: string, rowids?: number[]): { sql: string; params: unknown[] } {
@@ -129,7 +147,7 @@ function valuesSql(field: string, rowids?: number[]): { sql: string; params: unk
  */
 export class FacetIndex {
   private readonly fields = new Map<string, FieldValues>();
-  private seenChange: number | null = null;
+  private seen: ChangesSeen | null = null;
   private refreshing: Promise<void> | null = null;
 
   /** Counts per value of `field` over `hits` (asset rowids), most frequent first. */
@@ -175,25 +193,23 @@ export class FacetIndex {
   }
 
   private async catchUp(em: EntityManager): Promise<void> {
-    // Two subqueries: SQLite answers a lone max() or min() from the key's ends, but both in one select
-    // read the whole log.
-    const [[newest, oldest] = []] = await rawRows(
-      em,
-      'select (select max(seq) from asset_changes), (select min(seq) from asset_changes)',
-    );
-    const latest = Number(newest ?? 0);
-    const since = this.seenChange;
-    this.seenChange = latest;
-    if (since === null || since === latest || this.fields.size === 0) return;
-    if (since < Number(oldest ?? 0) - 1) {
+    const sqlite = isSqlite(em);
+    const [[newest, oldest, running] = []] = await rawRows(em, sqlite ? LOOK_SQLITE : LOOK_POSTGRES);
+    const look: ChangesSeen = { seq: Number(newest ?? 0), running: String(running ?? '') };
+    const since = this.seen;
+    this.seen = look;
+    if (!since || this.fields.size === 0) return;
+    if (since.seq === look.seq && !since.running) return;
+    if (since.seq < Number(oldest ?? 0) - 1) {
       this.fields.clear();
       return;
     }
-    // PostgreSQL hands out sequence numbers at insert, not at commit: a change numbered just below `since`
-    // may have become visible only now. Reading a few back again costs little and misses none of those.
-    const from = isSqlite(em) ? since : since - CHANGES_READ_AGAIN;
     const changed = (
-      await rawColumn(em, 'select distinct asset_rowid from asset_changes where seq > ? and seq <= ?', [from, latest])
+      await rawColumn(
+        em,
+        sqlite ? CHANGED_SQLITE : CHANGED_POSTGRES,
+        sqlite ? [since.seq, look.seq] : [since.seq, look.seq, since.running],
+      )
     ).map(Number);
     if (changed.length > MAX_CHANGES_APPLIED) {
       this.fields.clear();
