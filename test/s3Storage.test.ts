@@ -190,6 +190,20 @@ describe('a service that keeps its blobs in an S3 bucket', () => {
     expect(await countAssets()).toBe(0);
   });
 
+  it('leaves no object when GOV.UK POST /assets is refused for a field that follows the file', async () => {
+    const form = new FormData();
+    form.append('asset[file]', new Blob([randomBytes(100 * 1024)]), 'refused.bin');
+    form.append('asset[content_type]', 'text/plain; x=y');
+    const response = await fetch(`${api.url}/assets`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+      body: form,
+    });
+    expect(response.status).toBe(422);
+    await bucketSettlesOn([]);
+    expect(await countAssets()).toBe(0);
+  });
+
   it('says it is ready, with the storage check ok, and leaves no probe object behind', async () => {
     const response = await fetch(`${api.url}/healthcheck/ready`);
     expect(response.status).toBe(200);

@@ -324,6 +324,48 @@ describe('stored bytes', () => {
   });
 });
 
+describe('the file of a REST request', () => {
+  beforeEach(() => startFresh(ON_THE_FILESYSTEM));
+
+  /** A form whose file comes first and whose fields follow it, as the legacy clients may send them. */
+  function fileThenFields(fileField: string, content: string, fields: Record<string, string>): FormData {
+    const form = new FormData();
+    form.append(fileField, new Blob([content]), 'late-fields.txt');
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    return form;
+  }
+
+  const post = (path: string, form: FormData) =>
+    fetch(`${api.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${admin}` }, body: form });
+
+  const noBlobFiles = () => eventually(async () => ((await blobFiles()).length === 0 ? true : undefined), 3_000);
+
+  it('is not kept when GOV.UK POST /assets is refused for a field that follows it', async () => {
+    const response = await post(
+      '/assets',
+      fileThenFields('asset[file]', 'refused by a later field', { 'asset[content_type]': 'text/plain; x=y' }),
+    );
+    expect(response.status).toBe(422);
+    await noBlobFiles();
+    expect(await countAssets()).toBe(0);
+  });
+
+  it('is not kept when WoodWing create is refused for a field that follows it', async () => {
+    const response = await post('/services/create', fileThenFields('Filedata', 'refused too', { metadata: '[1,2]' }));
+    expect(response.status).toBe(400);
+    await noBlobFiles();
+    expect(await countAssets()).toBe(0);
+  });
+
+  it('is kept under its sha256, with nothing left in the staging folder, when the request is accepted', async () => {
+    const content = `accepted ${randomBytes(8).toString('hex')}`;
+    const response = await post('/assets', fileThenFields('asset[file]', content, {}));
+    expect(response.status).toBe(201);
+    const sha256 = sha256Of(Buffer.from(content));
+    expect(await blobFiles()).toEqual([join(sha256.slice(0, 2), sha256.slice(2, 4), sha256)]);
+  });
+});
+
 describe("the multipart parser's temporary files", () => {
   beforeEach(() => startFresh());
 

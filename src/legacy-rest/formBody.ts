@@ -1,8 +1,8 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import busboy from 'busboy';
 import type { RequestContext } from '../context.js';
 import { BadInput } from '../errors.js';
-import { type IncomingFile, storeFile } from '../resolvers/files.js';
+import { type IncomingFile, stageFile } from '../resolvers/files.js';
 
 const MAX_FIELDS = 500;
 const MAX_JSON_BYTES = 1024 * 1024;
@@ -10,12 +10,14 @@ const MAX_FIELD_BYTES = 1024 * 1024;
 
 /**
  * Reads a multipart or urlencoded body with busboy, handing each field to `onField`. The part named
- * `fileField` streams into the blob store as it arrives, because the legacy clients may send fields after
- * the file: every field is known before a resolver decides anything. Other file parts are drained.
+ * `fileField` streams into the blob store's staging area as it arrives, because the legacy clients may send
+ * fields after the file: every field is known before a resolver decides anything. Unless a resolver stored
+ * it, the staged file is discarded once the response is over. Other file parts are drained.
  */
 export function readForm(
   ctx: RequestContext,
   req: IncomingMessage,
+  res: ServerResponse,
   fileField: string,
   onField: (name: string, value: string) => void,
 ): Promise<IncomingFile | null> {
@@ -49,7 +51,11 @@ export function readForm(
         return;
       }
       const filename = info.filename ?? '';
-      stored = storeFile(ctx, { filename, stream }).then((blob) => ({ filename, blob }));
+      stored = stageFile(ctx, stream).then((staged) => {
+        if (res.closed) void staged.discard();
+        else res.once('close', () => void staged.discard());
+        return { filename, staged };
+      });
       // A failed store destroys busboy's file stream, after which busboy never finishes: answer now.
       stored.catch((error: unknown) => {
         req.unpipe(parser);

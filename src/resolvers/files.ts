@@ -2,14 +2,14 @@ import type { Readable } from 'node:stream';
 import mime from 'mime-types';
 import type { RequestContext } from '../context.js';
 import { BadInput, ValidationFailed } from '../errors.js';
-import type { StoredBlob } from '../storage/BlobStore.js';
-import { EmptyBlob } from '../storage/BlobStore.js';
+import { EmptyBlob, type StagedBlob, type StoredBlob } from '../storage/BlobStore.js';
 
 /**
  * A file as any surface hands it to a resolver: the name the client gave, and either a stream of its bytes
- * or the blob a surface already stored them in (when the request's fields may follow its file).
+ * or, when the request's fields may follow its file, the bytes already staged in the blob store. A staged
+ * file is kept only if a resolver stores it; the surface discards it otherwise.
  */
-export type IncomingFile = { filename: string; stream: Readable } | { filename: string; blob: StoredBlob };
+export type IncomingFile = { filename: string; stream: Readable } | { filename: string; staged: StagedBlob };
 
 const MAX_NAME_LENGTH = 255;
 
@@ -62,9 +62,18 @@ export function contentTypeFor(name: string, explicit?: string | null): string {
 
 /** Streams a file into the blob store; an empty or too large file is refused and leaves nothing behind. */
 export async function storeFile(ctx: RequestContext, file: IncomingFile): Promise<StoredBlob> {
-  if ('blob' in file) return file.blob;
+  if ('staged' in file) return file.staged.keep();
+  return withUploadWording(ctx.blobStore.put(file.stream, { maxBytes: ctx.config.maxUploadBytes }));
+}
+
+/** Streams a file into the blob store's staging area, to be stored later by `storeFile` or discarded. */
+export function stageFile(ctx: RequestContext, stream: Readable): Promise<StagedBlob> {
+  return withUploadWording(ctx.blobStore.stage(stream, { maxBytes: ctx.config.maxUploadBytes }));
+}
+
+async function withUploadWording<T>(storing: Promise<T>): Promise<T> {
   try {
-    return await ctx.blobStore.put(file.stream, { maxBytes: ctx.config.maxUploadBytes });
+    return await storing;
   } catch (error) {
     // GOV.UK Asset Manager's wording (reference section 3), which its clients show to people.
     if (error instanceof EmptyBlob) throw new ValidationFailed(["File can't be blank"]);

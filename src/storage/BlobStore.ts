@@ -36,10 +36,24 @@ export interface PutOptions {
   maxBytes: number;
 }
 
+/**
+ * Bytes received and hashed but not yet under their key, for a request whose other fields decide whether
+ * they are kept. Until `keep`, nothing names them: `discard` (or a restart, for an hour-old leftover)
+ * removes them.
+ */
+export interface StagedBlob extends StoredBlob {
+  /** Moves the bytes under their key (removes them if that fails); again, the same blob. Refused after `discard`. */
+  keep(): Promise<StoredBlob>;
+  /** Removes the bytes unless `keep` was called first; safe to call more than once. */
+  discard(): Promise<void>;
+}
+
 /** Where the bytes of assets live. Nothing half-written is ever visible under a key. */
 export interface BlobStore {
   /** Streams `source` into the store while hashing it; nothing is kept if the stream fails or is empty. */
   put(source: Readable, options: PutOptions): Promise<StoredBlob>;
+  /** As `put`, but the bytes go under their key only once the staged blob is kept. */
+  stage(source: Readable, options: PutOptions): Promise<StagedBlob>;
   /** A stream of the blob's bytes (or of a range of them); MissingBlob when there is none under the key. */
   get(key: string, range?: ByteRange): Promise<Readable>;
   /** Throws when the store cannot take a write now (for the readiness check). */
@@ -55,4 +69,30 @@ const BLOB_KEY = /^[0-9a-f]{64}$/;
 /** Keys are sha256 hex and nothing else: checked before one becomes part of a path or an object key. */
 export function checkBlobKey(key: string): void {
   if (!BLOB_KEY.test(key)) throw new Error(`not a blob key: ${JSON.stringify(key.slice(0, 100))}`);
+}
+
+/**
+ * A staged blob whose `keep` and `discard` run at most once each, and never both. `moveIntoPlace` removes
+ * the staged bytes itself when it fails.
+ */
+export function stagedBlob(
+  blob: StoredBlob,
+  moveIntoPlace: () => Promise<void>,
+  remove: () => Promise<void>,
+): StagedBlob {
+  let kept: Promise<StoredBlob> | null = null;
+  let discarded: Promise<void> | null = null;
+  return {
+    ...blob,
+    keep() {
+      if (discarded) return Promise.reject(new BadInput('The request ended before its file was stored'));
+      kept ??= moveIntoPlace().then(() => ({ ...blob }));
+      return kept;
+    },
+    discard() {
+      if (kept) return Promise.resolve();
+      discarded ??= remove().catch(() => {});
+      return discarded;
+    },
+  };
 }

@@ -11,7 +11,9 @@ import {
   EmptyBlob,
   MissingBlob,
   type PutOptions,
+  type StagedBlob,
   type StoredBlob,
+  stagedBlob,
 } from './BlobStore.js';
 import { HashingCounter } from './HashingCounter.js';
 
@@ -50,23 +52,36 @@ export class FileBlobStore implements BlobStore {
   /** Files hold nothing open between calls. */
   async close(): Promise<void> {}
 
-  async put(source: Readable, { maxBytes }: PutOptions): Promise<StoredBlob> {
+  async put(source: Readable, options: PutOptions): Promise<StoredBlob> {
+    return (await this.stage(source, options)).keep();
+  }
+
+  async stage(source: Readable, { maxBytes }: PutOptions): Promise<StagedBlob> {
     const tmpPath = join(this.tmpDir, randomBytes(12).toString('hex'));
+    const removeTmp = () => unlink(tmpPath).catch(() => {});
     const counter = new HashingCounter(maxBytes);
     try {
       await pipeline(source, counter, createWriteStream(tmpPath, { flags: 'wx' }));
       if (counter.bytesPassed === 0) throw new EmptyBlob();
       await syncFile(tmpPath);
-      const { md5, sha256 } = counter.digests();
-      const finalPath = this.pathOf(sha256);
-      await mkdir(join(finalPath, '..'), { recursive: true });
-      // Same bytes, same key: renaming over an existing blob replaces it with identical content.
-      await rename(tmpPath, finalPath);
-      return { key: sha256, size: counter.bytesPassed, md5, sha256 };
     } catch (error) {
-      await unlink(tmpPath).catch(() => {});
+      await removeTmp();
       throw error;
     }
+    const { md5, sha256 } = counter.digests();
+    const blob = { key: sha256, size: counter.bytesPassed, md5, sha256 };
+    const moveIntoPlace = async () => {
+      const finalPath = this.pathOf(sha256);
+      try {
+        await mkdir(join(finalPath, '..'), { recursive: true });
+        // Same bytes, same key: renaming over an existing blob replaces it with identical content.
+        await rename(tmpPath, finalPath);
+      } catch (error) {
+        await removeTmp();
+        throw error;
+      }
+    };
+    return stagedBlob(blob, moveIntoPlace, removeTmp);
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {

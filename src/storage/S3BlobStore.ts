@@ -23,7 +23,9 @@ import {
   EmptyBlob,
   MissingBlob,
   type PutOptions,
+  type StagedBlob,
   type StoredBlob,
+  stagedBlob,
 } from './BlobStore.js';
 import { HashingCounter } from './HashingCounter.js';
 import { describeStorage, S3_MAX_BLOB_BYTES, type S3StorageSettings } from './storageUrl.js';
@@ -87,7 +89,11 @@ export class S3BlobStore implements BlobStore {
     this.client.destroy();
   }
 
-  async put(source: Readable, { maxBytes }: PutOptions): Promise<StoredBlob> {
+  async put(source: Readable, options: PutOptions): Promise<StoredBlob> {
+    return (await this.stage(source, options)).keep();
+  }
+
+  async stage(source: Readable, { maxBytes }: PutOptions): Promise<StagedBlob> {
     const counter = new HashingCounter(Math.min(maxBytes, S3_MAX_BLOB_BYTES));
     const temporaryKey = `${TEMPORARY}${randomBytes(16).toString('hex')}`;
     const upload = new Upload({
@@ -104,18 +110,27 @@ export class S3BlobStore implements BlobStore {
       throw error;
     });
     const [fed, uploaded] = await Promise.allSettled([feeding, uploading]);
+    const removeTemporary = () => this.deleteQuietly(temporaryKey);
     try {
       // The source's failure (too large, client gone) says more than the upload's consequent one.
       if (fed.status === 'rejected') throw fed.reason;
       if (uploaded.status === 'rejected') throw uploaded.reason;
       if (counter.bytesPassed === 0) throw new EmptyBlob();
-      const { md5, sha256 } = counter.digests();
-      await this.moveIntoPlace(temporaryKey, sha256);
-      return { key: sha256, size: counter.bytesPassed, md5, sha256 };
-    } finally {
+    } catch (error) {
       // A multipart upload that failed was aborted by Upload; an object that was completed goes here.
-      if (uploaded.status === 'fulfilled') await this.deleteQuietly(temporaryKey);
+      if (uploaded.status === 'fulfilled') await removeTemporary();
+      throw error;
     }
+    const { md5, sha256 } = counter.digests();
+    const blob = { key: sha256, size: counter.bytesPassed, md5, sha256 };
+    const moveIntoPlace = async () => {
+      try {
+        await this.moveIntoPlace(temporaryKey, sha256);
+      } finally {
+        await removeTemporary();
+      }
+    };
+    return stagedBlob(blob, moveIntoPlace, removeTemporary);
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {

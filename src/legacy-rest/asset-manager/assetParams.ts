@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../../context.js';
 import type { AssetFieldsInput } from '../../resolvers/assetFields.js';
 import type { IncomingFile } from '../../resolvers/files.js';
@@ -15,7 +15,11 @@ export class AssetKeyMissing extends Error {}
 
 const ASSET_FIELD = /^asset\[([a-z_]+)\](\[\])?$/;
 
-export async function readAssetParams(ctx: RequestContext, req: IncomingMessage): Promise<AssetParams> {
+export async function readAssetParams(
+  ctx: RequestContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<AssetParams> {
   const type = (req.headers['content-type'] ?? '').toLowerCase();
   let params: AssetParams;
   if (type.startsWith('application/json')) {
@@ -24,7 +28,7 @@ export async function readAssetParams(ctx: RequestContext, req: IncomingMessage)
     params = { values, file: null };
   } else {
     const values = new Map<string, string[]>();
-    const file = await readForm(ctx, req, 'asset[file]', (name, value) => {
+    const file = await readForm(ctx, req, res, 'asset[file]', (name, value) => {
       const match = ASSET_FIELD.exec(name);
       if (match?.[1]) addValue(values, match[1], value);
     });

@@ -60,13 +60,13 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: RequestCont
   }
   if (path === '/assets' && method === 'POST') {
     assertMayUpload(ctx);
-    const params = await readAssetParams(ctx, req);
+    const params = await readAssetParams(ctx, req, res);
     sendAsset(req, res, ctx, 201, await uploadAsset(ctx, params.file, assetFieldsOf(params)));
     return;
   }
   if (path === '/whitehall_assets' && method === 'POST') {
     assertMayUpload(ctx);
-    const params = await readAssetParams(ctx, req);
+    const params = await readAssetParams(ctx, req, res);
     const asset = await createWhitehallAsset(ctx, params.file, assetFieldsOf(params), legacyFieldsOf(params));
     sendAsset(req, res, ctx, 201, asset);
     return;
@@ -92,7 +92,7 @@ async function route(req: IncomingMessage, res: ServerResponse, ctx: RequestCont
     case 'PATCH': {
       // Who may change the asset is settled before its new file is read.
       await findManageableAsset(ctx, id, 'change');
-      const params = await readAssetParams(ctx, req);
+      const params = await readAssetParams(ctx, req, res);
       sendAsset(req, res, ctx, 200, await updateAsset(ctx, id, assetFieldsOf(params), params.file ?? undefined));
       return;
     }

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../../context.js';
 import { BadInput } from '../../errors.js';
 import type { IncomingFile } from '../../resolvers/files.js';
@@ -74,7 +74,12 @@ export class WoodwingParams {
   }
 }
 
-export async function readWoodwingParams(ctx: RequestContext, req: IncomingMessage, url: URL): Promise<WoodwingParams> {
+export async function readWoodwingParams(
+  ctx: RequestContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+): Promise<WoodwingParams> {
   const values = new Map<string, string[]>();
   for (const [name, value] of url.searchParams) addValue(values, name, value);
   const type = (req.headers['content-type'] ?? '').toLowerCase();
@@ -85,7 +90,7 @@ export async function readWoodwingParams(ctx: RequestContext, req: IncomingMessa
       json = await readJsonBody(req);
       addJsonFields(values, json);
     } else if (type.startsWith('multipart/form-data') || type.startsWith('application/x-www-form-urlencoded')) {
-      file = await readForm(ctx, req, 'Filedata', (name, value) => addValue(values, name, value));
+      file = await readForm(ctx, req, res, 'Filedata', (name, value) => addValue(values, name, value));
     }
   }
   return new WoodwingParams(values, file, json);

@@ -302,7 +302,7 @@ export async function handleWoodwing(
     return;
   }
   try {
-    const params = await readWoodwingParams(ctx, req, url);
+    const params = await readWoodwingParams(ctx, req, res, url);
     await endpoint.handle({ req, res, ctx, params, rest: call.rest });
   } catch (error) {
     if (!sendDomainError(res, error, endpoint.statusFor)) throw error;
