@@ -1069,6 +1069,19 @@ describe('/services/browse', () => {
     });
   });
 
+  it('gives a folder the full permission mask for a user who may organize folders', async () => {
+    const { folder } = await folderWithContent();
+    const entries = await browse({ path: folder, includeAssets: false }, editor.token);
+    expect(entries.map((entry) => entry.permissionMask)).toEqual(['VPWUMERXCD', 'VPWUMERXCD']);
+  });
+
+  it('gives a folder a mask without the rights to change it for a VIEWER', async () => {
+    const { folder } = await folderWithContent();
+    const viewer = await api.createUser('VIEWER');
+    const entries = await browse({ path: folder, includeAssets: false }, viewer.token);
+    expect(entries.map((entry) => entry.permissionMask)).toEqual(['VPWU------', 'VPWU------']);
+  });
+
   it('describes a collection as a browsable collection with its containerId (case 16)', async () => {
     const { folder, collection } = await folderWithContent();
     const entries = await browse({ path: folder, includeFolders: false });

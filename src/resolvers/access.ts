@@ -46,3 +46,11 @@ export const assetPolicy = {
     throw new Conflict(`Asset ${asset.id} is checked out by ${holderName ?? 'another user'}${since}`);
   },
 };
+
+/** Creating, moving, copying and removing folders: CONTRIBUTOR and above (each asset inside is checked too). */
+export const folderAccess = {
+  role: 'CONTRIBUTOR' as const satisfies Role,
+  canOrganize(viewer: User): boolean {
+    return hasRole(viewer.role, folderAccess.role);
+  },
+};

@@ -7,7 +7,7 @@ import { Folder } from '../db/entities/Folder.js';
 import type { User } from '../db/entities/User.js';
 import { Conflict, NotFound } from '../errors.js';
 import { newId } from '../ids.js';
-import { assetPolicy, requireRole } from './access.js';
+import { assetPolicy, folderAccess, requireRole } from './access.js';
 import {
   assertFreeTarget,
   assertNotRoot,
@@ -70,7 +70,7 @@ export async function moveFolder(ctx: RequestContext, rawFrom: string, rawTo: st
 
 /** moveFolder, answering how many assets moved with it. */
 export async function moveFolderTree(ctx: RequestContext, rawFrom: string, rawTo: string): Promise<number> {
-  const viewer = requireRole(ctx, 'CONTRIBUTOR', 'move folders');
+  const viewer = requireRole(ctx, folderAccess.role, 'move folders');
   const from = checkedFolderPath(rawFrom);
   const to = checkedFolderPath(rawTo);
   assertNotRoot(from, 'moved');
@@ -176,7 +176,7 @@ export async function copyFolder(ctx: RequestContext, rawFrom: string, rawTo: st
 
 /** copyFolder, answering how many assets it copied. */
 export async function copyFolderTree(ctx: RequestContext, rawFrom: string, rawTo: string): Promise<number> {
-  const viewer = requireRole(ctx, 'CONTRIBUTOR', 'copy folders');
+  const viewer = requireRole(ctx, folderAccess.role, 'copy folders');
   const from = checkedFolderPath(rawFrom);
   const to = checkedFolderPath(rawTo);
   const copies = await ctx.em.transactional(async (em) => {
@@ -253,7 +253,7 @@ export async function removeFolderRowsIfEmpty(ctx: RequestContext, path: string)
 
 /** A soft delete of the folder, the folders below it and every asset in them; returns how many assets it removed. */
 export async function removeFolder(ctx: RequestContext, rawPath: string): Promise<number> {
-  const viewer = requireRole(ctx, 'CONTRIBUTOR', 'remove folders');
+  const viewer = requireRole(ctx, folderAccess.role, 'remove folders');
   const path = checkedFolderPath(rawPath);
   assertNotRoot(path, 'removed');
   const removed = await ctx.em.transactional(async (em) => {
@@ -290,7 +290,7 @@ export async function removeFolder(ctx: RequestContext, rawPath: string): Promis
 
 /** `to` and a copy of every live folder below `from`, rebased under `to`: the empty ones too. */
 export async function replicateFolderTree(ctx: RequestContext, from: string, to: string): Promise<void> {
-  const viewer = requireRole(ctx, 'CONTRIBUTOR', 'create folders');
+  const viewer = requireRole(ctx, folderAccess.role, 'create folders');
   const below = inSubtree('f.path', from);
   const rows = await ctx.em
     .createQueryBuilder(Folder, 'f')

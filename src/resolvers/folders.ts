@@ -4,7 +4,7 @@ import { Folder } from '../db/entities/Folder.js';
 import type { User } from '../db/entities/User.js';
 import { BadInput, Conflict, NotFound } from '../errors.js';
 import { newId } from '../ids.js';
-import { requireRole, requireViewer } from './access.js';
+import { folderAccess, requireRole, requireViewer } from './access.js';
 import { childOf, folderExists, ROOT, selfAndAncestors } from './folderTree.js';
 import { checkedFolderPath } from './paths.js';
 
@@ -59,7 +59,7 @@ export async function createFolder(
   ctx: RequestContext,
   rawPath: string,
 ): Promise<{ path: string; status: FolderCreation }> {
-  const viewer = requireRole(ctx, 'CONTRIBUTOR', 'create folders');
+  const viewer = requireRole(ctx, folderAccess.role, 'create folders');
   const path = checkedFolderPath(rawPath);
   const created = await ensureFolderRows(ctx.em, path, viewer);
   return { path, status: created.includes(path) ? 'CREATED' : 'ALREADY_EXISTS' };

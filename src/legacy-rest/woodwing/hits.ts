@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../context.js';
 import type { Asset } from '../../db/entities/Asset.js';
 import type { AssetRelation } from '../../db/entities/AssetRelation.js';
-import { assetPolicy } from '../../resolvers/access.js';
+import { assetPolicy, folderAccess } from '../../resolvers/access.js';
 import { assetPathOf } from '../../resolvers/paths.js';
 import { hasPreview } from '../../resolvers/previews.js';
 
@@ -27,9 +27,15 @@ function sizeValue(bytes: number) {
  * Rename, moVe, Create, Delete), a `-` for each right the viewer lacks (reference section 3).
  */
 export function permissionsOf(ctx: RequestContext, asset: Asset): string {
-  const manages = ctx.viewer !== null && assetPolicy.canManage(ctx.viewer, asset);
-  return `VPWU${manages ? 'MERXCD' : '------'}`;
+  return maskOf(ctx.viewer !== null && assetPolicy.canManage(ctx.viewer, asset));
 }
+
+/** The mask of a folder: whether the viewer may create, move, copy and remove folders. */
+export function folderPermissionsOf(ctx: RequestContext): string {
+  return maskOf(ctx.viewer !== null && folderAccess.canOrganize(ctx.viewer));
+}
+
+const maskOf = (changes: boolean) => `VPWU${changes ? 'MERXCD' : '------'}`;
 
 async function metadataOf(ctx: RequestContext, asset: Asset): Promise<Record<string, unknown>> {
   const username = async (user: { id: string } | null | undefined) =>

@@ -5,7 +5,7 @@ import { assetPathOf, checkedFolderPath } from '../../resolvers/paths.js';
 import { createRelation, removeRelations } from '../../resolvers/relations.js';
 import { searchAssets } from '../../resolvers/search/searchAssets.js';
 import type { Endpoint } from './endpoint.js';
-import { permissionsOf } from './hits.js';
+import { folderPermissionsOf, permissionsOf } from './hits.js';
 import { sendWoodwingJson } from './responses.js';
 
 const CONTAINER_EXTENSIONS = ['collection', 'dossier', 'task'];
@@ -103,7 +103,7 @@ export const organizingEndpoints: Record<string, Endpoint> = {
             directory: true,
             collection: false,
             browsable: true,
-            permissionMask: 'VPWUMERXCD',
+            permissionMask: folderPermissionsOf(ctx),
             removing: false,
           });
         }
