@@ -204,6 +204,24 @@ describe('a service that keeps its blobs in an S3 bucket', () => {
     expect(await countAssets()).toBe(0);
   });
 
+  it('stores the 0-byte file of an asset made without one (WoodWing create without Filedata)', async () => {
+    const form = new FormData();
+    form.append('folderPath', '/placeholders');
+    form.append('name', 'empty.txt');
+    const response = await fetch(`${api.url}/services/create`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}` },
+      body: form,
+    });
+    expect(response.status).toBe(200);
+    const { id } = (await response.json()) as { id: string };
+    await waitUntilServable(id);
+    const { response: served, bytes } = await download(id, 'empty.txt');
+    expect(served.status).toBe(200);
+    expect(bytes.length).toBe(0);
+    await bucketSettlesOn([`blobs/${sha256Of(new Uint8Array())}`]);
+  });
+
   it('says it is ready, with the storage check ok, and leaves no probe object behind', async () => {
     const response = await fetch(`${api.url}/healthcheck/ready`);
     expect(response.status).toBe(200);

@@ -37,6 +37,13 @@ async function create(
   return bodyOf(response);
 }
 
+/** create without Filedata (`create`'s default file would take the place of an undefined one). */
+async function createWithoutFile(fields: Record<string, string>) {
+  const response = await send('create', fields);
+  expect(response.status).toBe(200);
+  return bodyOf(response);
+}
+
 const uploaded = (id: string) => untilUploaded(api, editor.token, id);
 
 describe('create', () => {
@@ -81,12 +88,28 @@ describe('create', () => {
   });
 
   it('makes a collection without Filedata when the name ends in .collection', async () => {
-    const hit = await create({ folderPath: folder(), name: 'Best of.collection' }, undefined);
+    const hit = await createWithoutFile({ folderPath: folder(), name: 'Best of.collection' });
     expect(hit.metadata).toMatchObject({ filename: 'Best_of.collection', assetDomain: 'container' });
   });
 
-  it('refuses an asset without Filedata that is not a collection with 400', async () => {
-    await expectError(await send('create', { folderPath: folder(), name: 'plain.txt' }), 400);
+  it('makes a 0-byte placeholder without Filedata, whose file an update brings later (Bruno suite, step 3)', async () => {
+    const path = folder();
+    const hit = await createWithoutFile({ folderPath: path, name: 'later.txt', metadataToReturn: 'assetPath' });
+    expect(hit.metadata).toEqual({ assetPath: `${path}/later.txt` });
+    await uploaded(hit.id);
+    const empty = await fetch(`${api.url}/file/${hit.id}/*/later.txt`, { headers: bearer(editor.token) });
+    expect(empty.status).toBe(200);
+    expect(await empty.text()).toBe('');
+
+    const updated = await send('update', { id: hit.id }, { name: 'later.txt', content: 'the file at last' });
+    expect(updated.status).toBe(200);
+    await uploaded(hit.id);
+    const filled = await fetch(`${api.url}/file/${hit.id}/*/later.txt`, { headers: bearer(editor.token) });
+    expect(await filled.text()).toBe('the file at last');
+  });
+
+  it('refuses a create with neither Filedata nor a name with 400', async () => {
+    await expectError(await send('create', { folderPath: folder() }), 400);
   });
 
   it('refuses metadata that is not a JSON object with 400', async () => {

@@ -133,6 +133,8 @@ export interface InsertOptions {
   historyDetails?: Record<string, unknown>;
   /** Whitehall's legacy path and cache validators (GOV.UK Asset Manager). */
   legacy?: { urlPath: string; etag: string | null; lastModified: Date | null };
+  /** A placeholder made without a file from the client: its file may be empty. */
+  placeholder?: boolean;
 }
 
 export async function insertAsset(
@@ -140,7 +142,7 @@ export async function insertAsset(
   file: IncomingFile,
   input: AssetFieldsInput,
   owner: User,
-  { historyDetails = {}, legacy }: InsertOptions = {},
+  { historyDetails = {}, legacy, placeholder = false }: InsertOptions = {},
 ): Promise<Asset> {
   const name = checkedFilename(input.name || file.filename);
   const folderPath = checkedFolderPath(input.folderPath ?? DEFAULT_FOLDER);
@@ -174,7 +176,7 @@ export async function insertAsset(
   applyFields(ctx, asset, input);
   await throwIfInvalid(ctx, asset, input, false);
 
-  const blob = await storeFile(ctx, file);
+  const blob = await storeFile(ctx, file, { mayBeEmpty: placeholder });
   Object.assign(asset, {
     size: blob.size,
     md5: blob.md5,

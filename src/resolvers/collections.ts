@@ -11,12 +11,6 @@ import { extensionOf } from './search/assetDomain.js';
 const COLLECTION_EXTENSION = 'collection';
 const CONTAINS = 'contains';
 
-/**
- * What a collection holds as its file. WoodWing makes a 0-byte placeholder; the blob store refuses empty
- * files, and the content lives in relations anyway.
- */
-const COLLECTION_BODY = '{"collection":true}';
-
 export interface CollectionInput {
   name: string;
   folderPath?: string | null;
@@ -27,17 +21,26 @@ function collectionName(name: string): string {
   return extensionOf(name) === COLLECTION_EXTENSION ? name : `${name}.${COLLECTION_EXTENSION}`;
 }
 
-/** A collection: a container asset named `<name>.collection`, made without a file from the client. */
+/** A collection: a container asset named `<name>.collection`, its file a 0-byte placeholder, as WoodWing makes it. */
 export async function createCollection(ctx: RequestContext, input: CollectionInput): Promise<Asset> {
-  const owner = assertMayUpload(ctx);
   if (input.name.trim() === '') throw new BadInput('A collection needs a name');
-  const name = collectionName(input.name);
-  const file = { filename: name, stream: Readable.from([Buffer.from(COLLECTION_BODY)]) };
+  return createPlaceholder(ctx, { ...input, name: collectionName(input.name) });
+}
+
+/**
+ * An asset made without a file from the client (WoodWing's create without Filedata): a 0-byte file that a
+ * later update or check-in replaces. A name ending in `.collection` makes it a collection.
+ */
+export async function createPlaceholder(ctx: RequestContext, input: CollectionInput): Promise<Asset> {
+  const owner = assertMayUpload(ctx);
+  if (input.name.trim() === '') throw new BadInput('An asset without a file needs a name');
+  const { name } = input;
   return insertAsset(
     ctx,
-    file,
+    { filename: name, stream: Readable.from([]) },
     { name, folderPath: input.folderPath ?? DEFAULT_FOLDER, metadata: input.metadata ?? null },
     owner,
+    { placeholder: true },
   );
 }
 

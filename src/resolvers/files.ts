@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import mime from 'mime-types';
 import type { RequestContext } from '../context.js';
 import { BadInput, ValidationFailed } from '../errors.js';
-import { EmptyBlob, type StagedBlob, type StoredBlob } from '../storage/BlobStore.js';
+import type { StagedBlob, StoredBlob } from '../storage/BlobStore.js';
 
 /**
  * A file as any surface hands it to a resolver: the name the client gave, and either a stream of its bytes
@@ -60,23 +60,25 @@ export function contentTypeFor(name: string, explicit?: string | null): string {
   return EXTENSION_TYPES[extension] ?? (mime.lookup(extension) || 'application/octet-stream');
 }
 
-/** Streams a file into the blob store; an empty or too large file is refused and leaves nothing behind. */
-export async function storeFile(ctx: RequestContext, file: IncomingFile): Promise<StoredBlob> {
-  if ('staged' in file) return file.staged.keep();
-  return withUploadWording(ctx.blobStore.put(file.stream, { maxBytes: ctx.config.maxUploadBytes }));
-}
-
-/** Streams a file into the blob store's staging area, to be stored later by `storeFile` or discarded. */
-export function stageFile(ctx: RequestContext, stream: Readable): Promise<StagedBlob> {
-  return withUploadWording(ctx.blobStore.stage(stream, { maxBytes: ctx.config.maxUploadBytes }));
-}
-
-async function withUploadWording<T>(storing: Promise<T>): Promise<T> {
-  try {
-    return await storing;
-  } catch (error) {
+/**
+ * Streams a file into the blob store. An empty file is refused, unless `mayBeEmpty` (a placeholder), and a
+ * too large one too; either leaves nothing behind.
+ */
+export async function storeFile(
+  ctx: RequestContext,
+  file: IncomingFile,
+  { mayBeEmpty = false }: { mayBeEmpty?: boolean } = {},
+): Promise<StoredBlob> {
+  const staged = 'staged' in file ? file.staged : await stageFile(ctx, file.stream);
+  if (staged.size === 0 && !mayBeEmpty) {
+    await staged.discard();
     // GOV.UK Asset Manager's wording (reference section 3), which its clients show to people.
-    if (error instanceof EmptyBlob) throw new ValidationFailed(["File can't be blank"]);
-    throw error;
+    throw new ValidationFailed(["File can't be blank"]);
   }
+  return staged.keep();
+}
+
+/** Streams a file into the blob store's staging area, to be stored by `storeFile` or discarded. */
+export function stageFile(ctx: RequestContext, stream: Readable): Promise<StagedBlob> {
+  return ctx.blobStore.stage(stream, { maxBytes: ctx.config.maxUploadBytes });
 }

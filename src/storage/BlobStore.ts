@@ -2,13 +2,6 @@ import type { Readable } from 'node:stream';
 
 import { BadInput } from '../errors.js';
 
-/** The stream had no bytes: nothing was stored. */
-export class EmptyBlob extends BadInput {
-  constructor() {
-    super('The file is empty; send a file with at least one byte');
-  }
-}
-
 /** No blob under that key: a row points at bytes the store does not hold (a server fault, not the client's). */
 export class MissingBlob extends Error {
   constructor(key: string) {
@@ -37,9 +30,9 @@ export interface PutOptions {
 }
 
 /**
- * Bytes received and hashed but not yet under their key, for a request whose other fields decide whether
- * they are kept. Until `keep`, nothing names them: `discard` (or a restart, for an hour-old leftover)
- * removes them.
+ * Bytes received and hashed but not yet under their key: the caller decides whether they are kept (an
+ * empty file, a request refused for a field that followed the file). Until `keep`, nothing names them:
+ * `discard` (or a restart, for an hour-old leftover) removes them.
  */
 export interface StagedBlob extends StoredBlob {
   /** Moves the bytes under their key (removes them if that fails); again, the same blob. Refused after `discard`. */
@@ -50,9 +43,7 @@ export interface StagedBlob extends StoredBlob {
 
 /** Where the bytes of assets live. Nothing half-written is ever visible under a key. */
 export interface BlobStore {
-  /** Streams `source` into the store while hashing it; nothing is kept if the stream fails or is empty. */
-  put(source: Readable, options: PutOptions): Promise<StoredBlob>;
-  /** As `put`, but the bytes go under their key only once the staged blob is kept. */
+  /** Streams `source` into the store's staging area while hashing it; nothing is left if the stream fails. */
   stage(source: Readable, options: PutOptions): Promise<StagedBlob>;
   /** A stream of the blob's bytes (or of a range of them); MissingBlob when there is none under the key. */
   get(key: string, range?: ByteRange): Promise<Readable>;

@@ -8,11 +8,9 @@ import {
   type BlobStore,
   type ByteRange,
   checkBlobKey,
-  EmptyBlob,
   MissingBlob,
   type PutOptions,
   type StagedBlob,
-  type StoredBlob,
   stagedBlob,
 } from './BlobStore.js';
 import { HashingCounter } from './HashingCounter.js';
@@ -52,17 +50,12 @@ export class FileBlobStore implements BlobStore {
   /** Files hold nothing open between calls. */
   async close(): Promise<void> {}
 
-  async put(source: Readable, options: PutOptions): Promise<StoredBlob> {
-    return (await this.stage(source, options)).keep();
-  }
-
   async stage(source: Readable, { maxBytes }: PutOptions): Promise<StagedBlob> {
     const tmpPath = join(this.tmpDir, randomBytes(12).toString('hex'));
     const removeTmp = () => unlink(tmpPath).catch(() => {});
     const counter = new HashingCounter(maxBytes);
     try {
       await pipeline(source, counter, createWriteStream(tmpPath, { flags: 'wx' }));
-      if (counter.bytesPassed === 0) throw new EmptyBlob();
       await syncFile(tmpPath);
     } catch (error) {
       await removeTmp();

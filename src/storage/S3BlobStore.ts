@@ -20,11 +20,9 @@ import {
   type BlobStore,
   type ByteRange,
   checkBlobKey,
-  EmptyBlob,
   MissingBlob,
   type PutOptions,
   type StagedBlob,
-  type StoredBlob,
   stagedBlob,
 } from './BlobStore.js';
 import { HashingCounter } from './HashingCounter.js';
@@ -89,10 +87,6 @@ export class S3BlobStore implements BlobStore {
     this.client.destroy();
   }
 
-  async put(source: Readable, options: PutOptions): Promise<StoredBlob> {
-    return (await this.stage(source, options)).keep();
-  }
-
   async stage(source: Readable, { maxBytes }: PutOptions): Promise<StagedBlob> {
     const counter = new HashingCounter(Math.min(maxBytes, S3_MAX_BLOB_BYTES));
     const temporaryKey = `${TEMPORARY}${randomBytes(16).toString('hex')}`;
@@ -115,7 +109,6 @@ export class S3BlobStore implements BlobStore {
       // The source's failure (too large, client gone) says more than the upload's consequent one.
       if (fed.status === 'rejected') throw fed.reason;
       if (uploaded.status === 'rejected') throw uploaded.reason;
-      if (counter.bytesPassed === 0) throw new EmptyBlob();
     } catch (error) {
       // A multipart upload that failed was aborted by Upload; an object that was completed goes here.
       if (uploaded.status === 'fulfilled') await removeTemporary();

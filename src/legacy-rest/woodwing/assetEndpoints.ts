@@ -3,7 +3,7 @@ import { metadataModifications } from '../../resolvers/assetFields.js';
 import { freeNameIn } from '../../resolvers/assetNaming.js';
 import { getAsset, updateAsset, uploadAsset } from '../../resolvers/assets.js';
 import { checkin } from '../../resolvers/checkout.js';
-import { createCollection } from '../../resolvers/collections.js';
+import { createPlaceholder } from '../../resolvers/collections.js';
 import { checkedFilename } from '../../resolvers/files.js';
 import { checkedFolderPath } from '../../resolvers/paths.js';
 import type { Endpoint } from './endpoint.js';
@@ -48,6 +48,9 @@ export const assetEndpoints: Record<string, Endpoint> = {
     methods: ['POST'],
     async handle({ res, ctx, params }) {
       const place = placeOf(params, params.file?.filename ?? '');
+      if (!params.file && place.name.trim() === '') {
+        throw new BadInput('Send Filedata, or name the asset with name, filename or assetPath');
+      }
       const metadata = metadataOf(params, ASSET_PARAMS);
       const name = await freeNameIn(
         ctx,
@@ -55,10 +58,9 @@ export const assetEndpoints: Record<string, Endpoint> = {
         checkedFilename(place.name),
         params.boolean('autoRename') ?? true,
       );
-      let asset: Awaited<ReturnType<typeof uploadAsset>>;
-      if (params.file) asset = await uploadAsset(ctx, params.file, { ...place, name, metadata });
-      else if (name.endsWith('.collection')) asset = await createCollection(ctx, { ...place, name, metadata });
-      else throw new BadInput('Filedata is required, except for a collection (a name ending in .collection)');
+      const asset = params.file
+        ? await uploadAsset(ctx, params.file, { ...place, name, metadata })
+        : await createPlaceholder(ctx, { ...place, name, metadata });
       sendWoodwingJson(res, 200, await hitOf(ctx, asset, { fields: params.list('metadataToReturn') }));
     },
   },
