@@ -1028,6 +1028,106 @@ describe('/services/asset/history', () => {
   });
 });
 
+describe('/services/collection/add and /services/collection/remove', () => {
+  let editor: TestUser;
+
+  beforeAll(async () => {
+    editor = await api.createUser('EDITOR');
+  });
+
+  /** A collection and two assets beside it, all the editor's. */
+  async function collectionAndAssets() {
+    const folder = freshFolder();
+    const collection = await createCollection(editor.token, folder);
+    return {
+      collection,
+      first: await uploadInto(editor.token, folder),
+      second: await uploadInto(editor.token, folder),
+    };
+  }
+
+  const change = (kind: 'add' | 'remove', params: Params, token = editor.token) =>
+    post(`collection/${kind}`, params, 'urlencoded', bearer(token));
+
+  const childrenOf = async (collectionId: string) =>
+    (await search(`relatedTo:${collectionId} relationTarget:child relationType:contains`)).hits
+      .map((hit: any) => hit.id)
+      .sort();
+
+  it('adds the childIds to the collection as contains relations and answers {}', async () => {
+    const { collection, first, second } = await collectionAndAssets();
+    const response = await change('add', { collectionId: collection.id, childIds: `${first},${second}` });
+    expect(response.status).toBe(200);
+    expect(await bodyOf(response)).toEqual({});
+    expect(await childrenOf(collection.id)).toEqual([first, second].sort());
+  });
+
+  it('takes the childIds out of the collection and leaves the others', async () => {
+    const { collection, first, second } = await collectionAndAssets();
+    await change('add', { collectionId: collection.id, childIds: `${first},${second}` });
+    const response = await change('remove', { collectionId: collection.id, childIds: first });
+    expect(response.status).toBe(200);
+    expect(await childrenOf(collection.id)).toEqual([second]);
+  });
+
+  it.each([
+    'add',
+    'remove',
+  ] as const)('%s refuses a call without collectionId or childIds with err(400)', async (kind) => {
+    const { collection, first } = await collectionAndAssets();
+    await expectError(await change(kind, { childIds: first }), 400);
+    await expectError(await change(kind, { collectionId: collection.id }), 400);
+  });
+
+  it('refuses a collectionId that is not a collection with err(400), adding nothing', async () => {
+    const { first, second } = await collectionAndAssets();
+    await expectError(await change('add', { collectionId: first, childIds: second }), 400);
+    expect(await childrenOf(first)).toEqual([]);
+  });
+
+  it('refuses an unknown childId with err(404), adding none of the others', async () => {
+    const { collection, first } = await collectionAndAssets();
+    await expectError(
+      await change('add', { collectionId: collection.id, childIds: `${first},${'A'.repeat(22)}` }),
+      404,
+    );
+    expect(await childrenOf(collection.id)).toEqual([]);
+  });
+
+  it.each(['add', 'remove'] as const)('%s is refused to a VIEWER with err(403)', async (kind) => {
+    const { collection, first } = await collectionAndAssets();
+    if (kind === 'remove') await change('add', { collectionId: collection.id, childIds: first });
+    const viewer = await api.createUser('VIEWER');
+    await expectError(await change(kind, { collectionId: collection.id, childIds: first }, viewer.token), 403);
+    expect(await childrenOf(collection.id)).toEqual(kind === 'add' ? [] : [first]);
+  });
+
+  it('refuses a cookie session without X-CSRF-TOKEN with err(403) and adds nothing', async () => {
+    const { collection, first } = await collectionAndAssets();
+    const headers = await sessionOf(editor, false);
+    await expectError(
+      await post('collection/add', { collectionId: collection.id, childIds: first }, 'urlencoded', headers),
+      403,
+    );
+    expect(await childrenOf(collection.id)).toEqual([]);
+  });
+
+  it('refuses GET with 405', async () => {
+    const { collection, first } = await collectionAndAssets();
+    const response = await get(
+      'collection/add',
+      { collectionId: collection.id, childIds: first },
+      bearer(editor.token),
+    );
+    expect(response.status).toBe(405);
+    expect(await childrenOf(collection.id)).toEqual([]);
+  });
+
+  it('refuses a call without credentials with err(401)', async () => {
+    await expectError(await post('collection/add', { collectionId: 'A'.repeat(22), childIds: 'B'.repeat(22) }), 401);
+  });
+});
+
 describe('/services/browse', () => {
   let editor: TestUser;
 

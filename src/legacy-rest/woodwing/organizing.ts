@@ -1,17 +1,34 @@
 import { BadInput, DomainError } from '../../errors.js';
+import { addToCollection, removeFromCollection } from '../../resolvers/collections.js';
 import { childFolders, createFolder } from '../../resolvers/folders.js';
 import { historyOf } from '../../resolvers/history.js';
 import { assetPathOf, checkedFolderPath } from '../../resolvers/paths.js';
 import { createRelation, removeRelations } from '../../resolvers/relations.js';
 import { searchAssets } from '../../resolvers/search/searchAssets.js';
-import type { Endpoint } from './endpoint.js';
+import type { Call, Endpoint } from './endpoint.js';
 import { folderPermissionsOf, permissionsOf } from './hits.js';
 import { sendWoodwingJson } from './responses.js';
 
 const CONTAINER_EXTENSIONS = ['collection', 'dossier', 'task'];
 const BROWSE_PAGE = 500;
 
-/** Folders, relations and history: WoodWing's calls that organise what is stored. */
+/** collection/add and collection/remove: `childIds` (a comma list) into or out of `collectionId`. */
+function collectionChange(
+  change: (ctx: Call['ctx'], collectionId: string, assetIds: string[]) => Promise<number>,
+): Endpoint {
+  return {
+    methods: ['POST'],
+    async handle({ res, ctx, params }) {
+      const collectionId = params.string('collectionId');
+      const childIds = params.list('childIds');
+      if (!collectionId || !childIds) throw new BadInput('collectionId and childIds (a comma list) are required');
+      await change(ctx, collectionId, childIds);
+      sendWoodwingJson(res, 200, {});
+    },
+  };
+}
+
+/** Folders, relations, collections and history: WoodWing's calls that organise what is stored. */
 export const organizingEndpoints: Record<string, Endpoint> = {
   createFolder: {
     methods: ['POST'],
@@ -57,6 +74,9 @@ export const organizingEndpoints: Record<string, Endpoint> = {
       sendWoodwingJson(res, 200, await removeRelations(ctx, ids));
     },
   },
+
+  'collection/add': collectionChange(addToCollection),
+  'collection/remove': collectionChange(removeFromCollection),
 
   'asset/history': {
     methods: ['GET', 'POST'],
