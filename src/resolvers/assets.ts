@@ -211,11 +211,20 @@ export async function uploadAsset(
   return insertAsset(ctx, file, input, owner);
 }
 
-/** Makes `blob` the asset's file as its next version; it is scanned again before it is served. */
-export function setNextVersion(ctx: RequestContext, asset: Asset, blob: StoredBlob, name: string): void {
+/**
+ * Makes `blob` the asset's file as its next version; it is scanned again before it is served. The content
+ * type follows a new name, unless given.
+ */
+export function setNextVersion(
+  ctx: RequestContext,
+  asset: Asset,
+  blob: StoredBlob,
+  name: string,
+  contentType = name === asset.name ? asset.contentType : contentTypeFor(name),
+): void {
   Object.assign(asset, {
     name,
-    contentType: name === asset.name ? asset.contentType : contentTypeFor(name),
+    contentType,
     size: blob.size,
     md5: blob.md5,
     sha256: blob.sha256,

@@ -13,6 +13,7 @@ import './mutations/login.js';
 import './mutations/createUser.js';
 import './mutations/createApiToken.js';
 import './mutations/uploadAsset.js';
+import './mutations/promoteVersion.js';
 import './mutations/replaceAssetFile.js';
 import './mutations/updateAsset.js';
 import './mutations/deleteAsset.js';

@@ -6,6 +6,7 @@ import { checkin } from '../../resolvers/checkout.js';
 import { createPlaceholder } from '../../resolvers/collections.js';
 import { checkedFilename } from '../../resolvers/files.js';
 import { checkedFolderPath } from '../../resolvers/paths.js';
+import { promoteVersion } from '../../resolvers/versions.js';
 import type { Endpoint } from './endpoint.js';
 import { hitOf } from './hits.js';
 import { metadataOf } from './metadataParams.js';
@@ -42,7 +43,7 @@ function placeOf(params: WoodwingParams, fallbackName: string): { folderPath: st
   };
 }
 
-/** WoodWing's create and update: assets in and out, each answered with the asset as a search hit. */
+/** WoodWing's create, update and version/promote: assets in and out, create and update answered with a hit. */
 export const assetEndpoints: Record<string, Endpoint> = {
   create: {
     methods: ['POST'],
@@ -86,6 +87,17 @@ export const assetEndpoints: Record<string, Endpoint> = {
         asset = await updateAsset(ctx, id, { ...input, name: current.name }, params.file ?? undefined);
       }
       sendWoodwingJson(res, 200, await hitOf(ctx, asset, { fields: params.list('metadataToReturn') }));
+    },
+  },
+
+  'version/promote': {
+    methods: ['POST'],
+    async handle({ res, ctx, params }) {
+      const assetId = params.string('assetId');
+      const version = params.integer('version');
+      if (!assetId || version === undefined) throw new BadInput('assetId and version are required');
+      await promoteVersion(ctx, assetId, version);
+      sendWoodwingJson(res, 200, {});
     },
   },
 };
