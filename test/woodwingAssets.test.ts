@@ -108,6 +108,39 @@ describe('create', () => {
     expect(await filled.text()).toBe('the file at last');
   });
 
+  it('takes Filedata sent as a text field holding a base64 data: URI, as the Postman collection sends it', async () => {
+    const path = folder();
+    const content = 'bytes from a data URI';
+    const hit = await createWithoutFile({
+      folderPath: path,
+      name: 'from-uri.txt',
+      Filedata: `data:text/plain;base64,${Buffer.from(content).toString('base64')}`,
+    });
+    await uploaded(hit.id);
+    const file = await fetch(`${api.url}/file/${hit.id}/*/from-uri.txt`, { headers: bearer(editor.token) });
+    expect(await file.text()).toBe(content);
+  });
+
+  it('takes a percent-encoded data: URI in Filedata too', async () => {
+    const hit = await createWithoutFile({ folderPath: folder(), name: 'plain.txt', Filedata: 'data:,a%20b%2Fc' });
+    await uploaded(hit.id);
+    const file = await fetch(`${api.url}/file/${hit.id}/*/plain.txt`, { headers: bearer(editor.token) });
+    expect(await file.text()).toBe('a b/c');
+  });
+
+  it('refuses a malformed data: URI in Filedata with 400', async () => {
+    await expectError(
+      await send('create', { folderPath: folder(), name: 'x.txt', Filedata: 'data:text/plain;base64' }),
+      400,
+    );
+  });
+
+  it('refuses a data: URI in Filedata over 1 MiB with 400, naming the limit', async () => {
+    const big = `data:application/octet-stream;base64,${Buffer.alloc(800 * 1024).toString('base64')}`;
+    const body = await expectError(await send('create', { folderPath: folder(), name: 'big.bin', Filedata: big }), 400);
+    expect(body.message).toContain('1 MiB');
+  });
+
   it('refuses a create with neither Filedata nor a name with 400', async () => {
     await expectError(await send('create', { folderPath: folder() }), 400);
   });

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { RequestContext } from '../context.js';
 import { BadInput } from '../errors.js';
@@ -12,7 +13,8 @@ const MAX_FIELD_BYTES = 1024 * 1024;
  * Reads a multipart or urlencoded body with busboy, handing each field to `onField`. The part named
  * `fileField` streams into the blob store's staging area as it arrives, because the legacy clients may send
  * fields after the file: every field is known before a resolver decides anything. Unless a resolver stored
- * it, the staged file is discarded once the response is over. Other file parts are drained.
+ * it, the staged file is discarded once the response is over. Other file parts are drained. With
+ * `fileAsDataUri`, `fileField` may also be a text field holding a data: URI (of at most 1 MiB).
  */
 export function readForm(
   ctx: RequestContext,
@@ -20,6 +22,7 @@ export function readForm(
   res: ServerResponse,
   fileField: string,
   onField: (name: string, value: string) => void,
+  { fileAsDataUri = false }: { fileAsDataUri?: boolean } = {},
 ): Promise<IncomingFile | null> {
   return new Promise((resolve, reject) => {
     let settled = false;
@@ -44,24 +47,36 @@ export function readForm(
       return;
     }
     let stored: Promise<IncomingFile> | null = null;
-    parser.on('field', onField);
-    parser.on('file', (name, stream, info) => {
-      if (name !== fileField || stored) {
-        stream.resume();
-        return;
-      }
-      const filename = info.filename ?? '';
-      stored = stageFile(ctx, stream).then((staged) => {
-        if (res.closed) void staged.discard();
-        else res.once('close', () => void staged.discard());
-        return { filename, staged };
-      });
+    const stage = (filename: string, bytes: Promise<Readable>) => {
+      stored = bytes
+        .then((stream) => stageFile(ctx, stream))
+        .then((staged) => {
+          if (res.closed) void staged.discard();
+          else res.once('close', () => void staged.discard());
+          return { filename, staged };
+        });
       // A failed store destroys busboy's file stream, after which busboy never finishes: answer now.
       stored.catch((error: unknown) => {
         req.unpipe(parser);
         req.resume();
         fail(error);
       });
+    };
+    parser.on('field', (name, value, info) => {
+      if (fileAsDataUri && name === fileField && !stored && value.startsWith('data:')) {
+        if (info.valueTruncated) {
+          fail(new BadInput(`${fileField} as a data: URI may be at most 1 MiB; send a larger file as a file part`));
+        } else stage('', bytesOfDataUri(fileField, value));
+        return;
+      }
+      onField(name, value);
+    });
+    parser.on('file', (name, stream, info) => {
+      if (name !== fileField || stored) {
+        stream.resume();
+        return;
+      }
+      stage(info.filename ?? '', Promise.resolve(stream));
     });
     parser.once('error', (error) => fail(new BadInput(`The form cannot be read: ${(error as Error).message}`)));
     parser.once('close', () => {
@@ -71,6 +86,17 @@ export function readForm(
     req.once('aborted', () => fail(new BadInput('The request was cut off')));
     req.pipe(parser);
   });
+}
+
+/** The bytes of a `data:` URI, decoded by fetch (base64 or percent-encoded); nothing else is fetched. */
+async function bytesOfDataUri(fieldName: string, uri: string): Promise<Readable> {
+  try {
+    if (new URL(uri).protocol !== 'data:') throw new Error('not a data: URI');
+    // At most 1 MiB, already in memory as the field's value.
+    return Readable.from([Buffer.from(await (await fetch(uri)).arrayBuffer())]);
+  } catch {
+    throw new BadInput(`${fieldName} is neither a file part nor a valid data: URI`);
+  }
 }
 
 /** Adds one value of a parameter that may be sent several times. */

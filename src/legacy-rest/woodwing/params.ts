@@ -90,7 +90,10 @@ export async function readWoodwingParams(
       json = await readJsonBody(req);
       addJsonFields(values, json);
     } else if (type.startsWith('multipart/form-data') || type.startsWith('application/x-www-form-urlencoded')) {
-      file = await readForm(ctx, req, res, 'Filedata', (name, value) => addValue(values, name, value));
+      file = await readForm(ctx, req, res, 'Filedata', (name, value) => addValue(values, name, value), {
+        // WoodWing's own Postman collection sends the file so.
+        fileAsDataUri: true,
+      });
     }
   }
   return new WoodwingParams(values, file, json);
