@@ -12,6 +12,7 @@ import { sendLive, sendReady } from './http/health.js';
 import { requestContextFactory, sendJson } from './http/requestContext.js';
 import { handleAssetRoutes } from './legacy-rest/asset-manager/assetRoutes.js';
 import { handleMedia } from './legacy-rest/asset-manager/mediaRoutes.js';
+import { handleApiFolder } from './legacy-rest/woodwing/apiFolder.js';
 import { handleFile } from './legacy-rest/woodwing/fileRoutes.js';
 import { handleWoodwing } from './legacy-rest/woodwing/routes.js';
 import { ensureFirstAdmin } from './resolvers/users.js';
@@ -88,6 +89,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     }
     if (path.startsWith('/file/') || path.startsWith('/preview/') || path.startsWith('/thumbnail/')) {
       return handleFile(req, res, await createContext(req, requestId, 'woodwing'), url);
+    }
+    if (path === '/api/folder' || path.startsWith('/api/folder/')) {
+      return handleApiFolder(req, res, await createContext(req, requestId, 'woodwing'), url);
     }
     if (path.startsWith('/services/')) {
       return handleWoodwing(req, res, await createContext(req, requestId, 'woodwing'), url);

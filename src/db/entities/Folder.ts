@@ -11,6 +11,7 @@ export const Folder = defineEntity({
     createdAt: p.datetime().onCreate(() => new Date()),
     createdBy: () => p.manyToOne(User).ref().nullable(),
     deletedAt: p.datetime().nullable(),
+    metadata: p.json<Record<string, unknown>>().nullable(),
   },
 });
 export type Folder = InferEntity<typeof Folder>;

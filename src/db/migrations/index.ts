@@ -10,6 +10,7 @@ import { Migration20261123100000Processes } from './Migration20261123100000Proce
 import { Migration20261123200000SearchSpeed } from './Migration20261123200000SearchSpeed.js';
 import { Migration20261124100000NumberProbes } from './Migration20261124100000NumberProbes.js';
 import { Migration20261124110000DeletedAssets } from './Migration20261124110000DeletedAssets.js';
+import { Migration20261125110000FolderMetadata } from './Migration20261125110000FolderMetadata.js';
 
 /** Every SQLite migration, oldest first; applied at start. */
 export const migrations = [
@@ -23,6 +24,7 @@ export const migrations = [
   { name: 'Migration20261123200000SearchSpeed', class: Migration20261123200000SearchSpeed },
   { name: 'Migration20261124100000NumberProbes', class: Migration20261124100000NumberProbes },
   { name: 'Migration20261124110000DeletedAssets', class: Migration20261124110000DeletedAssets },
+  { name: 'Migration20261125110000FolderMetadata', class: Migration20261125110000FolderMetadata },
 ];
 
 /** The migrations of one kind of database: PostgreSQL has a twin of each SQLite one that it needs. */

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { RequestContext } from '../../context.js';
 import { DomainError, type ErrorCode } from '../../errors.js';
 import { PathTaken } from '../../resolvers/assetNaming.js';
 
@@ -39,4 +40,25 @@ export function sendDomainError(
   const name = error instanceof PathTaken ? 'PathAlreadyExistsException' : ERROR_NAMES[error.code];
   sendWoodwingError(res, status, name, message);
   return true;
+}
+
+/**
+ * Answers a caller who may not go on: 401 without a login, 403 for a cookie session's change without the
+ * csrf token from login (Bearer requests are exempt, reference section 2.3). True when it answered.
+ */
+export function refusedCaller(res: ServerResponse, ctx: RequestContext, changes: boolean): boolean {
+  if (!ctx.viewer) {
+    sendWoodwingError(res, 401, 'AuthenticationCredentialsNotFoundException', 'Not logged in');
+    return true;
+  }
+  if (changes && ctx.auth.via === 'cookie' && !ctx.auth.csrfVerified) {
+    sendWoodwingError(
+      res,
+      403,
+      'InvalidCsrfTokenException',
+      'Send the csrfToken from login as the X-CSRF-TOKEN header',
+    );
+    return true;
+  }
+  return false;
 }

@@ -17,7 +17,7 @@ import { hitOf } from './hits.js';
 import { messagesEndpoint } from './messages.js';
 import { organizingEndpoints } from './organizing.js';
 import { readWoodwingParams, type WoodwingParams } from './params.js';
-import { sendDomainError, sendWoodwingError, sendWoodwingJson } from './responses.js';
+import { refusedCaller, sendDomainError, sendWoodwingError, sendWoodwingJson } from './responses.js';
 import { searchArgsOf } from './searchParams.js';
 
 const SERVER_VERSION = '6.0.0-asset-gateway';
@@ -287,20 +287,7 @@ export async function handleWoodwing(
     );
     return;
   }
-  if (!endpoint.public && !ctx.viewer) {
-    sendWoodwingError(res, 401, 'AuthenticationCredentialsNotFoundException', 'Not logged in');
-    return;
-  }
-  // A cookie session's changes need the csrf token from login; Bearer requests are exempt (section 2.3).
-  if (method === 'POST' && !endpoint.public && ctx.auth.via === 'cookie' && !ctx.auth.csrfVerified) {
-    sendWoodwingError(
-      res,
-      403,
-      'InvalidCsrfTokenException',
-      'Send the csrfToken from login as the X-CSRF-TOKEN header',
-    );
-    return;
-  }
+  if (!endpoint.public && refusedCaller(res, ctx, method === 'POST')) return;
   try {
     const params = await readWoodwingParams(ctx, req, res, url);
     await endpoint.handle({ req, res, ctx, params, rest: call.rest });
