@@ -1128,6 +1128,82 @@ describe('/services/collection/add and /services/collection/remove', () => {
   });
 });
 
+describe('/services/logUsage', () => {
+  let editor: TestUser;
+
+  beforeAll(async () => {
+    editor = await api.createUser('EDITOR');
+  });
+
+  const logUsage = (params: Params, token = editor.token) => post('logUsage', params, 'urlencoded', bearer(token));
+
+  /** The entries asset/history shows for `id` with a CUSTOM_ACTION_ action. */
+  async function usageOf(id: string) {
+    const body = await history({ id });
+    return body.hits
+      .map((hit: any) => hit.usageStatsRecord)
+      .filter((record: any) => record.action.startsWith('CUSTOM_ACTION_'));
+  }
+
+  it('records the action in the asset history, with the other parameters as details, and answers {}', async () => {
+    const id = await uploadAsset(editor.token);
+    const response = await logUsage({ assetId: id, action: 'CUSTOM_ACTION_PRINTED', copies: 3 });
+    expect(response.status).toBe(200);
+    expect(await bodyOf(response)).toEqual({});
+    expect(await usageOf(id)).toEqual([
+      expect.objectContaining({
+        action: 'CUSTOM_ACTION_PRINTED',
+        userName: editor.username,
+        details: { action: 'CUSTOM_ACTION_PRINTED', copies: '3' },
+      }),
+    ]);
+  });
+
+  it('takes assetID, as the Postman collection sends it', async () => {
+    const id = await uploadAsset(editor.token);
+    expect((await logUsage({ assetID: id, action: 'CUSTOM_ACTION_VIEWED' })).status).toBe(200);
+    expect((await usageOf(id)).map((record: any) => record.action)).toEqual(['CUSTOM_ACTION_VIEWED']);
+  });
+
+  it('lets a VIEWER log the use of an asset it may see', async () => {
+    const id = await uploadAsset(editor.token);
+    const viewer = await api.createUser('VIEWER');
+    expect((await logUsage({ assetId: id, action: 'CUSTOM_ACTION_VIEWED' }, viewer.token)).status).toBe(200);
+  });
+
+  it.each([
+    ['no action', {}],
+    ['an action without the CUSTOM_ACTION_ prefix', { action: 'PRINTED' }],
+    ['an action with other characters', { action: 'CUSTOM_ACTION_a b' }],
+    [
+      'more than 20 details',
+      { action: 'CUSTOM_ACTION_X', ...Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`d${i}`, 'x'])) },
+    ],
+    ['a detail over 1000 characters', { action: 'CUSTOM_ACTION_X', note: 'x'.repeat(1001) }],
+  ])('refuses %s with err(400) and logs nothing', async (_problem, params) => {
+    const id = await uploadAsset(editor.token);
+    await expectError(await logUsage({ assetId: id, ...params }), 400);
+    expect(await usageOf(id)).toEqual([]);
+  });
+
+  it('refuses a call without assetId with err(400)', async () => {
+    await expectError(await logUsage({ action: 'CUSTOM_ACTION_X' }), 400);
+  });
+
+  it('answers an unknown asset with err(404)', async () => {
+    await expectError(await logUsage({ assetId: 'A'.repeat(22), action: 'CUSTOM_ACTION_X' }), 404);
+  });
+
+  it('refuses GET with 405', async () => {
+    const id = await uploadAsset(editor.token);
+    expect((await get('logUsage', { assetId: id, action: 'CUSTOM_ACTION_X' }, bearer(editor.token))).status).toBe(405);
+  });
+
+  it('refuses a call without credentials with err(401)', async () => {
+    await expectError(await post('logUsage', { assetId: 'A'.repeat(22), action: 'CUSTOM_ACTION_X' }), 401);
+  });
+});
+
 describe('/services/browse', () => {
   let editor: TestUser;
 

@@ -14,6 +14,7 @@ export const HISTORY_ACTIONS = [
   'RESTORE',
   'SCAN',
   'SHARE',
+  'USAGE',
 ] as const;
 export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
 

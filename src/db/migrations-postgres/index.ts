@@ -9,6 +9,7 @@ import { Migration20261123200000SearchSpeed } from './Migration20261123200000Sea
 import { Migration20261124110000DeletedAssets } from './Migration20261124110000DeletedAssets.js';
 import { Migration20261125100000ChangeTransactions } from './Migration20261125100000ChangeTransactions.js';
 import { Migration20261125110000FolderMetadata } from './Migration20261125110000FolderMetadata.js';
+import { Migration20261125120000UsageHistory } from './Migration20261125120000UsageHistory.js';
 
 /**
  * Every PostgreSQL migration, oldest first, each the twin of the SQLite one of the same name, but for two:
@@ -27,4 +28,5 @@ export const postgresMigrations = [
   { name: 'Migration20261124110000DeletedAssets', class: Migration20261124110000DeletedAssets },
   { name: 'Migration20261125100000ChangeTransactions', class: Migration20261125100000ChangeTransactions },
   { name: 'Migration20261125110000FolderMetadata', class: Migration20261125110000FolderMetadata },
+  { name: 'Migration20261125120000UsageHistory', class: Migration20261125120000UsageHistory },
 ];

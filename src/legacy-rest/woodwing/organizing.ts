@@ -1,7 +1,7 @@
 import { BadInput, DomainError } from '../../errors.js';
 import { addToCollection, removeFromCollection } from '../../resolvers/collections.js';
 import { childFolders, createFolder } from '../../resolvers/folders.js';
-import { historyOf } from '../../resolvers/history.js';
+import { historyOf, logUsage } from '../../resolvers/history.js';
 import { assetPathOf, checkedFolderPath } from '../../resolvers/paths.js';
 import { createRelation, removeRelations } from '../../resolvers/relations.js';
 import { searchAssets } from '../../resolvers/search/searchAssets.js';
@@ -11,6 +11,7 @@ import { sendWoodwingJson } from './responses.js';
 
 const CONTAINER_EXTENSIONS = ['collection', 'dossier', 'task'];
 const BROWSE_PAGE = 500;
+const USAGE_PARAMS = ['assetId', 'assetID', 'action'];
 
 /** collection/add and collection/remove: `childIds` (a comma list) into or out of `collectionId`. */
 function collectionChange(
@@ -78,6 +79,22 @@ export const organizingEndpoints: Record<string, Endpoint> = {
   'collection/add': collectionChange(addToCollection),
   'collection/remove': collectionChange(removeFromCollection),
 
+  logUsage: {
+    methods: ['POST'],
+    async handle({ res, ctx, params }) {
+      // lcpaf's client sends assetId, WoodWing's Postman collection assetID; every other parameter is logged.
+      const assetId = params.string('assetId') ?? params.string('assetID');
+      const action = params.string('action');
+      if (!assetId || !action) throw new BadInput('assetId and action (CUSTOM_ACTION_...) are required');
+      const details: Record<string, string> = {};
+      for (const name of params.names()) {
+        if (!USAGE_PARAMS.includes(name)) details[name] = params.string(name) ?? '';
+      }
+      await logUsage(ctx, assetId, action, details);
+      sendWoodwingJson(res, 200, {});
+    },
+  },
+
   'asset/history': {
     methods: ['GET', 'POST'],
     async handle({ res, ctx, params }) {
@@ -91,7 +108,8 @@ export const organizingEndpoints: Record<string, Endpoint> = {
           id: String(entry.id),
           logDate: entry.at.getTime(),
           userName: entry.username ?? null,
-          action: entry.action,
+          // A USAGE entry shows the client's own action, as WoodWing's history does.
+          action: entry.action === 'USAGE' ? String(entry.details?.action) : entry.action,
           assetId: asset.id,
           assetPath: assetPathOf(asset.folderPath, asset.name),
           assetDomain: asset.assetDomain,
