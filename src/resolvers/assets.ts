@@ -211,10 +211,7 @@ export async function uploadAsset(
   return insertAsset(ctx, file, input, owner);
 }
 
-/**
- * Makes `blob` the asset's file as its next version; it is scanned again before it is served. The content
- * type follows a new name, unless given.
- */
+/** Makes `blob` the next version, scanned again before it is served; its type follows a new name unless given. */
 export function setNextVersion(
   ctx: RequestContext,
   asset: Asset,
