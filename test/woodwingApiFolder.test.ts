@@ -221,9 +221,13 @@ describe('DELETE /api/folder/<id>', () => {
 });
 
 describe('/api/folder methods', () => {
-  it('refuses GET /api/folder and POST /api/folder/<id> with 405', async () => {
+  it('refuses GET /api/folder and POST /api/folder/<id> with 405, naming the methods they take', async () => {
     const created = await create(freshPath());
-    expect((await call('GET', '')).status).toBe(405);
-    expect((await call('POST', `/${created.id}`, {})).status).toBe(405);
+    const list = await call('GET', '');
+    expect(list.status).toBe(405);
+    expect(list.headers.get('allow')).toBe('POST');
+    const post = await call('POST', `/${created.id}`, {});
+    expect(post.status).toBe(405);
+    expect(post.headers.get('allow')).toBe('GET, PUT, DELETE');
   });
 });

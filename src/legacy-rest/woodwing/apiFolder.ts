@@ -12,7 +12,7 @@ import {
 import { lastSegmentOf } from '../../resolvers/folderTree.js';
 import { readJsonBody } from '../formBody.js';
 import { folderPermissionsOf } from './hits.js';
-import { refusedCaller, sendDomainError, sendWoodwingError, sendWoodwingJson } from './responses.js';
+import { refusedCaller, sendDomainError, sendMethodNotAllowed, sendWoodwingJson } from './responses.js';
 
 /** A folder as WoodWing's /api/folder answers it. */
 function folderJson(ctx: RequestContext, folder: Folder) {
@@ -35,6 +35,8 @@ async function bodyObject(req: IncomingMessage): Promise<Record<string, unknown>
 }
 
 type Answer = { status: number; body: unknown } | null;
+
+const allowedMethods = (rest: string) => (rest === '' ? ['POST'] : rest === 'get' ? ['GET'] : ['GET', 'PUT', 'DELETE']);
 
 async function answerOf(req: IncomingMessage, ctx: RequestContext, url: URL, rest: string): Promise<Answer> {
   const method = req.method === 'HEAD' ? 'GET' : req.method;
@@ -82,13 +84,7 @@ export async function handleApiFolder(
   try {
     const answer = await answerOf(req, ctx, url, rest);
     if (answer) sendWoodwingJson(res, answer.status, answer.body);
-    else
-      sendWoodwingError(
-        res,
-        405,
-        'HttpRequestMethodNotSupportedException',
-        `Request method '${req.method}' is not supported`,
-      );
+    else sendMethodNotAllowed(res, req.method, allowedMethods(rest));
   } catch (error) {
     if (!sendDomainError(res, error)) throw error;
   }

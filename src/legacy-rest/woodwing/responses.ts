@@ -42,6 +42,16 @@ export function sendDomainError(
   return true;
 }
 
+/** 405, naming the methods the path takes. */
+export function sendMethodNotAllowed(
+  res: ServerResponse,
+  method: string | undefined,
+  allowed: readonly string[],
+): void {
+  res.setHeader('allow', allowed.join(', '));
+  sendWoodwingError(res, 405, 'HttpRequestMethodNotSupportedException', `Request method '${method}' is not supported`);
+}
+
 /**
  * Answers a caller who may not go on: 401 without a login, 403 for a cookie session's change without the
  * csrf token from login (Bearer requests are exempt, reference section 2.3). True when it answered.

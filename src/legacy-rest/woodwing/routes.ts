@@ -17,7 +17,13 @@ import { hitOf } from './hits.js';
 import { messagesEndpoint } from './messages.js';
 import { organizingEndpoints } from './organizing.js';
 import { readWoodwingParams, type WoodwingParams } from './params.js';
-import { refusedCaller, sendDomainError, sendWoodwingError, sendWoodwingJson } from './responses.js';
+import {
+  refusedCaller,
+  sendDomainError,
+  sendMethodNotAllowed,
+  sendWoodwingError,
+  sendWoodwingJson,
+} from './responses.js';
 import { searchArgsOf } from './searchParams.js';
 
 const SERVER_VERSION = '6.0.0-asset-gateway';
@@ -278,13 +284,7 @@ export async function handleWoodwing(
   }
   const method = req.method === 'HEAD' ? 'GET' : req.method;
   if (!endpoint.methods.includes(method as 'GET' | 'POST')) {
-    res.setHeader('allow', endpoint.methods.join(', '));
-    sendWoodwingError(
-      res,
-      405,
-      'HttpRequestMethodNotSupportedException',
-      `Request method '${req.method}' is not supported`,
-    );
+    sendMethodNotAllowed(res, req.method, endpoint.methods);
     return;
   }
   if (!endpoint.public && refusedCaller(res, ctx, method === 'POST')) return;
