@@ -1,4 +1,5 @@
 import type { RequestContext } from '../context.js';
+import type { Metadata } from '../db/entities/Asset.js';
 import { Folder } from '../db/entities/Folder.js';
 import type { User } from '../db/entities/User.js';
 import { BadInput, Conflict, NotFound } from '../errors.js';
@@ -41,17 +42,18 @@ export async function folderRecordById(ctx: RequestContext, id: string): Promise
  * Takes the row of `path` for a new folder: a removed one comes back, else one is inserted. Of two requests
  * racing for one path, exactly one gets it.
  */
-async function claimFolderRow(ctx: RequestContext, path: string, viewer: User): Promise<boolean> {
-  const now = new Date();
-  const revived = await ctx.em.nativeUpdate(
-    Folder,
-    { path, deletedAt: { $ne: null } },
-    { deletedAt: null, metadata: null, createdAt: now, createdBy: viewer.id },
-  );
+async function claimFolderRow(
+  ctx: RequestContext,
+  path: string,
+  viewer: User,
+  metadata: Metadata | null,
+): Promise<boolean> {
+  const fresh = { createdAt: new Date(), createdBy: viewer.id, metadata };
+  const revived = await ctx.em.nativeUpdate(Folder, { path, deletedAt: { $ne: null } }, { ...fresh, deletedAt: null });
   if (revived === 1) return true;
   const inserted = await ctx.em
     .createQueryBuilder(Folder)
-    .insert({ id: newId(), path, createdAt: now, createdBy: viewer.id })
+    .insert({ id: newId(), path, ...fresh })
     .onConflict('path')
     .ignore()
     .execute('run');
@@ -66,13 +68,8 @@ export async function createFolderRecord(ctx: RequestContext, rawPath: string, m
   const checked = metadata == null ? null : checkedMetadata(metadata);
   if (await folderExists(ctx.em, path)) throw new Conflict(`Folder ${path} exists already`);
   await ensureFolderRows(ctx.em, parentOf(path) ?? ROOT, viewer);
-  if (!(await claimFolderRow(ctx, path, viewer))) throw new Conflict(`Folder ${path} exists already`);
-  const row = await ctx.em.findOneOrFail(Folder, { path, deletedAt: null }, { refresh: true });
-  if (checked) {
-    row.metadata = checked;
-    await ctx.em.flush();
-  }
-  return row;
+  if (!(await claimFolderRow(ctx, path, viewer, checked))) throw new Conflict(`Folder ${path} exists already`);
+  return ctx.em.findOneOrFail(Folder, { path, deletedAt: null }, { refresh: true });
 }
 
 /** Sets the fields given; a field set to null is removed, the others are kept. */
