@@ -164,3 +164,59 @@ describe('folders made by assets', () => {
     expect((await folder(`${path}/moved`))?.folders.map((child) => child.path)).toEqual([`${path}/moved/here`]);
   });
 });
+
+describe('folder metadata', () => {
+  const METADATA = 'query($path: String!) { folder(path: $path) { id metadata } }';
+  const UPDATE = `mutation($path: String!, $metadata: JSON!) {
+    updateFolderMetadata(path: $path, metadata: $metadata) { path metadata }
+  }`;
+
+  const metadataOf = async (path: string) => (await dataOf(api, METADATA, { path }, contributor)).folder;
+  const update = (path: string, metadata: unknown, token = contributor) =>
+    dataOf(api, UPDATE, { path, metadata }, token).then((data) => data.updateFolderMetadata);
+
+  it('is empty for a new folder, which has an id', async () => {
+    const path = freshFolder();
+    await createFolder(path);
+    expect(await metadataOf(path)).toEqual({ id: expect.stringMatching(/^[A-Za-z0-9_-]{22}$/), metadata: {} });
+  });
+
+  it('has neither id nor metadata for the root', async () => {
+    expect(await metadataOf('/')).toEqual({ id: null, metadata: {} });
+  });
+
+  it('sets the fields given, keeps the others and removes those set to null', async () => {
+    const path = freshFolder();
+    await createFolder(path);
+    await update(path, { owner: 'desk', status: 'draft' });
+    expect(await update(path, { status: 'final', owner: null })).toEqual({ path, metadata: { status: 'final' } });
+    expect((await metadataOf(path)).metadata).toEqual({ status: 'final' });
+  });
+
+  it('shows the same id as the /api/folder of WoodWing clients', async () => {
+    const path = freshFolder();
+    await createFolder(path);
+    const response = await fetch(`${api.url}/api/folder/get?path=${encodeURIComponent(path)}`, {
+      headers: { authorization: `Bearer ${contributor}` },
+    });
+    expect(((await response.json()) as { id: string }).id).toBe((await metadataOf(path)).id);
+  });
+
+  it('refuses metadata that is not an object with BAD_USER_INPUT', async () => {
+    const path = freshFolder();
+    await createFolder(path);
+    expect(await errorCodeOf(api, UPDATE, { path, metadata: ['x'] }, contributor)).toBe('BAD_USER_INPUT');
+  });
+
+  it('answers NOT_FOUND for a folder that is not there', async () => {
+    expect(await errorCodeOf(api, UPDATE, { path: freshFolder(), metadata: {} }, contributor)).toBe('NOT_FOUND');
+  });
+
+  it('is refused to a VIEWER with FORBIDDEN, and nothing changes', async () => {
+    const path = freshFolder();
+    await createFolder(path);
+    const viewer = (await api.createUser('VIEWER')).token;
+    expect(await errorCodeOf(api, UPDATE, { path, metadata: { owner: 'x' } }, viewer)).toBe('FORBIDDEN');
+    expect((await metadataOf(path)).metadata).toEqual({});
+  });
+});

@@ -76,7 +76,17 @@ export async function createFolderRecord(ctx: RequestContext, rawPath: string, m
 export async function updateFolderMetadata(ctx: RequestContext, id: string, metadata: unknown): Promise<Folder> {
   requireRole(ctx, folderAccess.role, 'change folders');
   const changes = checkedMetadata(metadata);
-  const row = await folderRecordById(ctx, id);
+  return withMetadataChanged(ctx, await folderRecordById(ctx, id), changes);
+}
+
+/** As updateFolderMetadata, for the folder at `path` (GraphQL names folders by path). */
+export async function updateFolderMetadataAt(ctx: RequestContext, path: string, metadata: unknown): Promise<Folder> {
+  requireRole(ctx, folderAccess.role, 'change folders');
+  const changes = checkedMetadata(metadata);
+  return withMetadataChanged(ctx, await folderRecordByPath(ctx, path), changes);
+}
+
+async function withMetadataChanged(ctx: RequestContext, row: Folder, changes: Metadata): Promise<Folder> {
   row.metadata = mergedMetadata(row.metadata ?? {}, changes);
   await ctx.em.flush();
   return row;

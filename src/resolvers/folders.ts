@@ -1,5 +1,6 @@
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
 import type { RequestContext } from '../context.js';
+import type { Metadata } from '../db/entities/Asset.js';
 import { Folder } from '../db/entities/Folder.js';
 import type { User } from '../db/entities/User.js';
 import { BadInput, Conflict, NotFound } from '../errors.js';
@@ -8,11 +9,24 @@ import { folderAccess, requireRole, requireViewer } from './access.js';
 import { childOf, folderExists, ROOT, selfAndAncestors } from './folderTree.js';
 import { checkedFolderPath } from './paths.js';
 
-/** A folder as the API shows it; createdAt is null for the root, which has no row of its own. */
+/**
+ * A folder as the API shows it. The root, which has no row of its own, has no id, no creation time and no
+ * metadata; nor has a folder known only from the assets in it.
+ */
 export interface FolderView {
   path: string;
+  id: string | null;
   createdAt: Date | null;
+  metadata: Metadata;
 }
+
+export const folderViewOf = (row: Folder): FolderView => ({
+  path: row.path,
+  id: row.id,
+  createdAt: row.createdAt,
+  metadata: row.metadata ?? {},
+});
+const rowless = (path: string): FolderView => ({ path, id: null, createdAt: null, metadata: {} });
 
 export type FolderCreation = 'CREATED' | 'ALREADY_EXISTS';
 
@@ -67,10 +81,10 @@ export async function createFolder(
 
 /** The folder at `path`, or null when it has neither a row of its own nor live assets in or below it. */
 export async function findFolder(em: EntityManager, path: string): Promise<FolderView | null> {
-  if (path === ROOT) return { path, createdAt: null };
+  if (path === ROOT) return rowless(path);
   const row = await em.findOne(Folder, { path, deletedAt: null });
-  if (row) return { path, createdAt: row.createdAt };
-  return (await folderExists(em, path)) ? { path, createdAt: null } : null;
+  if (row) return folderViewOf(row);
+  return (await folderExists(em, path)) ? rowless(path) : null;
 }
 
 export function getFolder(ctx: RequestContext, rawPath: string): Promise<FolderView | null> {
@@ -95,7 +109,7 @@ export async function childFolders(ctx: RequestContext, path: string): Promise<F
     .andWhere({ deletedAt: null })
     .orderBy({ path: 'asc' })
     .getResultList();
-  return rows.map((row) => ({ path: row.path, createdAt: row.createdAt }));
+  return rows.map(folderViewOf);
 }
 
 /** The root and what a folder operation may not do with it. */

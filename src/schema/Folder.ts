@@ -1,5 +1,13 @@
 import { copyFolder, moveFolder, removeFolder } from '../resolvers/folderContents.js';
-import { childFolders, createFolder, type FolderCreation, type FolderView, getFolder } from '../resolvers/folders.js';
+import { updateFolderMetadataAt } from '../resolvers/folderRecords.js';
+import {
+  childFolders,
+  createFolder,
+  type FolderCreation,
+  type FolderView,
+  folderViewOf,
+  getFolder,
+} from '../resolvers/folders.js';
 import { lastSegmentOf, parentOf } from '../resolvers/folderTree.js';
 import { builder } from './builder.js';
 
@@ -8,6 +16,12 @@ export const FolderRef = builder.objectRef<FolderView>('Folder');
 FolderRef.implement({
   description: 'A folder; its assets are assets(folderPath:)',
   fields: (t) => ({
+    id: t.id({
+      nullable: true,
+      description:
+        "the folder's id (as WoodWing's /api/folder shows it); null for the root and for a folder known only from the assets in it",
+      resolve: (folder) => folder.id,
+    }),
     path: t.exposeString('path'),
     name: t.string({
       description: 'the last segment of the path; empty for the root',
@@ -23,6 +37,11 @@ FolderRef.implement({
       nullable: true,
       description: 'null for the root and for a folder known only from the assets in it',
       resolve: (folder) => folder.createdAt,
+    }),
+    metadata: t.field({
+      type: 'JSON',
+      description: 'the folder\'s own fields, e.g. {"owner": "desk"}; {} when it has none',
+      resolve: (folder) => folder.metadata,
     }),
     folders: t.field({
       type: [FolderRef],
@@ -75,6 +94,13 @@ builder.mutationFields((t) => ({
       'Copies a folder with its subfolders and the assets you may see, as new assets of yours; CONFLICT when to exists',
     args: { from: t.arg.string({ required: true }), to: t.arg.string({ required: true }) },
     resolve: (_root, { from, to }, ctx) => copyFolder(ctx, from, to),
+  }),
+  updateFolderMetadata: t.field({
+    type: FolderRef,
+    description:
+      "Sets fields of the folder's metadata (CONTRIBUTOR or above): those given are set, one set to null is removed",
+    args: { path: t.arg.string({ required: true }), metadata: t.arg({ type: 'JSON', required: true }) },
+    resolve: async (_root, { path, metadata }, ctx) => folderViewOf(await updateFolderMetadataAt(ctx, path, metadata)),
   }),
   removeFolder: t.int({
     description: 'Deletes (softly) a folder, the folders below it and their assets; returns how many assets it deleted',
