@@ -157,6 +157,63 @@ describe('GET /api/folder/get?path= and GET /api/folder/<id>', () => {
   });
 });
 
+describe('GET /api/folder/list', () => {
+  /** A parent folder with the children c1 ... c<count>, each with metadata {n, colour}. */
+  async function parentWithChildren(count: number) {
+    const parent = await create(freshPath());
+    for (let n = 1; n <= count; n++) await create(`${parent.path}/c${n}`, { n, colour: 'red' });
+    return parent;
+  }
+
+  const list = async (query: string) => {
+    const response = await call('GET', `/list?${query}`);
+    expect(response.status).toBe(200);
+    return bodyOf(response);
+  };
+
+  it('lists the folders directly inside folder id, 10 at a time, with the total', async () => {
+    const parent = await parentWithChildren(12);
+    await create(`${parent.path}/c1/deeper`);
+    const first = await list(`id=${parent.id}`);
+    expect(first.total).toBe(12);
+    expect(first.folders).toHaveLength(10);
+    expect(first.folders[0]).toEqual({
+      id: expect.any(String),
+      name: 'c1',
+      path: `${parent.path}/c1`,
+      permissions: 'VPWUMERXCD',
+      metadata: { n: 1, colour: 'red' },
+    });
+  });
+
+  it('pages with from and size', async () => {
+    const parent = await parentWithChildren(5);
+    const page = await list(`id=${parent.id}&from=3&size=10`);
+    expect(page.folders.map((folder: { name: string }) => folder.name)).toEqual(['c4', 'c5']);
+    expect(page.total).toBe(5);
+  });
+
+  it('returns only the metadata fields asked for, or none', async () => {
+    const parent = await parentWithChildren(1);
+    expect((await list(`id=${parent.id}&metadataToReturn=n`)).folders[0].metadata).toEqual({ n: 1 });
+    expect((await list(`id=${parent.id}&metadataToReturn=none`)).folders[0].metadata).toEqual({});
+  });
+
+  it('lists the folders of the root without id', async () => {
+    await create(freshPath());
+    const root = await list('size=1000');
+    expect(root.folders.map((folder: { path: string }) => folder.path)).toContain('/apifolder');
+  });
+
+  it.each(['from=-1', 'from=x', 'size=0', 'size=1.5'])('refuses %s with err(400)', async (query) => {
+    await expectError(await call('GET', `/list?${query}`), 400);
+  });
+
+  it('answers an unknown id with err(404)', async () => {
+    await expectError(await call('GET', `/list?id=${'A'.repeat(22)}`), 404);
+  });
+});
+
 describe('PUT /api/folder/<id>', () => {
   it('sets the metadata fields given, keeps the others and removes those set to null', async () => {
     const created = await create(freshPath(), { owner: 'desk', status: 'draft' });

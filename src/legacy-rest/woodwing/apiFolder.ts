@@ -9,19 +9,57 @@ import {
   removeFolderRecord,
   updateFolderMetadata,
 } from '../../resolvers/folderRecords.js';
-import { lastSegmentOf } from '../../resolvers/folderTree.js';
+import { childFolders } from '../../resolvers/folders.js';
+import { lastSegmentOf, ROOT } from '../../resolvers/folderTree.js';
 import { readJsonBody } from '../formBody.js';
 import { folderPermissionsOf } from './hits.js';
 import { refusedCaller, sendDomainError, sendMethodNotAllowed, sendWoodwingJson } from './responses.js';
 
-/** A folder as WoodWing's /api/folder answers it. */
-function folderJson(ctx: RequestContext, folder: Folder) {
+const DEFAULT_LIST_SIZE = 10;
+const MAX_LIST_SIZE = 1000;
+
+/** A folder as WoodWing's /api/folder answers it; `fields` limits the metadata (`all` or none: every field). */
+function folderJson(
+  ctx: RequestContext,
+  folder: Pick<Folder, 'path' | 'metadata'> & { id: string | null },
+  fields?: string[],
+) {
+  const metadata = folder.metadata ?? {};
   return {
     id: folder.id,
     name: lastSegmentOf(folder.path),
     path: folder.path,
     permissions: folderPermissionsOf(ctx),
-    metadata: folder.metadata ?? {},
+    metadata:
+      !fields || fields.includes('all')
+        ? metadata
+        : Object.fromEntries(Object.entries(metadata).filter(([field]) => fields.includes(field))),
+  };
+}
+
+/** A whole number parameter of at least `min`; `fallback` when absent. */
+function wholeNumber(url: URL, name: string, fallback: number, min: number): number {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) < min) throw new BadInput(`${name} must be a whole number of at least ${min}`);
+  return Number(raw);
+}
+
+/** The folders directly inside folder `id` (the root without one), a page of them, with how many there are. */
+async function folderList(ctx: RequestContext, url: URL) {
+  const id = url.searchParams.get('id');
+  const from = wholeNumber(url, 'from', 0, 0);
+  const size = Math.min(wholeNumber(url, 'size', DEFAULT_LIST_SIZE, 1), MAX_LIST_SIZE);
+  const fields = url.searchParams
+    .get('metadataToReturn')
+    ?.split(',')
+    .map((field) => field.trim())
+    .filter(Boolean);
+  const parent = id ? (await folderRecordById(ctx, id)).path : ROOT;
+  const children = await childFolders(ctx, parent);
+  return {
+    folders: children.slice(from, from + size).map((child) => folderJson(ctx, child, fields)),
+    total: children.length,
   };
 }
 
@@ -36,7 +74,8 @@ async function bodyObject(req: IncomingMessage): Promise<Record<string, unknown>
 
 type Answer = { status: number; body: unknown } | null;
 
-const allowedMethods = (rest: string) => (rest === '' ? ['POST'] : rest === 'get' ? ['GET'] : ['GET', 'PUT', 'DELETE']);
+const allowedMethods = (rest: string) =>
+  rest === '' ? ['POST'] : rest === 'get' || rest === 'list' ? ['GET'] : ['GET', 'PUT', 'DELETE'];
 
 async function answerOf(req: IncomingMessage, ctx: RequestContext, url: URL, rest: string): Promise<Answer> {
   const method = req.method === 'HEAD' ? 'GET' : req.method;
@@ -45,6 +84,10 @@ async function answerOf(req: IncomingMessage, ctx: RequestContext, url: URL, res
     const { path, metadata } = await bodyObject(req);
     if (typeof path !== 'string' || path === '') throw new BadInput('path is required: the folder to create');
     return { status: 201, body: folderJson(ctx, await createFolderRecord(ctx, path, metadata)) };
+  }
+  if (rest === 'list') {
+    if (method !== 'GET') return null;
+    return { status: 200, body: await folderList(ctx, url) };
   }
   if (rest === 'get') {
     if (method !== 'GET') return null;
@@ -71,7 +114,8 @@ async function answerOf(req: IncomingMessage, ctx: RequestContext, url: URL, res
 
 /**
  * WoodWing's v2 folder API: `POST /api/folder` {path, metadata} (201), `GET /api/folder/get?path=`,
- * `GET`/`PUT`/`DELETE /api/folder/<id>`, JSON in and out, errors as /services answers them.
+ * `GET /api/folder/list?id=&from=&size=&metadataToReturn=`, `GET`/`PUT`/`DELETE /api/folder/<id>`, JSON in
+ * and out, errors as /services answers them.
  */
 export async function handleApiFolder(
   req: IncomingMessage,
