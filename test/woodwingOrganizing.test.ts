@@ -1165,6 +1165,14 @@ describe('/services/logUsage', () => {
     expect((await usageOf(id)).map((record: any) => record.action)).toEqual(['CUSTOM_ACTION_VIEWED']);
   });
 
+  it('is what asset/history finds with actions=CUSTOM_ACTION_...', async () => {
+    const id = await uploadAsset(editor.token);
+    await logUsage({ assetId: id, action: 'CUSTOM_ACTION_PRINTED' });
+    await logUsage({ assetId: id, action: 'CUSTOM_ACTION_VIEWED' });
+    const body = await history({ id, actions: 'CUSTOM_ACTION_VIEWED' });
+    expect(body.hits.map((hit: any) => hit.usageStatsRecord.action)).toEqual(['CUSTOM_ACTION_VIEWED']);
+  });
+
   it('lets a VIEWER log the use of an asset it may see', async () => {
     const id = await uploadAsset(editor.token);
     const viewer = await api.createUser('VIEWER');

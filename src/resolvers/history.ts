@@ -22,7 +22,7 @@ export function recordHistory(
   });
 }
 
-/** An asset's history, oldest first, for those who may read the asset; optionally only some actions. */
+/** An asset's history, oldest first, for those who may read the asset; optionally only some actions (`actionOf`). */
 export async function historyOf(
   ctx: RequestContext,
   assetId: string,
@@ -30,7 +30,12 @@ export async function historyOf(
 ): Promise<{ asset: Asset; entries: HistoryEntry[] }> {
   const asset = await findReadableAsset(ctx, assetId);
   const entries = await ctx.loaders.historyByAssetId.load(asset.id);
-  return { asset, entries: actions?.length ? entries.filter((entry) => actions.includes(entry.action)) : entries };
+  return { asset, entries: actions?.length ? entries.filter((entry) => actions.includes(actionOf(entry))) : entries };
+}
+
+/** What happened: a USAGE entry's is the client's own CUSTOM_ACTION_..., as WoodWing's history shows it. */
+export function actionOf(entry: HistoryEntry): string {
+  return entry.action === 'USAGE' ? String(entry.details?.action) : entry.action;
 }
 
 const CUSTOM_ACTION = /^CUSTOM_ACTION_[A-Za-z0-9_]{1,64}$/;

@@ -1,7 +1,7 @@
 import { BadInput, DomainError } from '../../errors.js';
 import { addToCollection, removeFromCollection } from '../../resolvers/collections.js';
 import { childFolders, createFolder } from '../../resolvers/folders.js';
-import { historyOf, logUsage } from '../../resolvers/history.js';
+import { actionOf, historyOf, logUsage } from '../../resolvers/history.js';
 import { assetPathOf, checkedFolderPath } from '../../resolvers/paths.js';
 import { createRelation, removeRelations } from '../../resolvers/relations.js';
 import { searchAssets } from '../../resolvers/search/searchAssets.js';
@@ -108,8 +108,7 @@ export const organizingEndpoints: Record<string, Endpoint> = {
           id: String(entry.id),
           logDate: entry.at.getTime(),
           userName: entry.username ?? null,
-          // A USAGE entry shows the client's own action, as WoodWing's history does.
-          action: entry.action === 'USAGE' ? String(entry.details?.action) : entry.action,
+          action: actionOf(entry),
           assetId: asset.id,
           assetPath: assetPathOf(asset.folderPath, asset.name),
           assetDomain: asset.assetDomain,
