@@ -15,6 +15,7 @@ import { handleMedia } from './legacy-rest/asset-manager/mediaRoutes.js';
 import { handleApiFolder } from './legacy-rest/woodwing/apiFolder.js';
 import { handleFile } from './legacy-rest/woodwing/fileRoutes.js';
 import { handleWoodwing } from './legacy-rest/woodwing/routes.js';
+import { handleZip } from './legacy-rest/woodwing/zipRoute.js';
 import { ensureFirstAdmin } from './resolvers/users.js';
 import { ClamdScanner } from './scan/ClamdScanner.js';
 import { type Scanner, scanningOff } from './scan/Scanner.js';
@@ -90,6 +91,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     if (path.startsWith('/file/') || path.startsWith('/preview/') || path.startsWith('/thumbnail/')) {
       return handleFile(req, res, await createContext(req, requestId, 'woodwing'), url);
     }
+    if (path.startsWith('/zip/')) return handleZip(req, res, await createContext(req, requestId, 'woodwing'), url);
     if (path === '/api/folder' || path.startsWith('/api/folder/')) {
       return handleApiFolder(req, res, await createContext(req, requestId, 'woodwing'), url);
     }

@@ -17,13 +17,8 @@ export interface BlobDownload {
   headers?: Record<string, string>;
 }
 
-/**
- * Answers GET or HEAD with a blob's bytes, streamed from the store: conditional requests (304 when
- * If-None-Match and If-Modified-Since both hold, as many as are sent), one byte range (206, or 416 when it
- * cannot be satisfied) and the safety headers every download carries.
- */
 /** RFC 6266, with the filename always quoted (GOV.UK's form) and filename* added for a non-ASCII name. */
-function contentDispositionOf(type: string, filename: string): string {
+export function contentDispositionOf(type: string, filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '?').replace(/["\\]/g, '\\$&');
   const header = `${type}; filename="${ascii}"`;
   if (/^[\x20-\x7e]*$/.test(filename)) return header;
@@ -51,6 +46,11 @@ function notModified(req: IncomingMessage, etag: string, lastModified: Date): bo
   return etagHolds && dateHolds;
 }
 
+/**
+ * Answers GET or HEAD with a blob's bytes, streamed from the store: conditional requests (304 when
+ * If-None-Match and If-Modified-Since both hold, as many as are sent), one byte range (206, or 416 when it
+ * cannot be satisfied) and the safety headers every download carries.
+ */
 export async function sendBlob(
   req: IncomingMessage,
   res: ServerResponse,

@@ -1,0 +1,91 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { ZipFile } from 'yazl';
+import type { RequestContext } from '../../context.js';
+import { BadInput } from '../../errors.js';
+import { contentDispositionOf } from '../../http/sendBlob.js';
+import { type ZipKind, zipEntries } from '../../resolvers/zipDownloads.js';
+import { readWoodwingParams } from './params.js';
+import { refusedCaller, sendDomainError, sendMethodNotAllowed } from './responses.js';
+
+const ZIP_PATH = /^\/zip\/([^/]+\.zip)$/;
+const KINDS: readonly string[] = ['original', 'preview'] satisfies ZipKind[];
+
+/** Which file of each asset: downloadKind, the one way of three that works until renditions exist. */
+function kindOf(downloadKind?: string, presetId?: string, previewFormat?: string): ZipKind {
+  const given = [downloadKind, presetId, previewFormat].filter(Boolean).length;
+  if (given !== 1)
+    throw new BadInput(
+      'Say what to zip of each asset with exactly one of downloadKind, downloadPresetId or previewFormat',
+    );
+  if (!downloadKind)
+    throw new BadInput('Renditions are not made yet: use downloadKind=original or downloadKind=preview');
+  if (!KINDS.includes(downloadKind)) throw new BadInput('downloadKind is original or preview');
+  return downloadKind as ZipKind;
+}
+
+/**
+ * WoodWing's `/zip/<name>.zip` (GET or POST): the originals or previews of the assets named by assetIds, q
+ * or folderPath, streamed as a zip built while it is sent; each file is opened only when its turn comes.
+ */
+export async function handleZip(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, url: URL) {
+  if (req.method !== 'GET' && req.method !== 'POST') {
+    sendMethodNotAllowed(res, req.method, ['GET', 'POST']);
+    return;
+  }
+  if (refusedCaller(res, ctx, false)) return;
+  let zip: ZipFile;
+  let filename: string;
+  let reading: Readable | null = null;
+  try {
+    const match = ZIP_PATH.exec(url.pathname);
+    if (!match?.[1]) throw new BadInput('A zip URL reads /zip/<name>.zip');
+    filename = decodeURIComponent(match[1]);
+    const params = await readWoodwingParams(ctx, req, res, url);
+    const kind = kindOf(
+      params.string('downloadKind'),
+      params.string('downloadPresetId'),
+      params.string('previewFormat'),
+    );
+    const entries = await zipEntries(
+      ctx,
+      { ids: params.list('assetIds'), query: params.string('q'), folderPath: params.string('folderPath') },
+      kind,
+    );
+    zip = new ZipFile();
+    // A file that cannot be read midway ends the response: the client sees a cut-off zip, not a wrong one.
+    zip.on('error', (error: Error) => {
+      ctx.log.error({ err: error }, 'a file of the zip could not be read; the zip is cut off');
+      (zip.outputStream as Readable).destroy(error);
+    });
+    for (const entry of entries) {
+      const open = (done: (error: unknown, stream: NodeJS.ReadableStream) => void) => {
+        ctx.blobStore.get(entry.blobKey).then(
+          (stream) => {
+            reading = stream;
+            done(null, stream);
+          },
+          (error: unknown) => done(error, null as never),
+        );
+      };
+      zip.addReadStreamLazy(entry.name, { size: entry.size, mtime: entry.modifiedAt, compress: false }, open);
+    }
+    zip.end();
+  } catch (error) {
+    const said = error instanceof URIError ? new BadInput('The zip name is not valid percent-encoding') : error;
+    if (!sendDomainError(res, said)) throw said;
+    return;
+  }
+  // A client that goes away leaves the file being read open unless it is closed here.
+  res.once('close', () => reading?.destroy());
+  res.writeHead(200, {
+    'content-type': 'application/zip',
+    'content-disposition': contentDispositionOf('attachment', filename),
+    'cache-control': 'no-cache',
+    'x-content-type-options': 'nosniff',
+  });
+  await pipeline(zip.outputStream, res).catch((error: unknown) => {
+    if (!res.destroyed) throw error;
+  });
+}
