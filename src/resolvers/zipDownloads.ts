@@ -64,11 +64,13 @@ function uniqueName(name: string, taken: Set<string>): string {
 export async function zipEntries(ctx: RequestContext, selection: ZipSelection, kind: ZipKind): Promise<ZipEntry[]> {
   requireViewer(ctx);
   const byId = Boolean(selection.ids?.length);
-  const assets: Asset[] = [];
-  for (const id of await selectedIds(ctx, selection)) {
-    const asset = byId ? await downloadableFile(ctx, id) : await downloadableFile(ctx, id).catch(() => null);
-    if (asset && (kind === 'original' || hasPreview(asset))) assets.push(asset);
-  }
+  // All at once, so that the asset loader reads them in batches.
+  const found = await Promise.all(
+    (await selectedIds(ctx, selection)).map((id) =>
+      byId ? downloadableFile(ctx, id) : downloadableFile(ctx, id).catch(() => null),
+    ),
+  );
+  const assets = found.filter((asset): asset is Asset => asset !== null && (kind === 'original' || hasPreview(asset)));
   if (assets.length === 0)
     throw new NotFound(`None of the assets asked for has ${kind === 'original' ? 'a file' : 'a preview'} to zip`);
   const taken = new Set<string>();
