@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, errorCodeOf, freshFolder, untilUploaded, uploadInto } from './support/graphqlCalls.js';
-import { startTestServer, type TestServer, type TestUser } from './support/testServer.js';
+import { startTestServerWithUser, type TestServer, type TestUser } from './support/testServer.js';
 import { bearer, bodyOf, expectError, postServices } from './support/woodwingCalls.js';
 
 /*
@@ -20,11 +20,7 @@ const DELETE = 'mutation($id: ID!) { deleteAsset(id: $id) { id } }';
 
 let api: TestServer;
 let editor: TestUser;
-
-beforeAll(async () => {
-  api = await startTestServer();
-  editor = await api.createUser('EDITOR');
-});
+beforeAll(async () => ({ api, user: editor } = await startTestServerWithUser('EDITOR')));
 afterAll(() => api.close());
 
 /** An asset with two versions: first.txt ("the first file"), then second.md ("the second file"). */

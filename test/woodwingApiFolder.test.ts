@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uploadInto } from './support/graphqlCalls.js';
-import { startTestServer, type TestServer, type TestUser } from './support/testServer.js';
+import { startTestServerWithUser, type TestServer, type TestUser } from './support/testServer.js';
 import { bearer, bodyOf, cookieSession, expectError, postServices } from './support/woodwingCalls.js';
 
 /*
@@ -11,11 +11,7 @@ import { bearer, bodyOf, cookieSession, expectError, postServices } from './supp
 
 let api: TestServer;
 let editor: TestUser;
-
-beforeAll(async () => {
-  api = await startTestServer();
-  editor = await api.createUser('EDITOR');
-});
+beforeAll(async () => ({ api, user: editor } = await startTestServerWithUser('EDITOR')));
 afterAll(() => api.close());
 
 const freshPath = () => `/apifolder/${randomUUID().slice(0, 8)} Folder`;

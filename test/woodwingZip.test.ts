@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBuffer } from 'yauzl';
 import { dataOf, freshFolder, untilUploaded, uploadInto } from './support/graphqlCalls.js';
-import { startTestServer, type TestServer, type TestUser } from './support/testServer.js';
+import { startTestServer, startTestServerWithUser, type TestServer, type TestUser } from './support/testServer.js';
 import { bearer, expectError } from './support/woodwingCalls.js';
 
 /*
@@ -14,11 +14,7 @@ import { bearer, expectError } from './support/woodwingCalls.js';
 
 let api: TestServer;
 let editor: TestUser;
-
-beforeAll(async () => {
-  api = await startTestServer();
-  editor = await api.createUser('EDITOR');
-});
+beforeAll(async () => ({ api, user: editor } = await startTestServerWithUser('EDITOR')));
 afterAll(() => api.close());
 
 /** Every file of a zip, by name. */

@@ -194,3 +194,11 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** A test server for a whole test file and a user of `role` on it, for the file's beforeAll. */
+export async function startTestServerWithUser(
+  role: Parameters<TestServer['createUser']>[0],
+): Promise<{ api: TestServer; user: TestUser }> {
+  const api = await startTestServer();
+  return { api, user: await api.createUser(role) };
+}
