@@ -16,12 +16,16 @@ export async function freeNameIn(ctx: RequestContext, folderPath: string, name: 
     (await ctx.em.count(Asset, { folderPath, name: candidate, deletedAt: null })) > 0;
   if (!(await taken(name))) return name;
   if (!autoRename) throw new PathTaken(`${folderPath === '/' ? '' : folderPath}/${name} exists already`);
-  const extension = extensionOf(name);
-  const stem = extension ? name.slice(0, -(extension.length + 1)) : name;
   for (let n = 1; ; n++) {
-    const candidate = extension ? `${stem}-${n}.${extension}` : `${stem}-${n}`;
+    const candidate = numberedName(name, n);
     if (!(await taken(candidate))) return candidate;
   }
+}
+
+/** WoodWing's renamed copy of a name that is taken: `stem-<n>.ext` (`name-<n>` without an extension). */
+export function numberedName(name: string, n: number): string {
+  const extension = extensionOf(name);
+  return extension ? `${name.slice(0, -(extension.length + 1))}-${n}.${extension}` : `${name}-${n}`;
 }
 
 /** WoodWing's AUTO_RENAME of a folder that a copy or move would land on: `path-1`, `path-2`, ... */

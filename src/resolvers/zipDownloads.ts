@@ -2,12 +2,12 @@ import type { RequestContext } from '../context.js';
 import type { Asset } from '../db/entities/Asset.js';
 import { BadInput, NotFound } from '../errors.js';
 import { requireViewer } from './access.js';
+import { numberedName } from './assetNaming.js';
 import { downloadableFile } from './downloads.js';
 import { findFolder } from './folders.js';
 import { checkedFolderPath } from './paths.js';
 import { hasPreview } from './previews.js';
 import { assertValidQuery, idsMatching, MAX_QUERY_HITS, quotedTerm } from './queryTargets.js';
-import { extensionOf } from './search/assetDomain.js';
 
 export interface ZipSelection {
   query?: string | null | undefined;
@@ -46,12 +46,8 @@ async function selectedIds(ctx: RequestContext, selection: ZipSelection): Promis
 
 /** `name`, or `stem-1.ext`, `stem-2.ext` ... when the zip has that name already (names compared ignoring case). */
 function uniqueName(name: string, taken: Set<string>): string {
-  const extension = extensionOf(name);
-  const stem = extension ? name.slice(0, -(extension.length + 1)) : name;
   let candidate = name;
-  for (let n = 1; taken.has(candidate.toLowerCase()); n++) {
-    candidate = extension ? `${stem}-${n}.${extension}` : `${stem}-${n}`;
-  }
+  for (let n = 1; taken.has(candidate.toLowerCase()); n++) candidate = numberedName(name, n);
   taken.add(candidate.toLowerCase());
   return candidate;
 }

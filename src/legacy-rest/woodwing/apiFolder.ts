@@ -12,7 +12,7 @@ import {
 import { childFolders } from '../../resolvers/folders.js';
 import { lastSegmentOf, ROOT } from '../../resolvers/folderTree.js';
 import { readJsonBody } from '../formBody.js';
-import { folderPermissionsOf } from './hits.js';
+import { folderPermissionsOf, metadataToReturn } from './hits.js';
 import { refusedCaller, sendDomainError, sendMethodNotAllowed, sendWoodwingJson } from './responses.js';
 
 const DEFAULT_LIST_SIZE = 10;
@@ -24,16 +24,12 @@ function folderJson(
   folder: Pick<Folder, 'path' | 'metadata'> & { id: string | null },
   fields?: string[],
 ) {
-  const metadata = folder.metadata ?? {};
   return {
     id: folder.id,
     name: lastSegmentOf(folder.path),
     path: folder.path,
     permissions: folderPermissionsOf(ctx),
-    metadata:
-      !fields || fields.includes('all')
-        ? metadata
-        : Object.fromEntries(Object.entries(metadata).filter(([field]) => fields.includes(field))),
+    metadata: metadataToReturn(folder.metadata ?? {}, fields),
   };
 }
 

@@ -66,6 +66,12 @@ async function metadataOf(ctx: RequestContext, asset: Asset): Promise<Record<str
   return metadata;
 }
 
+/** `metadataToReturn`: only the fields named; undefined or `all` keeps every one. */
+export function metadataToReturn(metadata: Record<string, unknown>, fields: string[] | undefined) {
+  if (!fields || fields.includes('all')) return metadata;
+  return Object.fromEntries(Object.entries(metadata).filter(([name]) => fields.includes(name)));
+}
+
 export interface HitOptions {
   /** `metadataToReturn`: the metadata fields to keep; undefined or `all` keeps every one. */
   fields?: string[] | undefined;
@@ -75,14 +81,13 @@ export interface HitOptions {
 /** A search hit as WoodWing's clients read it (reference section 3, "Hit shape"). */
 export async function hitOf(ctx: RequestContext, asset: Asset, options: HitOptions = {}) {
   const metadata = await metadataOf(ctx, asset);
-  const keep = options.fields && !options.fields.includes('all') ? new Set(options.fields) : null;
   const relation = options.relation;
   const fileUrl = (kind: 'file' | 'preview' | 'thumbnail') =>
     `${ctx.config.publicUrl}/${kind}/${asset.id}/*/${encodeURIComponent(asset.name)}`;
   return {
     id: asset.id,
     permissions: permissionsOf(ctx, asset),
-    metadata: keep ? Object.fromEntries(Object.entries(metadata).filter(([name]) => keep.has(name))) : metadata,
+    metadata: metadataToReturn(metadata, options.fields),
     originalUrl: fileUrl('file'),
     // Only where they serve something: until renditions are made, images in a web format (see hasPreview).
     ...(hasPreview(asset) ? { previewUrl: fileUrl('preview'), thumbnailUrl: fileUrl('thumbnail') } : {}),
