@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Folder } from '../src/db/entities/Folder.js';
 import { uploadInto } from './support/graphqlCalls.js';
 import { startTestServerWithUser, type TestServer, type TestUser } from './support/testServer.js';
 import { bearer, bodyOf, cookieSession, expectError, postServices } from './support/woodwingCalls.js';
@@ -126,6 +127,17 @@ describe('GET /api/folder/get?path= and GET /api/folder/<id>', () => {
     const path = freshPath();
     await uploadInto(api, editor.token, path);
     expect((await bodyOf(await getByPath(path))).path).toBe(path);
+  });
+
+  it('gives a folder known only from its assets (no folder row) a record when asked for by path', async () => {
+    const path = freshPath();
+    await uploadInto(api, editor.token, path);
+    await api.server.orm.em.fork().nativeDelete(Folder, { path });
+    const response = await getByPath(path);
+    expect(response.status).toBe(200);
+    const folder = await bodyOf(response);
+    expect(folder.path).toBe(path);
+    expect((await bodyOf(await call('GET', `/${folder.id}`))).path).toBe(path);
   });
 
   it('shows a VIEWER the folder with a mask without the rights to change it', async () => {
