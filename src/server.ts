@@ -16,7 +16,7 @@ import { handleApiFolder } from './legacy-rest/woodwing/apiFolder.js';
 import { handleFile } from './legacy-rest/woodwing/fileRoutes.js';
 import { handleWoodwing } from './legacy-rest/woodwing/routes.js';
 import { handleZip } from './legacy-rest/woodwing/zipRoute.js';
-import { ensureFirstAdmin } from './resolvers/users.js';
+import { ensureFirstAdmin } from './resolvers/accounts/users.js';
 import { ClamdScanner } from './scan/ClamdScanner.js';
 import { type Scanner, scanningOff } from './scan/Scanner.js';
 import { ScanQueue } from './scan/ScanQueue.js';

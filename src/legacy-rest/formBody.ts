@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { RequestContext } from '../context.js';
 import { BadInput } from '../errors.js';
-import { type IncomingFile, stageFile } from '../resolvers/files.js';
+import { type IncomingFile, stageFile } from '../resolvers/assets/files.js';
 
 const MAX_FIELDS = 500;
 const MAX_JSON_BYTES = 1024 * 1024;

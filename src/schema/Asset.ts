@@ -1,8 +1,8 @@
 import { ASSET_STATES, type Asset } from '../db/entities/Asset.js';
-import { assetChanges } from '../resolvers/assetChanges.js';
-import { getAsset } from '../resolvers/assets.js';
-import { fileUrlOf, readableReplacement, seesAssetInternals } from '../resolvers/assetViews.js';
-import { assetPathOf } from '../resolvers/paths.js';
+import { assetChanges } from '../resolvers/assets/assetChanges.js';
+import { getAsset } from '../resolvers/assets/assets.js';
+import { fileUrlOf, readableReplacement, seesAssetInternals } from '../resolvers/assets/assetViews.js';
+import { assetPathOf } from '../resolvers/folders/paths.js';
 import { AssetVersionRef } from './AssetVersion.js';
 import { builder } from './builder.js';
 import { CheckoutRef } from './Checkout.js';

@@ -8,7 +8,7 @@ import {
   listAuthKeys,
   plainKeyOf,
   presetsOf,
-} from '../resolvers/authKeys.js';
+} from '../resolvers/sharing/authKeys.js';
 import { AssetRef } from './Asset.js';
 import { builder } from './builder.js';
 import { DownloadPresetRef } from './DownloadPreset.js';

@@ -1,6 +1,6 @@
 import type { Asset } from '../db/entities/Asset.js';
-import { seesAssetInternals } from '../resolvers/assetViews.js';
-import { checkin, checkout, undoCheckout } from '../resolvers/checkout.js';
+import { seesAssetInternals } from '../resolvers/assets/assetViews.js';
+import { checkin, checkout, undoCheckout } from '../resolvers/assets/checkout.js';
 import { AssetRef } from './Asset.js';
 import { builder } from './builder.js';
 import { UserRef } from './User.js';

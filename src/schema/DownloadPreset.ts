@@ -1,5 +1,5 @@
 import type { DownloadPreset } from '../db/entities/DownloadPreset.js';
-import { createDownloadPreset, listDownloadPresets } from '../resolvers/downloadPresets.js';
+import { createDownloadPreset, listDownloadPresets } from '../resolvers/sharing/downloadPresets.js';
 import { builder } from './builder.js';
 import { NodeRef } from './Node.js';
 

@@ -1,5 +1,5 @@
-import { copyFolder, moveFolder, removeFolder } from '../resolvers/folderContents.js';
-import { updateFolderMetadataAt } from '../resolvers/folderRecords.js';
+import { copyFolder, moveFolder, removeFolder } from '../resolvers/folders/folderContents.js';
+import { updateFolderMetadataAt } from '../resolvers/folders/folderRecords.js';
 import {
   childFolders,
   createFolder,
@@ -7,8 +7,8 @@ import {
   type FolderView,
   folderViewOf,
   getFolder,
-} from '../resolvers/folders.js';
-import { lastSegmentOf, parentOf } from '../resolvers/folderTree.js';
+} from '../resolvers/folders/folders.js';
+import { lastSegmentOf, parentOf } from '../resolvers/folders/folderTree.js';
 import { builder } from './builder.js';
 
 export const FolderRef = builder.objectRef<FolderView>('Folder');

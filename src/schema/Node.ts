@@ -1,7 +1,7 @@
 import { wrap } from '@mikro-orm/core';
 import type { RequestContext } from '../context.js';
 import { NotFound } from '../errors.js';
-import { findNode } from '../resolvers/nodes.js';
+import { findNode } from '../resolvers/assets/nodes.js';
 import { builder } from './builder.js';
 
 export const NodeRef = builder.interfaceRef<{ id: string }>('Node').implement({

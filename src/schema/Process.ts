@@ -1,5 +1,5 @@
 import { BULK_OPERATIONS, PROCESS_STATUSES, type Process } from '../db/entities/Process.js';
-import { getProcess } from '../resolvers/processes.js';
+import { getProcess } from '../resolvers/bulk/processes.js';
 import { builder } from './builder.js';
 
 const BulkOperationEnum = builder.enumType('BulkOperation', { values: BULK_OPERATIONS });

@@ -1,5 +1,5 @@
 import type { AssetRelation } from '../db/entities/AssetRelation.js';
-import { createRelation, readableRelationTarget, relationsOf, removeRelations } from '../resolvers/relations.js';
+import { createRelation, readableRelationTarget, relationsOf, removeRelations } from '../resolvers/assets/relations.js';
 import { AssetRef } from './Asset.js';
 import { AssetEdgeRef } from './AssetConnection.js';
 import { builder } from './builder.js';

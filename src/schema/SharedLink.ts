@@ -1,4 +1,4 @@
-import { openSharedLink, type SharedLinkView, uploadToSharedLink } from '../resolvers/sharedLinks.js';
+import { openSharedLink, type SharedLinkView, uploadToSharedLink } from '../resolvers/sharing/sharedLinks.js';
 import { AssetRef } from './Asset.js';
 import { builder } from './builder.js';
 import { incomingFile } from './uploads.js';

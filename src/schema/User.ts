@@ -1,5 +1,5 @@
 import { ROLES, type User } from '../db/entities/User.js';
-import { listUsers } from '../resolvers/users.js';
+import { listUsers } from '../resolvers/accounts/users.js';
 import { builder } from './builder.js';
 import { NodeRef } from './Node.js';
 

@@ -1,5 +1,5 @@
 import type { FileUpload } from 'graphql-upload-ts';
-import type { IncomingFile } from '../resolvers/files.js';
+import type { IncomingFile } from '../resolvers/assets/files.js';
 
 /** A GraphQL multipart file as resolvers take files: its bytes stream while the request is still arriving. */
 export async function incomingFile(upload: Promise<FileUpload>): Promise<IncomingFile> {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../../context.js';
-import type { AssetFieldsInput } from '../../resolvers/assetFields.js';
-import type { IncomingFile } from '../../resolvers/files.js';
+import type { AssetFieldsInput } from '../../resolvers/assets/assetFields.js';
+import type { IncomingFile } from '../../resolvers/assets/files.js';
 import { addJsonFields, addValue, readForm, readJsonBody } from '../formBody.js';
 
 /** The `asset[...]` parameters of a request, by name without the `asset[` `]` framing; lists keep every value. */

@@ -12,8 +12,8 @@ import {
   restoreAsset,
   updateAsset,
   uploadAsset,
-} from '../../resolvers/assets.js';
-import { createWhitehallAsset } from '../../resolvers/whitehallAssets.js';
+} from '../../resolvers/assets/assets.js';
+import { createWhitehallAsset } from '../../resolvers/assets/whitehallAssets.js';
 import { AssetKeyMissing, assetFieldsOf, legacyFieldsOf, readAssetParams } from './assetParams.js';
 import { presentAsset, type ResponseStatus } from './presenter.js';
 import { NOT_FOUND, sendDomainError, sendEmpty, sendRailsJson } from './responses.js';

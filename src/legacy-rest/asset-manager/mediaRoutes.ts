@@ -3,7 +3,7 @@ import { parseCookie } from 'cookie';
 import type { RequestContext } from '../../context.js';
 import { requestHost, requestScheme } from '../../http/requestOrigin.js';
 import { sendBlob } from '../../http/sendBlob.js';
-import { decideMedia, type MediaRequest } from '../../resolvers/media.js';
+import { decideMedia, type MediaRequest } from '../../resolvers/serving/media.js';
 import { FORBIDDEN, GONE, NOT_FOUND, sendRailsJson } from './responses.js';
 
 const MEDIA_PATH = /^\/media\/([^/]+)\/(.+)$/;

@@ -1,5 +1,5 @@
 import type { Asset } from '../../db/entities/Asset.js';
-import { publicPathOf } from '../../resolvers/paths.js';
+import { publicPathOf } from '../../resolvers/folders/paths.js';
 
 export type ResponseStatus = 'created' | 'ok' | 'success';
 

@@ -8,9 +8,9 @@ import {
   folderRecordByPath,
   removeFolderRecord,
   updateFolderMetadata,
-} from '../../resolvers/folderRecords.js';
-import { childFolders } from '../../resolvers/folders.js';
-import { lastSegmentOf, ROOT } from '../../resolvers/folderTree.js';
+} from '../../resolvers/folders/folderRecords.js';
+import { childFolders } from '../../resolvers/folders/folders.js';
+import { lastSegmentOf, ROOT } from '../../resolvers/folders/folderTree.js';
 import { readJsonBody } from '../formBody.js';
 import { folderPermissionsOf, metadataToReturn } from './hits.js';
 import { refusedCaller, sendDomainError, sendMethodNotAllowed, sendWoodwingJson } from './responses.js';

@@ -1,9 +1,9 @@
 import type { Process } from '../../db/entities/Process.js';
 import { BadInput } from '../../errors.js';
-import { removeAssets } from '../../resolvers/bulkRemove.js';
-import { updateAssets } from '../../resolvers/bulkUpdate.js';
-import { copyAssets, moveAssets, type TransferInput } from '../../resolvers/pathTransfers.js';
-import { cancelProcess, getProcess } from '../../resolvers/processes.js';
+import { removeAssets } from '../../resolvers/bulk/bulkRemove.js';
+import { updateAssets } from '../../resolvers/bulk/bulkUpdate.js';
+import { copyAssets, moveAssets, type TransferInput } from '../../resolvers/bulk/pathTransfers.js';
+import { cancelProcess, getProcess } from '../../resolvers/bulk/processes.js';
 import type { Endpoint } from './endpoint.js';
 import { metadataOf } from './metadataParams.js';
 import type { WoodwingParams } from './params.js';

@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../../context.js';
 import type { Asset } from '../../db/entities/Asset.js';
 import { sendBlob } from '../../http/sendBlob.js';
-import { originalForDownload } from '../../resolvers/downloads.js';
-import { renditionForDownload } from '../../resolvers/previews.js';
+import { originalForDownload } from '../../resolvers/serving/downloads.js';
+import { renditionForDownload } from '../../resolvers/serving/previews.js';
 import { sendDomainError, sendWoodwingError } from './responses.js';
 
 /** An asset's current file, private to the one who asked (never cached by a shared cache). */

@@ -1,9 +1,9 @@
 import type { RequestContext } from '../../context.js';
 import type { Asset } from '../../db/entities/Asset.js';
 import type { AssetRelation } from '../../db/entities/AssetRelation.js';
-import { assetPolicy, folderAccess } from '../../resolvers/access.js';
-import { assetPathOf } from '../../resolvers/paths.js';
-import { hasPreview } from '../../resolvers/previews.js';
+import { assetPathOf } from '../../resolvers/folders/paths.js';
+import { assetPolicy, folderAccess } from '../../resolvers/policy/access.js';
+import { hasPreview } from '../../resolvers/serving/previews.js';
 
 /** WoodWing's `{value, formatted}` for dates and sizes, formatted as it does: `2012-03-23 13:16:58 +0000`. */
 function dateValue(date: Date) {

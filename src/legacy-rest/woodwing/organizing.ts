@@ -1,9 +1,9 @@
 import { BadInput, DomainError } from '../../errors.js';
-import { addToCollection, removeFromCollection } from '../../resolvers/collections.js';
-import { childFolders, createFolder } from '../../resolvers/folders.js';
-import { actionOf, historyOf, logUsage } from '../../resolvers/history.js';
-import { assetPathOf, checkedFolderPath } from '../../resolvers/paths.js';
-import { createRelation, removeRelations } from '../../resolvers/relations.js';
+import { addToCollection, removeFromCollection } from '../../resolvers/assets/collections.js';
+import { actionOf, historyOf, logUsage } from '../../resolvers/assets/history.js';
+import { createRelation, removeRelations } from '../../resolvers/assets/relations.js';
+import { childFolders, createFolder } from '../../resolvers/folders/folders.js';
+import { assetPathOf, checkedFolderPath } from '../../resolvers/folders/paths.js';
 import { searchAssets } from '../../resolvers/search/searchAssets.js';
 import type { Call, Endpoint } from './endpoint.js';
 import { folderPermissionsOf, permissionsOf } from './hits.js';

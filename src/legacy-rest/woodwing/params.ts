@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../../context.js';
 import { BadInput } from '../../errors.js';
-import type { IncomingFile } from '../../resolvers/files.js';
+import type { IncomingFile } from '../../resolvers/assets/files.js';
 import { addJsonFields, addValue, readForm, readJsonBody } from '../formBody.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { RequestContext } from '../../context.js';
 import { DomainError, type ErrorCode } from '../../errors.js';
-import { PathTaken } from '../../resolvers/assetNaming.js';
+import { PathTaken } from '../../resolvers/assets/assetNaming.js';
 
 export function sendWoodwingJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

@@ -2,13 +2,19 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../../context.js';
 import { BadInput, DomainError } from '../../errors.js';
 import { writeCookies } from '../../http/cookies.js';
-import { requireViewer } from '../../resolvers/access.js';
-import { clientUrlsOf, createAuthKey, plainKeyOf, revokeAuthKeys, updateAuthKey } from '../../resolvers/authKeys.js';
-import { checkout, undoCheckout } from '../../resolvers/checkout.js';
-import { downloadableFile } from '../../resolvers/downloads.js';
+import { login, logout } from '../../resolvers/accounts/users.js';
+import { checkout, undoCheckout } from '../../resolvers/assets/checkout.js';
+import { requireViewer } from '../../resolvers/policy/access.js';
 import { parseDate } from '../../resolvers/search/dateMath.js';
 import { searchAssets } from '../../resolvers/search/searchAssets.js';
-import { login, logout } from '../../resolvers/users.js';
+import { downloadableFile } from '../../resolvers/serving/downloads.js';
+import {
+  clientUrlsOf,
+  createAuthKey,
+  plainKeyOf,
+  revokeAuthKeys,
+  updateAuthKey,
+} from '../../resolvers/sharing/authKeys.js';
 import { assetEndpoints } from './assetEndpoints.js';
 import { bulkEndpoints } from './bulkEndpoints.js';
 import type { Endpoint } from './endpoint.js';

@@ -5,7 +5,7 @@ import { ZipFile } from 'yazl';
 import type { RequestContext } from '../../context.js';
 import { BadInput } from '../../errors.js';
 import { contentDispositionOf } from '../../http/sendBlob.js';
-import { type ZipKind, zipEntries } from '../../resolvers/zipDownloads.js';
+import { type ZipKind, zipEntries } from '../../resolvers/serving/zipDownloads.js';
 import { readWoodwingParams } from './params.js';
 import { refusedCaller, sendDomainError, sendMethodNotAllowed } from './responses.js';
 

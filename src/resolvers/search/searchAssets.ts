@@ -5,8 +5,8 @@ import { AssetRelation } from '../../db/entities/AssetRelation.js';
 import type { User } from '../../db/entities/User.js';
 import { isSqlite, rawColumn, rawObjects, rawRows } from '../../db/rawRows.js';
 import { BadInput } from '../../errors.js';
-import { requireViewer } from '../access.js';
-import { checkedFolderPath } from '../paths.js';
+import { checkedFolderPath } from '../folders/paths.js';
+import { requireViewer } from '../policy/access.js';
 import { checkedFacetFields, countFacets, type Facet, type FacetSelections, selectionCondition } from './facets.js';
 import { parseQuery } from './queryParser.js';
 import {

@@ -1,4 +1,4 @@
-import { createAuthKey, revokeAuthKeys, updateAuthKey } from '../../resolvers/authKeys.js';
+import { createAuthKey, revokeAuthKeys, updateAuthKey } from '../../resolvers/sharing/authKeys.js';
 import { AuthKeyRef } from '../AuthKey.js';
 import { builder } from '../builder.js';
 

@@ -1,4 +1,4 @@
-import { cancelProcess } from '../../resolvers/processes.js';
+import { cancelProcess } from '../../resolvers/bulk/processes.js';
 import { builder } from '../builder.js';
 import { ProcessRef } from '../Process.js';
 

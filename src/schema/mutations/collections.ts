@@ -1,4 +1,4 @@
-import { addToCollection, createCollection, removeFromCollection } from '../../resolvers/collections.js';
+import { addToCollection, createCollection, removeFromCollection } from '../../resolvers/assets/collections.js';
 import { AssetRef } from '../Asset.js';
 import { builder } from '../builder.js';
 

@@ -1,4 +1,4 @@
-import { copyAssets } from '../../resolvers/pathTransfers.js';
+import { copyAssets } from '../../resolvers/bulk/pathTransfers.js';
 import { builder } from '../builder.js';
 import { ProcessRef } from '../Process.js';
 import { TransferAssetsInput } from './moveAssets.js';

@@ -1,4 +1,4 @@
-import { createApiToken } from '../../resolvers/users.js';
+import { createApiToken } from '../../resolvers/accounts/users.js';
 import { builder } from '../builder.js';
 
 const ApiTokenPayloadRef = builder.objectRef<{ token: string; name: string }>('ApiTokenPayload').implement({

@@ -1,4 +1,4 @@
-import { createUser } from '../../resolvers/users.js';
+import { createUser } from '../../resolvers/accounts/users.js';
 import { builder } from '../builder.js';
 import { RoleEnum, UserRef } from '../User.js';
 

@@ -1,4 +1,4 @@
-import { deleteAsset, restoreAsset } from '../../resolvers/assets.js';
+import { deleteAsset, restoreAsset } from '../../resolvers/assets/assets.js';
 import { AssetRef } from '../Asset.js';
 import { builder } from '../builder.js';
 

@@ -1,4 +1,4 @@
-import { login, logout } from '../../resolvers/users.js';
+import { login, logout } from '../../resolvers/accounts/users.js';
 import { builder } from '../builder.js';
 import { UserRef } from '../User.js';
 

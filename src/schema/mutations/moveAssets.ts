@@ -1,4 +1,4 @@
-import { FILE_REPLACE_POLICIES, FOLDER_REPLACE_POLICIES, moveAssets } from '../../resolvers/pathTransfers.js';
+import { FILE_REPLACE_POLICIES, FOLDER_REPLACE_POLICIES, moveAssets } from '../../resolvers/bulk/pathTransfers.js';
 import { builder } from '../builder.js';
 import { ProcessRef } from '../Process.js';
 

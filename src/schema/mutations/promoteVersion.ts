@@ -1,4 +1,4 @@
-import { promoteVersion } from '../../resolvers/versions.js';
+import { promoteVersion } from '../../resolvers/assets/versions.js';
 import { AssetRef } from '../Asset.js';
 import { builder } from '../builder.js';
 

@@ -1,4 +1,4 @@
-import { removeAssets } from '../../resolvers/bulkRemove.js';
+import { removeAssets } from '../../resolvers/bulk/bulkRemove.js';
 import { builder } from '../builder.js';
 import { ProcessRef } from '../Process.js';
 

@@ -1,4 +1,4 @@
-import { replaceAssetFile } from '../../resolvers/assets.js';
+import { replaceAssetFile } from '../../resolvers/assets/assets.js';
 import { AssetRef } from '../Asset.js';
 import { builder } from '../builder.js';
 import { incomingFile } from '../uploads.js';

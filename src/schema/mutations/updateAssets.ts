@@ -1,4 +1,4 @@
-import { updateAssets } from '../../resolvers/bulkUpdate.js';
+import { updateAssets } from '../../resolvers/bulk/bulkUpdate.js';
 import { builder } from '../builder.js';
 import { ProcessRef } from '../Process.js';
 

@@ -1,4 +1,4 @@
-import { uploadAsset } from '../../resolvers/assets.js';
+import { uploadAsset } from '../../resolvers/assets/assets.js';
 import { AssetRef } from '../Asset.js';
 import { builder } from '../builder.js';
 import { govukInputFields } from '../govukFields.js';

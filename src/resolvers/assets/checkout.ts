@@ -1,0 +1,98 @@
+import type { RequestContext } from '../../context.js';
+import { Asset } from '../../db/entities/Asset.js';
+import { Conflict, Forbidden, NotFound } from '../../errors.js';
+import { assetPolicy, requireViewer } from '../policy/access.js';
+import { findManageableAsset, findReadableAsset, flushAssetChanges, setNextVersion } from './assets.js';
+import { type IncomingFile, storeFile } from './files.js';
+import { recordHistory } from './history.js';
+
+/** The client named in a checkout when the request names none and its login gave no clientId. */
+const DEFAULT_CLIENT: Record<RequestContext['surface'], string> = {
+  graphql: 'graphql',
+  woodwing: 'api',
+  'asset-manager': 'asset-manager',
+};
+const MAX_CLIENT_LENGTH = 256;
+
+async function reloaded(ctx: RequestContext, id: string): Promise<Asset> {
+  const asset = await ctx.em.findOneOrFail(Asset, { id }, { refresh: true });
+  ctx.loaders.assetById.clear(id).prime(id, asset);
+  return asset;
+}
+
+/**
+ * Locks the asset for the viewer. The lock is taken by one conditional UPDATE (`... where checked_out_by is
+ * null`), so of two clients racing for it exactly one wins, on any number of instances. Checking out again
+ * what one already holds returns the lock unchanged.
+ */
+export async function checkout(ctx: RequestContext, assetId: string, client?: string | null): Promise<Asset> {
+  const viewer = requireViewer(ctx);
+  const asset = await findManageableAsset(ctx, assetId, 'check out');
+  if (asset.deletedAt) throw new NotFound(`Asset ${assetId} is deleted; restore it first`);
+  if (asset.checkedOutBy?.id === viewer.id) return asset;
+  const clientName = (client || ctx.auth.session?.clientId || DEFAULT_CLIENT[ctx.surface]).slice(0, MAX_CLIENT_LENGTH);
+
+  // The lock and its CHECKOUT entry commit together.
+  const taken = await ctx.em.transactional(async (em) => {
+    const updated = await em.nativeUpdate(
+      Asset,
+      { id: asset.id, checkedOutBy: null, deletedAt: null },
+      { checkedOutBy: viewer.id, checkedOutAt: new Date(), checkedOutOnClient: clientName },
+    );
+    if (updated === 1) recordHistory({ ...ctx, em }, asset, 'CHECKOUT', { client: clientName });
+    return updated;
+  });
+  const current = await reloaded(ctx, asset.id);
+  if (taken !== 1) {
+    // Something changed between our read and our update: say what, as a direct refusal would.
+    if (current.deletedAt) throw new NotFound(`Asset ${assetId} is deleted; restore it first`);
+    if (!current.checkedOutBy) throw new Conflict(`Asset ${assetId} changed while you checked it out; try again`);
+    const holder = await ctx.loaders.userById.load(current.checkedOutBy.id);
+    assetPolicy.assertNotLockedByOther(viewer, current, holder?.username);
+    return current;
+  }
+  ctx.assetEvents.publish(current.id);
+  return current;
+}
+
+function releaseLock(asset: Asset): void {
+  asset.checkedOutBy = null;
+  asset.checkedOutAt = null;
+  asset.checkedOutOnClient = null;
+}
+
+/** Releases the lock: its holder may, and so may an ADMIN. Undoing a checkout that is not there changes nothing. */
+export async function undoCheckout(ctx: RequestContext, assetId: string): Promise<Asset> {
+  const viewer = requireViewer(ctx);
+  const asset = await findReadableAsset(ctx, assetId);
+  if (!asset.checkedOutBy) return asset;
+  if (asset.checkedOutBy.id !== viewer.id && viewer.role !== 'ADMIN') {
+    throw new Forbidden(`Only the user who checked out asset ${assetId}, or an ADMIN, may undo the checkout`);
+  }
+  const holderId = asset.checkedOutBy.id;
+  releaseLock(asset);
+  recordHistory(ctx, asset, 'UNDO_CHECKOUT', holderId === viewer.id ? null : { undoneForUserId: holderId });
+  await ctx.em.flush();
+  ctx.assetEvents.publish(asset.id);
+  return asset;
+}
+
+/** Stores a new version from the lock holder and releases the lock unless asked to keep it. */
+export async function checkin(
+  ctx: RequestContext,
+  assetId: string,
+  file: IncomingFile,
+  keepCheckout = false,
+): Promise<Asset> {
+  const viewer = requireViewer(ctx);
+  const asset = await findManageableAsset(ctx, assetId, 'check in');
+  if (asset.checkedOutBy?.id !== viewer.id) {
+    throw new Conflict(`Asset ${assetId} is not checked out by you; check it out before checking in`);
+  }
+  const blob = await storeFile(ctx, file);
+  setNextVersion(ctx, asset, blob, asset.name);
+  if (!keepCheckout) releaseLock(asset);
+  recordHistory(ctx, asset, 'CHECKIN', { size: blob.size, keepCheckout });
+  await flushAssetChanges(ctx, asset, true);
+  return asset;
+}

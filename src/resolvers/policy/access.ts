@@ -1,0 +1,56 @@
+import { hasRole } from '../../auth/roles.js';
+import type { RequestContext } from '../../context.js';
+import type { Asset } from '../../db/entities/Asset.js';
+import type { Role, User } from '../../db/entities/User.js';
+import { Conflict, Forbidden, Unauthenticated } from '../../errors.js';
+
+export function requireViewer(ctx: RequestContext): User {
+  if (ctx.viewer) return ctx.viewer;
+  const why = ctx.auth.problem ? `Not logged in: ${ctx.auth.problem}` : 'Not logged in';
+  throw new Unauthenticated(`${why}. Log in, or send Authorization: Bearer <token>.`);
+}
+
+export function requireRole(ctx: RequestContext, role: Role, doing: string): User {
+  const viewer = requireViewer(ctx);
+  if (!hasRole(viewer.role, role)) {
+    throw new Forbidden(`Only ${role} users or above may ${doing}; you are ${viewer.role}`);
+  }
+  return viewer;
+}
+
+function isAccessLimited(asset: Asset): boolean {
+  return asset.draft && (asset.accessLimitedUserIds.length > 0 || asset.accessLimitedOrganisationIds.length > 0);
+}
+
+/**
+ * Who may see and who may change an asset. A draft with access limits is seen only by the users and
+ * organisations it lists, by its creator and by ADMIN; everything else is seen by every user.
+ */
+export const assetPolicy = {
+  canRead(viewer: User, asset: Asset): boolean {
+    if (!isAccessLimited(asset) || viewer.role === 'ADMIN' || asset.createdBy?.id === viewer.id) return true;
+    if (asset.accessLimitedUserIds.includes(viewer.id)) return true;
+    return viewer.organisationId != null && asset.accessLimitedOrganisationIds.includes(viewer.organisationId);
+  },
+
+  /** CONTRIBUTOR manages what it created; EDITOR and ADMIN manage every asset. */
+  canManage(viewer: User, asset: Asset): boolean {
+    if (hasRole(viewer.role, 'EDITOR')) return true;
+    return viewer.role === 'CONTRIBUTOR' && asset.createdBy?.id === viewer.id;
+  },
+
+  /** While checked out, only the holder may change the asset. */
+  assertNotLockedByOther(viewer: User, asset: Asset, holderName: string | undefined): void {
+    if (!asset.checkedOutBy || asset.checkedOutBy.id === viewer.id) return;
+    const since = asset.checkedOutAt ? ` since ${asset.checkedOutAt.toISOString()}` : '';
+    throw new Conflict(`Asset ${asset.id} is checked out by ${holderName ?? 'another user'}${since}`);
+  },
+};
+
+/** Creating, moving, copying and removing folders: CONTRIBUTOR and above (each asset inside is checked too). */
+export const folderAccess = {
+  role: 'CONTRIBUTOR' as const satisfies Role,
+  canOrganize(viewer: User): boolean {
+    return hasRole(viewer.role, folderAccess.role);
+  },
+};
