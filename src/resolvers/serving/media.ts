@@ -99,8 +99,8 @@ function absoluteOn(request: MediaRequest, url: string): string {
 
 /**
  * What to answer a request for an asset's bytes, in GOV.UK Asset Manager's order (reference section 5):
- * unknown, deleted (Gone, thrown), replaced, draft on the live host, access, not yet servable, an earlier filename,
- * redirect_url, (Whitehall) placeholder, and only then the bytes.
+ * unknown, deleted (thrown as Gone), replaced, draft on the live host, access, not yet servable, an earlier
+ * filename, redirect_url, (Whitehall) placeholder, and only then the bytes.
  */
 export async function decideMedia(ctx: RequestContext, request: MediaRequest): Promise<MediaDecision> {
   const draftHost = ctx.config.draftAssetsHost;
