@@ -2,7 +2,7 @@
 // from small vocabularies by a seeded generator, so that every run (and every database in one run) searches
 // the same assets.
 import { createHash } from 'node:crypto';
-import { assetDomainOf, extensionOf } from '../src/resolvers/search/assetDomain.js';
+import { assetDomainOf, extensionOf } from '../src/db/assetDomain.js';
 
 /** mulberry32: a small seeded generator of numbers in [0, 1). */
 function generator(seed: number): () => number {

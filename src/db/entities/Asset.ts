@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity, p } from '@mikro-orm/core';
-import { assetDomainOf, extensionOf } from '../../resolvers/search/assetDomain.js';
+import { assetDomainOf, extensionOf } from '../assetDomain.js';
 import { User } from './User.js';
 
 export const ASSET_STATES = ['UNSCANNED', 'CLEAN', 'INFECTED', 'UPLOADED'] as const;

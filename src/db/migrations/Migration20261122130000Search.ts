@@ -1,6 +1,60 @@
+import { randomBytes } from 'node:crypto';
 import { Migration } from '@mikro-orm/migrations';
-import { newId } from '../../ids.js';
-import { assetDomainOf, extensionOf } from '../../resolvers/search/assetDomain.js';
+
+/*
+ * The extension and assetDomain rule, and the id format, as they stood when this migration was written:
+ * frozen here so that it fills the same values forever, whatever the live rules (src/db/assetDomain.ts,
+ * src/ids.ts) become.
+ */
+const DOMAIN_BY_EXTENSION: Record<string, string> = {
+  collection: 'container',
+  dossier: 'container',
+  task: 'container',
+  pdf: 'pdf',
+  doc: 'document',
+  docx: 'document',
+  dot: 'document',
+  odt: 'document',
+  rtf: 'document',
+  pages: 'document',
+  ppt: 'presentation',
+  pptx: 'presentation',
+  odp: 'presentation',
+  key: 'presentation',
+  xls: 'spreadsheet',
+  xlsx: 'spreadsheet',
+  xlsm: 'spreadsheet',
+  xlt: 'spreadsheet',
+  ods: 'spreadsheet',
+  numbers: 'spreadsheet',
+  csv: 'spreadsheet',
+  txt: 'text',
+  md: 'text',
+  html: 'text',
+  htm: 'text',
+  xml: 'text',
+  json: 'text',
+};
+
+/** A folder's id, made as record ids were then: 128 random bits, url-safe. */
+const newId = () => randomBytes(16).toString('base64url');
+
+function extensionOf(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && dot < name.length - 1 ? name.slice(dot + 1).toLowerCase() : '';
+}
+
+function assetDomainOf(name: string, contentType: string): string {
+  const byExtension = DOMAIN_BY_EXTENSION[extensionOf(name)];
+  if (byExtension) return byExtension;
+  const type = contentType.toLowerCase();
+  if (type.startsWith('image/')) return 'image';
+  if (type.startsWith('video/')) return 'video';
+  if (type.startsWith('audio/')) return 'audio';
+  if (type === 'application/pdf') return 'pdf';
+  if (type.startsWith('text/')) return 'text';
+  return 'generic';
+}
 
 /** What an asset's metadata contributes to free text: every string in it. */
 const metadataText = (row: string) =>

@@ -4,7 +4,7 @@ import type { RequestContext } from '../../context.js';
 import { requestHost, requestScheme } from '../../http/requestOrigin.js';
 import { sendBlob } from '../../http/sendBlob.js';
 import { decideMedia, type MediaRequest } from '../../resolvers/serving/media.js';
-import { FORBIDDEN, GONE, NOT_FOUND, sendRailsJson } from './responses.js';
+import { FORBIDDEN, NOT_FOUND, sendDomainError, sendRailsJson } from './responses.js';
 
 const MEDIA_PATH = /^\/media\/([^/]+)\/(.+)$/;
 const WHITEHALL_PREFIX = '/government/uploads/';
@@ -60,13 +60,15 @@ export async function handleMedia(
     search: url.search,
     draftToken: url.searchParams.get('token') ?? parseCookie(req.headers.cookie ?? '').auth_bypass_token,
     authKey: url.searchParams.get('authKey') ?? undefined,
+  }).catch((error: unknown) => {
+    // A deleted asset is Gone (410).
+    if (sendDomainError(res, error)) return null;
+    throw error;
   });
+  if (!decision) return;
   switch (decision.type) {
     case 'not-found':
       sendRailsJson(res, 404, NOT_FOUND);
-      return;
-    case 'gone':
-      sendRailsJson(res, 410, GONE);
       return;
     case 'forbidden':
       sendRailsJson(res, 403, FORBIDDEN);

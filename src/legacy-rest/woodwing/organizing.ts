@@ -1,3 +1,4 @@
+import { CONTAINER_EXTENSIONS } from '../../db/assetDomain.js';
 import { BadInput, DomainError } from '../../errors.js';
 import { addToCollection, removeFromCollection } from '../../resolvers/assets/collections.js';
 import { actionOf, historyOf, logUsage } from '../../resolvers/assets/history.js';
@@ -9,7 +10,6 @@ import type { Call, Endpoint } from './endpoint.js';
 import { folderPermissionsOf, permissionsOf } from './hits.js';
 import { sendWoodwingJson } from './responses.js';
 
-const CONTAINER_EXTENSIONS = ['collection', 'dossier', 'task'];
 const BROWSE_PAGE = 500;
 const USAGE_PARAMS = ['assetId', 'assetID', 'action'];
 

@@ -1,8 +1,8 @@
 import type { RequestContext } from '../../context.js';
+import { extensionOf } from '../../db/assetDomain.js';
 import { Asset } from '../../db/entities/Asset.js';
 import { Conflict } from '../../errors.js';
 import { folderExists } from '../folders/folderTree.js';
-import { extensionOf } from '../search/assetDomain.js';
 
 /** A name is taken in a folder by an asset that is not deleted. */
 export class PathTaken extends Conflict {}

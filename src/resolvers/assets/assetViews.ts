@@ -2,6 +2,7 @@ import type { RequestContext } from '../../context.js';
 import type { Asset } from '../../db/entities/Asset.js';
 import { publicPathOf } from '../folders/paths.js';
 import { assetPolicy } from '../policy/access.js';
+import { linkAllows } from '../policy/sharing.js';
 
 /** The replacement, if there is one and the viewer may see it. */
 export async function readableReplacement(ctx: RequestContext, asset: Asset): Promise<Asset | null> {
@@ -14,7 +15,10 @@ export async function readableReplacement(ctx: RequestContext, asset: Asset): Pr
 export function fileUrlOf(ctx: RequestContext, asset: Asset): string {
   const url = `${ctx.config.publicUrl}${publicPathOf(asset)}`;
   const shared = ctx.sharedLink;
-  return !ctx.viewer && shared?.authKey.downloadOriginal ? `${url}?authKey=${encodeURIComponent(shared.key)}` : url;
+  // The media URL serves the original: only a link that allows originals is handed on.
+  return !ctx.viewer && shared && linkAllows(shared.authKey, 'original')
+    ? `${url}?authKey=${encodeURIComponent(shared.key)}`
+    : url;
 }
 
 /**

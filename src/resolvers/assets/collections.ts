@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import type { RequestContext } from '../../context.js';
+import { extensionOf } from '../../db/assetDomain.js';
 import type { Asset } from '../../db/entities/Asset.js';
 import { AssetRelation } from '../../db/entities/AssetRelation.js';
 import { BadInput, Conflict } from '../../errors.js';
 import { isWellFormedId, newId } from '../../ids.js';
-import { extensionOf } from '../search/assetDomain.js';
 import { assertMayUpload, DEFAULT_FOLDER, findManageableAsset, insertAsset } from './assets.js';
 import { insertRelationIfUnjoined, relationsChanged, relationTarget } from './relations.js';
 

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import mime from 'mime-types';
 import type { RequestContext } from '../../context.js';
+import { extensionOf } from '../../db/assetDomain.js';
 import { BadInput, ValidationFailed } from '../../errors.js';
 import type { StagedBlob, StoredBlob } from '../../storage/BlobStore.js';
 
@@ -56,7 +57,7 @@ export function isValidContentType(value: string): boolean {
 /** An explicit type wins; else the extension's; else application/octet-stream. The client's part header is ignored. */
 export function contentTypeFor(name: string, explicit?: string | null): string {
   if (explicit) return explicit;
-  const extension = name.includes('.') ? (name.split('.').pop() ?? '').toLowerCase() : '';
+  const extension = extensionOf(name);
   return EXTENSION_TYPES[extension] ?? (mime.lookup(extension) || 'application/octet-stream');
 }
 

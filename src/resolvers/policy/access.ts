@@ -3,6 +3,7 @@ import type { RequestContext } from '../../context.js';
 import type { Asset } from '../../db/entities/Asset.js';
 import type { Role, User } from '../../db/entities/User.js';
 import { Conflict, Forbidden, Unauthenticated } from '../../errors.js';
+import { assetVisibility } from './visibility.js';
 
 export function requireViewer(ctx: RequestContext): User {
   if (ctx.viewer) return ctx.viewer;
@@ -18,19 +19,11 @@ export function requireRole(ctx: RequestContext, role: Role, doing: string): Use
   return viewer;
 }
 
-function isAccessLimited(asset: Asset): boolean {
-  return asset.draft && (asset.accessLimitedUserIds.length > 0 || asset.accessLimitedOrganisationIds.length > 0);
-}
-
-/**
- * Who may see and who may change an asset. A draft with access limits is seen only by the users and
- * organisations it lists, by its creator and by ADMIN; everything else is seen by every user.
- */
+/** Who may see and who may change an asset. */
 export const assetPolicy = {
+  /** Who may see it: see assetVisibility, whose SQL form search lists by. */
   canRead(viewer: User, asset: Asset): boolean {
-    if (!isAccessLimited(asset) || viewer.role === 'ADMIN' || asset.createdBy?.id === viewer.id) return true;
-    if (asset.accessLimitedUserIds.includes(viewer.id)) return true;
-    return viewer.organisationId != null && asset.accessLimitedOrganisationIds.includes(viewer.organisationId);
+    return assetVisibility.canSee(viewer, asset);
   },
 
   /** CONTRIBUTOR manages what it created; EDITOR and ADMIN manage every asset. */

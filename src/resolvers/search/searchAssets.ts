@@ -2,11 +2,11 @@ import { type EntityDictionary, raw, wrap } from '@mikro-orm/core';
 import type { RequestContext } from '../../context.js';
 import { Asset } from '../../db/entities/Asset.js';
 import { AssetRelation } from '../../db/entities/AssetRelation.js';
-import type { User } from '../../db/entities/User.js';
 import { isSqlite, rawColumn, rawObjects, rawRows } from '../../db/rawRows.js';
 import { BadInput } from '../../errors.js';
 import { checkedFolderPath } from '../folders/paths.js';
 import { requireViewer } from '../policy/access.js';
+import { assetVisibility } from '../policy/visibility.js';
 import { checkedFacetFields, countFacets, type Facet, type FacetSelections, selectionCondition } from './facets.js';
 import { parseQuery } from './queryParser.js';
 import {
@@ -54,19 +54,6 @@ export interface AssetPage {
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 500;
 const MAX_QUERY_LENGTH = 10_000;
-
-/** Access-limited drafts are listed only to those who may read them (see assetPolicy.canRead). */
-function visibleTo(viewer: User, dialect: SearchDialect): SqlCondition | null {
-  if (viewer.role === 'ADMIN') return null;
-  return {
-    sql: `(not a.draft
-      or (json_array_length(a.access_limited_user_ids) = 0 and json_array_length(a.access_limited_organisation_ids) = 0)
-      or a.created_by_id = ?
-      or exists (select 1 from ${dialect.jsonArrayValues('a.access_limited_user_ids')} where value = ?)
-      or exists (select 1 from ${dialect.jsonArrayValues('a.access_limited_organisation_ids')} where value = ?))`,
-    params: [viewer.id, viewer.id, viewer.organisationId ?? ''],
-  };
-}
 
 function whereOf(conditions: SqlCondition[]): SqlCondition {
   return {
@@ -250,7 +237,7 @@ export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, p
   if (!args.includeDeleted) base.push(NOT_DELETED);
   if (args.folderPath != null) base.push({ sql: 'a.folder_path = ?', params: [checkedFolderPath(args.folderPath)] });
   if (query.relation) base.push(relationCondition(query.relation));
-  const visibility = visibleTo(viewer, dialect);
+  const visibility = assetVisibility.sqlCondition(viewer, dialect);
   if (visibility) base.push(visibility);
   const filters = [...base, ...Object.entries(selections).map(([field, values]) => selectionCondition(field, values))];
 

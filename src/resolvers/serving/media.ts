@@ -1,11 +1,14 @@
 import { verifyDraftToken } from '../../auth/draftTokens.js';
 import type { RequestContext } from '../../context.js';
+import { extensionOf } from '../../db/assetDomain.js';
 import { Asset } from '../../db/entities/Asset.js';
+import { Gone } from '../../errors.js';
 import { isWellFormedId } from '../../ids.js';
 import { publicPathOf } from '../folders/paths.js';
 import { assetPolicy } from '../policy/access.js';
-import { findAuthKeyByKey, isExpired } from '../sharing/authKeys.js';
-import { sharedAssetIdsOf } from '../sharing/sharedLinks.js';
+import { isServable } from '../policy/servability.js';
+import { sharedLinkOpens } from '../policy/sharing.js';
+import { hasAccessLimits } from '../policy/visibility.js';
 
 /** A request for an asset's bytes, as the media surface saw it. */
 export interface MediaRequest {
@@ -24,7 +27,6 @@ export interface MediaRequest {
 
 export type MediaDecision =
   | { type: 'not-found' }
-  | { type: 'gone' }
   | { type: 'redirect'; status: 301 | 302; location: string; cacheControl?: string }
   | { type: 'unauthenticated' }
   | { type: 'forbidden' }
@@ -40,7 +42,8 @@ export type MediaDecision =
 const LIVE_CACHE = 'max-age=1800, public';
 const PLACEHOLDER_CACHE = 'max-age=60, public';
 const MAX_REPLACEMENT_HOPS = 10;
-const IMAGE_EXTENSIONS = /\.(jpe?g|png|gif)$/i;
+/** GOV.UK's `image?`, which picks the Whitehall placeholder (reference section 4, "Derived values"). */
+const IMAGE_EXTENSIONS = new Set(['jpg', 'jpeg', 'png', 'gif']);
 
 function liveHostOf(ctx: RequestContext): string {
   return new URL(ctx.config.publicUrl).host;
@@ -69,14 +72,6 @@ async function replacementToRedirectTo(ctx: RequestContext, asset: Asset, onDraf
   return target;
 }
 
-/** A key that is usable, allows originals and shares this asset. */
-async function authKeyOpens(ctx: RequestContext, key: string | undefined, asset: Asset): Promise<boolean> {
-  if (!key) return false;
-  const authKey = await findAuthKeyByKey(ctx, key);
-  if (!authKey || authKey.revokedAt || isExpired(authKey) || !authKey.downloadOriginal) return false;
-  return (await sharedAssetIdsOf(ctx, authKey)).has(asset.id);
-}
-
 /** GOV.UK's draft-host checks (reference section 2): a token, a shared link, or a user the limits allow. */
 async function accessOnDraftHost(
   ctx: RequestContext,
@@ -85,9 +80,9 @@ async function accessOnDraftHost(
 ): Promise<'allowed' | 'unauthenticated' | 'forbidden'> {
   const grant = await verifyDraftToken(request.draftToken, ctx.config.jwtAuthSecret);
   if (grant?.sub && asset.authBypassIds.includes(grant.sub)) return 'allowed';
-  const accessLimited = asset.accessLimitedUserIds.length > 0 || asset.accessLimitedOrganisationIds.length > 0;
-  if (grant?.draftAccess && !accessLimited) return 'allowed';
-  if (await authKeyOpens(ctx, request.authKey, asset)) return 'allowed';
+  if (grant?.draftAccess && !hasAccessLimits(asset)) return 'allowed';
+  // A media URL serves the original.
+  if (await sharedLinkOpens(ctx, request.authKey, asset, 'original')) return 'allowed';
   if (!ctx.viewer) return 'unauthenticated';
   return assetPolicy.canRead(ctx.viewer, asset) ? 'allowed' : 'forbidden';
 }
@@ -104,15 +99,15 @@ function absoluteOn(request: MediaRequest, url: string): string {
 
 /**
  * What to answer a request for an asset's bytes, in GOV.UK Asset Manager's order (reference section 5):
- * unknown, deleted, replaced, draft on the live host, access, not yet servable, an earlier filename,
- * redirect_url, (Whitehall) placeholder, and only then the bytes.
+ * unknown, deleted (thrown as Gone), replaced, draft on the live host, access, not yet servable, an earlier
+ * filename, redirect_url, (Whitehall) placeholder, and only then the bytes.
  */
 export async function decideMedia(ctx: RequestContext, request: MediaRequest): Promise<MediaDecision> {
   const draftHost = ctx.config.draftAssetsHost;
   const onDraftHost = draftHost !== undefined && request.host.toLowerCase() === draftHost;
   const asset = await loadTarget(ctx, request.target);
   if (!asset) return onDraftHost && !ctx.viewer ? { type: 'unauthenticated' } : { type: 'not-found' };
-  if (asset.deletedAt) return { type: 'gone' };
+  if (asset.deletedAt) throw new Gone(`Asset ${asset.id} is deleted`);
 
   const replacement = await replacementToRedirectTo(ctx, asset, onDraftHost);
   if (replacement) {
@@ -139,7 +134,7 @@ export async function decideMedia(ctx: RequestContext, request: MediaRequest): P
   }
 
   if (request.target.kind === 'media') {
-    if (!(await isCurrentOrEarlierName(ctx, asset, request.target.filename)) || asset.state !== 'UPLOADED') {
+    if (!(await isCurrentOrEarlierName(ctx, asset, request.target.filename)) || !isServable(asset)) {
       return { type: 'not-found' };
     }
     if (request.target.filename !== asset.name) {
@@ -149,9 +144,9 @@ export async function decideMedia(ctx: RequestContext, request: MediaRequest): P
     return { type: 'not-found' };
   }
   if (asset.redirectUrl) return { type: 'redirect', status: 302, location: absoluteOn(request, asset.redirectUrl) };
-  if (asset.state !== 'UPLOADED') {
+  if (!isServable(asset)) {
     // Only a Whitehall asset gets here unscanned: it points at a placeholder until its scan passes.
-    const placeholder = IMAGE_EXTENSIONS.test(asset.name)
+    const placeholder = IMAGE_EXTENSIONS.has(extensionOf(asset.name))
       ? '/asset-manager/thumbnail-placeholder.png'
       : '/government/placeholder';
     return { type: 'redirect', status: 302, location: placeholder, cacheControl: PLACEHOLDER_CACHE };

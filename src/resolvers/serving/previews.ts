@@ -1,10 +1,9 @@
 import type { RequestContext } from '../../context.js';
 import type { Asset } from '../../db/entities/Asset.js';
-import { Conflict, NotFound, Unauthenticated } from '../../errors.js';
+import { NotFound } from '../../errors.js';
 import { findReadableAsset } from '../assets/assets.js';
-import { findUsableAuthKey } from '../sharing/authKeys.js';
-import { sharedAssetIdsOf } from '../sharing/sharedLinks.js';
-import { downloadableFile } from './downloads.js';
+import { servable } from '../policy/servability.js';
+import { assetOpenedByLink } from '../policy/sharing.js';
 
 export type Rendition = 'preview' | 'thumbnail';
 
@@ -28,8 +27,7 @@ function withPreview(asset: Asset, rendition: Rendition): Asset {
 
 /**
  * The asset whose bytes a WoodWing preview or thumbnail URL serves: to a user who may read it, or to the holder
- * of a shared link that shares it; thumbnails to every such holder, previews when the link allows previews (or
- * originals, which imply them). An unusable key looks like no key at all.
+ * of a shared link that opens that rendition of it (see linkAllows).
  */
 export async function renditionForDownload(
   ctx: RequestContext,
@@ -37,21 +35,8 @@ export async function renditionForDownload(
   rendition: Rendition,
   key?: string,
 ): Promise<Asset> {
-  if (ctx.viewer) {
-    withPreview(await findReadableAsset(ctx, assetId), rendition);
-    return downloadableFile(ctx, assetId);
-  }
-  if (!key) throw new Unauthenticated(`Log in, or open the ${rendition} with the authKey of a shared link`);
-  const authKey = await findUsableAuthKey(ctx, key).catch(() => null);
-  const asset = await ctx.loaders.assetById.load(assetId);
-  const allowed = rendition === 'thumbnail' || authKey?.downloadPreview || authKey?.downloadOriginal;
-  if (!authKey || !allowed || !asset || !(await sharedAssetIdsOf(ctx, authKey)).has(asset.id)) {
-    throw new NotFound(`No ${rendition} of ${assetId} is shared by this link`);
-  }
-  if (asset.deletedAt) throw new NotFound(`Asset ${assetId} is deleted`);
-  withPreview(asset, rendition);
-  if (asset.state !== 'UPLOADED') {
-    throw new Conflict(`The file of asset ${assetId} is not available: it is ${asset.state.toLowerCase()}`);
-  }
-  return asset;
+  const asset = ctx.viewer
+    ? await findReadableAsset(ctx, assetId)
+    : await assetOpenedByLink(ctx, assetId, rendition, key);
+  return servable(withPreview(asset, rendition));
 }

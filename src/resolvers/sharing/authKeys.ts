@@ -47,10 +47,16 @@ export function isExpired(authKey: AuthKey): boolean {
   return authKey.validUntil.getTime() <= Date.now();
 }
 
-/** The key behind a shared link, if it still works; unknown, expired and revoked all look the same. */
-export async function findUsableAuthKey(ctx: RequestContext, key: string): Promise<AuthKey> {
+/** The key behind a shared link if it still works, else null: unknown, expired and revoked all look the same. */
+export async function usableAuthKeyOf(ctx: RequestContext, key: string): Promise<AuthKey | null> {
   const authKey = await findAuthKeyByKey(ctx, key);
-  if (!authKey || authKey.revokedAt || isExpired(authKey)) throw new NotFound('No shared link with this key');
+  return authKey && !authKey.revokedAt && !isExpired(authKey) ? authKey : null;
+}
+
+/** The key behind a shared link, if it still works; NotFound otherwise. */
+export async function findUsableAuthKey(ctx: RequestContext, key: string): Promise<AuthKey> {
+  const authKey = await usableAuthKeyOf(ctx, key);
+  if (!authKey) throw new NotFound('No shared link with this key');
   return authKey;
 }
 

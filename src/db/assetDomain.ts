@@ -1,5 +1,7 @@
 /**
- * WoodWing's assetDomain: the kind of file, from its extension first and its content type second.
+ * What a file is, from its name: its extension, WoodWing's assetDomain (from the extension first and the
+ * content type second), and whether it is a container. The Asset entity derives its columns from these, so
+ * they live beside the entities.
  */
 export const ASSET_DOMAINS = [
   'image',
@@ -15,10 +17,11 @@ export const ASSET_DOMAINS = [
 ] as const;
 export type AssetDomain = (typeof ASSET_DOMAINS)[number];
 
+/** The extensions of WoodWing's container assets (collections, dossiers, tasks), which hold other assets. */
+export const CONTAINER_EXTENSIONS: readonly string[] = ['collection', 'dossier', 'task'];
+
 const BY_EXTENSION: Record<string, AssetDomain> = {
-  collection: 'container',
-  dossier: 'container',
-  task: 'container',
+  ...Object.fromEntries(CONTAINER_EXTENSIONS.map((extension) => [extension, 'container' as const])),
   pdf: 'pdf',
   doc: 'document',
   docx: 'document',
@@ -45,6 +48,7 @@ const BY_EXTENSION: Record<string, AssetDomain> = {
   json: 'text',
 };
 
+/** The extension of a file name, lower case, without its dot; '' for none (`notes`, `.bashrc`, `notes.`). */
 export function extensionOf(name: string): string {
   const dot = name.lastIndexOf('.');
   return dot > 0 && dot < name.length - 1 ? name.slice(dot + 1).toLowerCase() : '';

@@ -1,0 +1,16 @@
+import type { Asset } from '../../db/entities/Asset.js';
+import { Conflict, NotFound } from '../../errors.js';
+
+/** Whether the asset's bytes may be handed out now, on every surface: not deleted, and scanned clean (UPLOADED). */
+export function isServable(asset: Pick<Asset, 'deletedAt' | 'state'>): boolean {
+  return !asset.deletedAt && asset.state === 'UPLOADED';
+}
+
+/** The asset if its bytes may be handed out now; else the error that says why not. */
+export function servable(asset: Asset): Asset {
+  if (asset.deletedAt) throw new NotFound(`Asset ${asset.id} is deleted`);
+  if (!isServable(asset)) {
+    throw new Conflict(`The file of asset ${asset.id} is not available: it is ${asset.state.toLowerCase()}`);
+  }
+  return asset;
+}
