@@ -14,7 +14,7 @@ export function startGateway(folder: string, database: GatewayDatabase): Promise
     {
       DATA_DIR: join(folder, 'data'),
       DATABASE_URL: database.url,
-      // graphql-upload-ts buffers each upload in a file under os.tmpdir(): keep it in this run's folder.
+      // Whatever a dependency writes under os.tmpdir() stays in this run's folder.
       TMPDIR: join(folder, 'tmp'),
       HOST: '127.0.0.1',
       ADMIN_USERNAME: ADMIN.username,

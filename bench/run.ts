@@ -1,8 +1,10 @@
-// `npm run bench`: the gateway's figures against baselines measured in the same run. On each database
-// (SQLite, and PostgreSQL: see databases.ts; BENCH_DATABASES picks one) the ones that depend on it: GraphQL
-// and Asset Manager REST req/s against raw node:http, and search latencies on BENCH_SEARCH_ASSETS seeded
-// assets, printed side by side. On the first database only, the ones that do not: a 1 GiB upload against
-// cp + sync, the server's RSS during it, and (with wrk) a 10 MiB media download against plain Node.
+// `npm run bench`: the gateway's figures against anchors measured in the same run, each anchor a server in a
+// process of its own (goals.ts holds the goals). On each database (SQLite, and PostgreSQL: see databases.ts;
+// BENCH_DATABASES picks one) the ones that depend on it: GraphQL req/s against raw node:http and a minimal
+// graphql-yoga server, Asset Manager REST and WoodWing search req/s against raw node:http, and search
+// latencies on BENCH_SEARCH_ASSETS seeded assets, printed side by side. On the first database only, the ones
+// that do not: a 1 GiB upload against a bare busboy sink, the server's RSS during it, and (with wrk) a
+// 10 MiB media download against plain Node.
 // Settings: BENCH_SECONDS (per req/s and download run, default 10), BENCH_UPLOAD_MB (default 1024),
 // BENCH_SEARCH_ASSETS (default 100,000), BENCH_SEARCH_REQUESTS (default 200), BENCH_DATABASES,
 // BENCH_DATABASE_URL.
@@ -20,13 +22,20 @@ import {
   sqliteServer,
   stopThrowawayClusterNow,
 } from './databases.js';
-import { type FileFigures, fileRows, filesPassed, measureFiles } from './files.js';
+import { type FileFigures, fileFailures, fileRows, measureFiles } from './files.js';
 import { startGateway } from './gateway.js';
 import { killAllNow, rssMiB, stop, stopAll } from './processes.js';
 import { measureSearch } from './search.js';
 import { errorMessage, fmt, log, MIB, SEARCH_ASSETS, SEARCH_REQUESTS, SECONDS, UPLOAD_BYTES } from './settings.js';
 import { columnFailures, type DatabaseColumn, databaseRows, printTable } from './summary.js';
-import { measureGraphqlQuery, measureRawHttp, measureRestAsset, seedOneAsset } from './throughput.js';
+import {
+  type Anchors,
+  measureAnchors,
+  measureGraphqlQuery,
+  measureRestAsset,
+  measureWoodwingSearch,
+  seedOneAsset,
+} from './throughput.js';
 
 /** Where everything of this run goes: the gateways' folders, the test files, the throwaway cluster. */
 const root = mkdtempSync(join(tmpdir(), 'asset-gateway-bench-'));
@@ -59,7 +68,8 @@ async function measureRequests(
     const { token, assetId } = await seedOneAsset(gateway.url);
     const graphql = await measureGraphqlQuery(gateway.url, token, assetId, (m) => log(`${label}: ${m}`));
     const rest = await measureRestAsset(gateway.url, token, assetId, (m) => log(`${label}: ${m}`));
-    column.requests = { graphql, rest };
+    const woodwingSearch = await measureWoodwingSearch(gateway.url, assetId, (m) => log(`${label}: ${m}`));
+    column.requests = { graphql, rest, woodwingSearch };
     if (!withFiles) return undefined;
     log(`files and memory, on ${label} (they run once: the database does not take part in them)`);
     return await measureFiles(gateway, token, root, startRss);
@@ -108,7 +118,7 @@ async function main(): Promise<void> {
     `temp folder ${root}; databases: ${kinds.map((kind) => DATABASE_LABELS[kind]).join(', ')}; ${SECONDS} s per req/s run; ` +
       `upload of ${fmt(UPLOAD_BYTES / MIB)} MiB; search on ${fmt(SEARCH_ASSETS)} assets, ${SEARCH_REQUESTS} requests per query`,
   );
-  const raw = await measureRawHttp(log);
+  const anchors: Anchors = await measureAnchors(log);
   const columns: DatabaseColumn[] = [];
   let files: { on: DatabaseKind; figures: FileFigures } | undefined;
   for (const kind of kinds) {
@@ -118,7 +128,7 @@ async function main(): Promise<void> {
   }
 
   process.stdout.write('\nDatabase-dependent figures, side by side:\n\n');
-  printTable(databaseRows(raw, columns));
+  printTable(databaseRows(anchors, columns));
   if (files) {
     process.stdout.write(`\nFiles and memory (once, on ${DATABASE_LABELS[files.on]}):\n\n`);
     printTable(fileRows(files.figures));
@@ -128,9 +138,8 @@ async function main(): Promise<void> {
   process.stdout.write('(MB = 10^6 bytes; MiB = 2^20 bytes)\n');
 
   const failures = [
-    ...(files && !filesPassed(files.figures) ? ['a file or memory figure failed'] : []),
-    ...(files ? [] : ['no file or memory figures']),
-    ...columns.flatMap(columnFailures),
+    ...(files ? fileFailures(files.figures) : ['no file or memory figures']),
+    ...columns.flatMap((column) => columnFailures(column, anchors)),
     ...(postgresRequired() && columns.some((c) => c.kind === 'postgres' && c.notMeasured)
       ? ['PostgreSQL was asked for (BENCH_DATABASE_URL or BENCH_DATABASES) but not measured']
       : []),

@@ -1,8 +1,9 @@
 // The bench's tables: the database-dependent figures side by side, a column per database.
 import { DATABASE_LABELS, type DatabaseKind } from './databases.js';
+import { GOALS, ratioVerdict } from './goals.js';
 import { type QueryLatency, SEARCH_TARGET_MS, type SearchResult, searchPassed } from './search.js';
 import { fmt } from './settings.js';
-import { type Throughput, throughputProblems } from './throughput.js';
+import { type Anchors, type Throughput, throughputProblems } from './throughput.js';
 
 /** A figure, or why a step failed. */
 export type Measured<T> = T | { failed: string };
@@ -16,18 +17,48 @@ export interface DatabaseColumn {
   /** Where its databases were; or, when it was not measured at all, why not. */
   where: string;
   notMeasured?: boolean;
-  requests?: Measured<{ graphql: Throughput; rest: Throughput }>;
+  requests?: Measured<Requests>;
   search?: Measured<SearchResult>;
 }
 
+/** The gateway's req/s runs on one database. */
+export interface Requests {
+  graphql: Throughput;
+  rest: Throughput;
+  woodwingSearch: Throughput;
+}
+
+/** Each req/s goal: its name for the exit line, the gateway's figure and the anchor's, and the goal. */
+function requestGoals(requests: Requests, anchors: Anchors): [string, number, number, number][] {
+  return [
+    ['GraphQL asset(id) / hello', requests.graphql.rps, anchors.hello.rps, GOALS.graphqlOfHello],
+    ['GraphQL asset(id) / minimal yoga', requests.graphql.rps, anchors.yoga.rps, GOALS.graphqlOfYoga],
+    ['REST GET /assets/:id / hello', requests.rest.rps, anchors.hello.rps, GOALS.restOfHello],
+    ['WoodWing search / hello', requests.woodwingSearch.rps, anchors.hello.rps, GOALS.woodwingSearchOfHello],
+  ];
+}
+
 /** What went wrong on one database, for the exit code's line: nothing when it was not measured at all. */
-export function columnFailures(column: DatabaseColumn): string[] {
+export function columnFailures(column: DatabaseColumn, anchors: Anchors): string[] {
   if (column.notMeasured) return [];
   const label = DATABASE_LABELS[column.kind];
   if (!column.requests || failed(column.requests)) return [`${label}: the req/s runs failed`];
-  if (!column.search || failed(column.search)) return [`${label}: the search section failed`];
+  const requests = column.requests;
+  const missedGoals = requestGoals(requests, anchors)
+    .filter(([, rps, anchor, goal]) => rps / anchor < goal)
+    .map(([name, rps, anchor, goal]) => `${label}: ${name} = ${(rps / anchor).toFixed(3)} < ${goal}`);
+  const runProblems = Object.entries(requests)
+    .filter(([, run]) => throughputProblems(run) !== '')
+    .map(([name, run]) => `${label}: ${name} run had ${throughputProblems(run)}`);
+  if (!column.search || failed(column.search)) {
+    return [...missedGoals, ...runProblems, `${label}: the search section failed`];
+  }
   const missed = column.search.queries.filter((query) => !searchPassed(query)).map((query) => query.label);
-  return missed.length ? [`${label}: ${missed.join(', ')} over the ${SEARCH_TARGET_MS} ms median target`] : [];
+  return [
+    ...missedGoals,
+    ...runProblems,
+    ...(missed.length ? [`${label}: ${missed.join(', ')} over the ${SEARCH_TARGET_MS} ms median target`] : []),
+  ];
 }
 
 export function printTable(rows: string[][]): void {
@@ -37,9 +68,11 @@ export function printTable(rows: string[][]): void {
   for (const row of rows.slice(1)) process.stdout.write(`${line(row)}\n`);
 }
 
-function requestCell(t: Throughput, raw: Throughput, ratioName: string): string {
+/** `1,234 req/s, b/a = 0.070 (goal >= 0.10: FAIL)`, with one ratio per anchor. */
+function requestCell(t: Throughput, ratios: [name: string, anchor: Throughput, goal: number][]): string {
   const problems = throughputProblems(t);
-  return `${fmt(t.rps)} req/s, ${ratioName} = ${(t.rps / raw.rps).toFixed(3)}${problems ? `; ${problems}` : ''}`;
+  const shown = ratios.map(([name, anchor, goal]) => `${name} = ${ratioVerdict(t.rps / anchor.rps, goal)}`);
+  return `${fmt(t.rps)} req/s, ${shown.join(', ')}${problems ? `; ${problems}` : ''}`;
 }
 
 const queryCell = (query: QueryLatency) =>
@@ -55,9 +88,11 @@ function cell<T>(column: DatabaseColumn, measured: Measured<T> | undefined, show
 }
 
 /** The rows of the side-by-side table: measurement, baseline, then one cell per database. */
-export function databaseRows(raw: Throughput, columns: DatabaseColumn[]): string[][] {
-  const rawProblems = throughputProblems(raw);
-  const baseline = `raw node:http hello (a): ${fmt(raw.rps)} req/s${rawProblems ? `; ${rawProblems}` : ''}`;
+export function databaseRows(anchors: Anchors, columns: DatabaseColumn[]): string[][] {
+  const anchorCell = (name: string, t: Throughput) =>
+    `${name}: ${fmt(t.rps)} req/s${throughputProblems(t) ? `; ${throughputProblems(t)}` : ''}`;
+  const hello = anchorCell('raw node:http hello (a)', anchors.hello);
+  const yoga = anchorCell('minimal graphql-yoga (y)', anchors.yoga);
   const search = columns.map((column) => column.search).find((s): s is SearchResult => !!s && !failed(s));
   const queryLabels = search?.queries.map((query) => query.label) ?? [
     'field query',
@@ -70,14 +105,32 @@ export function databaseRows(raw: Throughput, columns: DatabaseColumn[]): string
     ['measurement', 'baseline', ...columns.map((column) => DATABASE_LABELS[column.kind])],
     ['database', '', ...columns.map((column) => (column.notMeasured ? `not measured: ${column.where}` : column.where))],
     [
-      'GraphQL asset(id), 10 connections (b)',
-      baseline,
-      ...columns.map((column) => cell(column, column.requests, (r) => requestCell(r.graphql, raw, 'b/a'))),
+      'GraphQL asset(id), Bearer, 10 connections (b)',
+      `${hello}; ${yoga}`,
+      ...columns.map((column) =>
+        cell(column, column.requests, (r) =>
+          requestCell(r.graphql, [
+            ['b/a', anchors.hello, GOALS.graphqlOfHello],
+            ['b/y', anchors.yoga, GOALS.graphqlOfYoga],
+          ]),
+        ),
+      ),
     ],
     [
-      'REST GET /assets/:id, 10 connections (c)',
-      baseline,
-      ...columns.map((column) => cell(column, column.requests, (r) => requestCell(r.rest, raw, 'c/a'))),
+      'REST GET /assets/:id, Bearer, 10 connections (c)',
+      hello,
+      ...columns.map((column) =>
+        cell(column, column.requests, (r) => requestCell(r.rest, [['c/a', anchors.hello, GOALS.restOfHello]])),
+      ),
+    ],
+    [
+      'WoodWing search?q=id:<id>, 1 hit, cookie, 10 connections (w)',
+      hello,
+      ...columns.map((column) =>
+        cell(column, column.requests, (r) =>
+          requestCell(r.woodwingSearch, [['w/a', anchors.hello, GOALS.woodwingSearchOfHello]]),
+        ),
+      ),
     ],
     [
       `search: seed ${assets} assets`,

@@ -1,10 +1,11 @@
-// The req/s runs of the bench, with autocannon: the raw node:http baseline, and on the gateway GraphQL
-// asset(id) and GOV.UK Asset Manager's GET /assets/:id, both with a bearer token.
+// The req/s runs of the bench, with autocannon: the anchors (raw node:http hello, a minimal graphql-yoga
+// server), and on the gateway GraphQL asset(id) and GOV.UK Asset Manager's GET /assets/:id, both with a
+// bearer token, and WoodWing's /services/search for one asset by id with a session cookie.
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { graphql, loginAsAdmin } from './graphqlClient.js';
 import { startNode, stop } from './processes.js';
-import { CONNECTIONS, fmt, SECONDS } from './settings.js';
+import { ADMIN, CONNECTIONS, fmt, SECONDS } from './settings.js';
 
 const ASSET_QUERY = 'query($id: ID!) { asset(id: $id) { id name size contentType createdBy { username } } }';
 export const UPLOAD_MUTATION = 'mutation($file: Upload!) { uploadAsset(file: $file) { id size } }';
@@ -44,18 +45,50 @@ export function throughputProblems(t: Throughput): string {
   return problems.filter(Boolean).join(', ');
 }
 
-/** (a) The baseline: a bare node:http hello-world server in its own process. */
-export async function measureRawHttp(log: (message: string) => void): Promise<Throughput> {
-  log('starting the raw node:http hello-world server...');
-  const hello = await startNode(fileURLToPath(new URL('./helloServer.js', import.meta.url)), {}, '/');
+/** The req/s anchors, each server in a process of its own. */
+export interface Anchors {
+  /** (a) A bare node:http hello-world server. */
+  hello: Throughput;
+  /** (y) graphql-yoga answering the gateway's asset(id) query from a constant. */
+  yoga: Throughput;
+}
+
+async function measureAnchor(
+  script: string,
+  label: string,
+  readyPath: string,
+  options: (url: string) => Parameters<typeof autocannon>[0],
+  log: (message: string) => void,
+): Promise<Throughput> {
+  log(`starting the ${label} server...`);
+  const server = await startNode(fileURLToPath(new URL(script, import.meta.url)), {}, readyPath);
   try {
-    log(`raw node:http: ${CONNECTIONS} connections for ${SECONDS} s...`);
-    const result = await hammer({ url: hello.url });
-    log(describe('raw node:http', result));
+    log(`${label}: ${CONNECTIONS} connections for ${SECONDS} s...`);
+    const result = await hammer(options(server.url));
+    log(describe(label, result));
     return result;
   } finally {
-    await stop(hello.process);
+    await stop(server.process);
   }
+}
+
+export async function measureAnchors(log: (message: string) => void): Promise<Anchors> {
+  const hello = await measureAnchor('./helloServer.js', 'raw node:http hello', '/', (url) => ({ url }), log);
+  const yogaAssetId = 'QmVuY2hBc3NldElkMDAwMA';
+  const yoga = await measureAnchor(
+    './yogaServer.js',
+    'minimal graphql-yoga',
+    '/graphql?query=%7B__typename%7D',
+    (url) => ({
+      url: `${url}/graphql`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: ASSET_QUERY, variables: { id: yogaAssetId } }),
+      verifyBody: (body) => body.includes(`"asset":{"id":"${yogaAssetId}"`) && !body.includes('"errors"'),
+    }),
+    log,
+  );
+  return { hello, yoga };
 }
 
 /** Logs in as the admin and uploads one small asset through GraphQL multipart: the token and the asset's id. */
@@ -76,7 +109,7 @@ export async function seedOneAsset(url: string): Promise<{ token: string; assetI
   return { token, assetId };
 }
 
-/** (b) The asset query, POSTed as JSON with a bearer token. */
+/** (b) The asset query, POSTed as JSON with a bearer token: the same document and variables' shape as (y). */
 export async function measureGraphqlQuery(
   url: string,
   token: string,
@@ -111,5 +144,36 @@ export async function measureRestAsset(
   log(`REST GET /assets/:id: ${CONNECTIONS} connections for ${SECONDS} s...`);
   const result = await hammer({ url: assetUrl, headers, verifyBody: (body) => body.includes(`/assets/${assetId}"`) });
   log(describe('REST GET /assets/:id', result));
+  return result;
+}
+
+/** (w) WoodWing's `GET /services/search?q=id:<id>`, one hit, with the session cookie and csrf token of a login. */
+export async function measureWoodwingSearch(
+  url: string,
+  assetId: string,
+  log: (message: string) => void,
+): Promise<Throughput> {
+  const login = await fetch(`${url}/services/login`, {
+    method: 'POST',
+    body: new URLSearchParams({ username: ADMIN.username, password: ADMIN.password }),
+  });
+  const session = (await login.json()) as { loginSuccess?: boolean; csrfToken?: string };
+  const cookie = login.headers
+    .getSetCookie()
+    .map((header) => header.split(';')[0] ?? '')
+    .find((pair) => pair.startsWith('authToken='));
+  if (!session.loginSuccess || !cookie || !session.csrfToken) {
+    throw new Error(`WoodWing login failed: HTTP ${login.status} ${JSON.stringify(session)}`);
+  }
+  const searchUrl = `${url}/services/search?q=id:${assetId}`;
+  const headers = { cookie, 'x-csrf-token': session.csrfToken };
+  const oneHit = (body: string) => body.includes('"totalHits":1') && body.includes(`"id":"${assetId}"`);
+  const check = await fetch(searchUrl, { headers });
+  const text = await check.text();
+  if (check.status !== 200 || !oneHit(text))
+    throw new Error(`GET ${searchUrl}: HTTP ${check.status}: ${text.slice(0, 300)}`);
+  log(`WoodWing GET /services/search?q=id:<id>: ${CONNECTIONS} connections for ${SECONDS} s...`);
+  const result = await hammer({ url: searchUrl, headers, verifyBody: oneHit });
+  log(describe('WoodWing search', result));
   return result;
 }

@@ -1,20 +1,11 @@
 import { GraphQLError } from 'graphql';
 import { DomainError } from '../errors.js';
 
-/** graphql-upload-ts reports a bad multipart request with http-errors objects (status, expose). */
-function isClientHttpError(error: unknown): error is Error & { status: number } {
-  const { status, expose } = (error ?? {}) as { status?: unknown; expose?: unknown };
-  return error instanceof Error && typeof status === 'number' && status >= 400 && status < 500 && expose === true;
-}
-
-/** A domain or upload error as the GraphQL error a client sees; undefined for anything unexpected. */
+/** A domain error as the GraphQL error a client sees; undefined for anything unexpected. */
 export function expectedError(
   error: unknown,
 ): { message: string; code: string; details?: Record<string, unknown> } | undefined {
   if (error instanceof DomainError) return { message: error.message, code: error.code, details: error.details };
-  if (isClientHttpError(error)) {
-    return { message: error.message, code: error.status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_USER_INPUT' };
-  }
   return undefined;
 }
 

@@ -1,24 +1,25 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError, type GraphQLSchema, getOperationAST } from 'graphql';
-import { type GraphQLOperation, processRequest, Upload } from 'graphql-upload-ts';
-import { createYoga, type GraphQLParams, type Plugin } from 'graphql-yoga';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { RequestContext } from '../context.js';
+import { stageFile } from '../resolvers/assets/files.js';
 import { setCookieValue } from './cookies.js';
 import { expectedError, isUnexpected, maskError } from './graphqlErrors.js';
+import { type GraphqlBody, readGraphqlMultipart } from './graphqlMultipart.js';
 import { type RequestContextFactory, sendJson } from './requestContext.js';
 import { declaredBodyTooLarge } from './uploadLimits.js';
 
 /** What the node:http layer hands yoga: the request context, and the multipart body it already parsed. */
 interface ServerContext {
   requestContext: RequestContext;
-  multipartBody?: GraphQLOperation | GraphQLOperation[];
+  multipartBody?: GraphqlBody;
 }
 
 /**
- * Headers that a browser cannot send cross-site without a CORS preflight. graphql-upload-ts parses the
- * multipart body before yoga sees it, which hides it from yoga's own CSRF check, so it is done here.
+ * Headers that a browser cannot send cross-site without a CORS preflight. The multipart body is parsed
+ * before yoga sees it, which hides it from yoga's own CSRF check, so it is done here.
  */
 const PREFLIGHT_HEADERS = ['apollo-require-preflight', 'x-graphql-yoga-csrf', 'x-csrf-token', 'authorization'];
 const MAX_FILES_PER_REQUEST = 10;
@@ -28,9 +29,9 @@ function graphqlErrorBody(message: string, code: string) {
 }
 
 /**
- * Hands yoga the multipart body that graphql-upload-ts parsed. yoga sees a request without a body: its
- * body-size limit (meant for JSON, which it reads into memory) would otherwise refuse a large upload by its
- * Content-Length, or attach a second reader to the stream busboy is reading.
+ * Hands yoga the multipart body already parsed. yoga sees a request without a body: its body-size limit
+ * (meant for JSON, which it reads into memory) would otherwise refuse a large upload by its Content-Length,
+ * or attach a second reader to the stream busboy is reading.
  */
 const hidePreparsedMultipart: Plugin<object, ServerContext> = {
   onRequest({ request, serverContext, setRequest, fetchAPI }) {
@@ -41,7 +42,7 @@ const hidePreparsedMultipart: Plugin<object, ServerContext> = {
   },
   onRequestParse({ serverContext, setRequestParser }) {
     const body = serverContext.multipartBody;
-    if (body) setRequestParser(() => body as GraphQLParams | GraphQLParams[]);
+    if (body) setRequestParser(() => body);
   },
 };
 
@@ -85,21 +86,6 @@ const sendResponseCookies = (secure: boolean): Plugin<object, ServerContext> => 
   },
 });
 
-/**
- * Removes the temporary files graphql-upload-ts buffered the files in. It removes them itself only once
- * every read stream opened on them has closed, and a stream a resolver opened but never read (refused
- * before reading) never closes.
- */
-function discardUploads(value: unknown): void {
-  if (value instanceof Upload) {
-    value.file?.capacitor.destroy();
-  } else if (Array.isArray(value)) {
-    for (const item of value) discardUploads(item);
-  } else if (value !== null && typeof value === 'object') {
-    for (const item of Object.values(value)) discardUploads(item);
-  }
-}
-
 export function createGraphqlHandler(schema: GraphQLSchema, config: Config, createContext: RequestContextFactory) {
   const yoga = createYoga<ServerContext>({
     schema,
@@ -135,12 +121,10 @@ export function createGraphqlHandler(schema: GraphQLSchema, config: Config, crea
         sendJson(res, 413, graphqlErrorBody(message, 'PAYLOAD_TOO_LARGE'));
         return;
       }
-      res.once('close', () => discardUploads(serverContext.multipartBody));
       try {
-        serverContext.multipartBody = await processRequest(req, res, {
-          // busboy counts a file of exactly the limit as over it; the blob store enforces the exact limit.
-          maxFileSize: ctx.config.maxUploadBytes + 1,
+        serverContext.multipartBody = await readGraphqlMultipart(req, res, {
           maxFiles: MAX_FILES_PER_REQUEST,
+          stage: (bytes) => stageFile(ctx, bytes),
         });
       } catch (error) {
         const expected = expectedError(error);

@@ -1,6 +1,6 @@
 import SchemaBuilder from '@pothos/core';
-import type { FileUpload } from 'graphql-upload-ts';
 import type { RequestContext } from '../context.js';
+import type { FileUpload } from './uploads.js';
 
 /** The one builder; it holds no type. Each type lives in its own file beside this one. */
 export const builder = new SchemaBuilder<{

@@ -1,6 +1,6 @@
 import { GraphQLError, Kind, valueFromASTUntyped } from 'graphql';
-import { GraphQLUpload } from 'graphql-upload-ts';
 import { builder } from './builder.js';
+import { PendingUpload } from './uploads.js';
 
 function badInput(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -31,4 +31,16 @@ builder.scalarType('JSON', {
   parseLiteral: (ast, variables) => valueFromASTUntyped(ast, variables),
 });
 
-builder.addScalarType('Upload', GraphQLUpload, {});
+builder.scalarType('Upload', {
+  description: 'The `Upload` scalar type represents a file upload.',
+  serialize: () => {
+    throw new GraphQLError('Upload is an input only');
+  },
+  parseValue: (value) => {
+    if (value instanceof PendingUpload) return value.promise;
+    throw badInput('An Upload is a file part of a multipart request, placed in the variables by its map');
+  },
+  parseLiteral: () => {
+    throw badInput('An Upload cannot be written in the query: send it as a file part of a multipart request');
+  },
+});
