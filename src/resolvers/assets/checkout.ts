@@ -6,13 +6,13 @@ import { findManageableAsset, findReadableAsset, flushAssetChanges, setNextVersi
 import { type IncomingFile, storeFile } from './files.js';
 import { recordHistory } from './history.js';
 
-/** The client named in a checkout when the request names none and its login gave no clientId. */
-const DEFAULT_CLIENT: Record<RequestContext['surface'], string> = {
-  graphql: 'graphql',
-  woodwing: 'api',
-  'asset-manager': 'asset-manager',
-};
 const MAX_CLIENT_LENGTH = 256;
+
+/** Who holds a lock: the client the request names, else the clientId of its login, else `defaultClient`. */
+export interface CheckoutClient {
+  client?: string | null;
+  defaultClient: string;
+}
 
 async function reloaded(ctx: RequestContext, id: string): Promise<Asset> {
   const asset = await ctx.em.findOneOrFail(Asset, { id }, { refresh: true });
@@ -25,12 +25,16 @@ async function reloaded(ctx: RequestContext, id: string): Promise<Asset> {
  * null`), so of two clients racing for it exactly one wins, on any number of instances. Checking out again
  * what one already holds returns the lock unchanged.
  */
-export async function checkout(ctx: RequestContext, assetId: string, client?: string | null): Promise<Asset> {
+export async function checkout(
+  ctx: RequestContext,
+  assetId: string,
+  { client, defaultClient }: CheckoutClient,
+): Promise<Asset> {
   const viewer = requireViewer(ctx);
   const asset = await findManageableAsset(ctx, assetId, 'check out');
   if (asset.deletedAt) throw new NotFound(`Asset ${assetId} is deleted; restore it first`);
   if (asset.checkedOutBy?.id === viewer.id) return asset;
-  const clientName = (client || ctx.auth.session?.clientId || DEFAULT_CLIENT[ctx.surface]).slice(0, MAX_CLIENT_LENGTH);
+  const clientName = (client || ctx.auth.session?.clientId || defaultClient).slice(0, MAX_CLIENT_LENGTH);
 
   // The lock and its CHECKOUT entry commit together.
   const taken = await ctx.em.transactional(async (em) => {
