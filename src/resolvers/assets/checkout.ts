@@ -1,8 +1,9 @@
 import type { RequestContext } from '../../context.js';
-import { Asset } from '../../db/entities/Asset.js';
+import { Asset, type Metadata } from '../../db/entities/Asset.js';
 import { Conflict, Forbidden, NotFound } from '../../errors.js';
 import { assetPolicy, requireViewer } from '../policy/access.js';
-import { findManageableAsset, findReadableAsset, flushAssetChanges, setNextVersion } from './assets.js';
+import { checkedMetadata, mergedMetadata, metadataModifications } from './assetFields.js';
+import { findManageableAsset, findReadableAsset, flushAssetChanges, setNextVersion, updateAsset } from './assets.js';
 import { type IncomingFile, storeFile } from './files.js';
 import { recordHistory } from './history.js';
 
@@ -81,6 +82,19 @@ export async function undoCheckout(ctx: RequestContext, assetId: string): Promis
   return asset;
 }
 
+/** The file as the next version under the asset's own name, from the lock holder, written with the next flush. */
+async function addCheckedInFile(
+  ctx: RequestContext,
+  asset: Asset,
+  file: IncomingFile,
+  keepCheckout: boolean,
+): Promise<void> {
+  const blob = await storeFile(ctx, file);
+  setNextVersion(ctx, asset, blob, asset.name);
+  if (!keepCheckout) releaseLock(asset);
+  recordHistory(ctx, asset, 'CHECKIN', { size: blob.size, keepCheckout });
+}
+
 /** Stores a new version from the lock holder and releases the lock unless asked to keep it. */
 export async function checkin(
   ctx: RequestContext,
@@ -93,10 +107,45 @@ export async function checkin(
   if (asset.checkedOutBy?.id !== viewer.id) {
     throw new Conflict(`Asset ${assetId} is not checked out by you; check it out before checking in`);
   }
-  const blob = await storeFile(ctx, file);
-  setNextVersion(ctx, asset, blob, asset.name);
-  if (!keepCheckout) releaseLock(asset);
-  recordHistory(ctx, asset, 'CHECKIN', { size: blob.size, keepCheckout });
+  await addCheckedInFile(ctx, asset, file, keepCheckout);
+  await flushAssetChanges(ctx, asset, true);
+  return asset;
+}
+
+export interface UpdateOrCheckInInput {
+  /** Fields to set; a field set to null is removed. */
+  metadata?: Metadata;
+  /** `+item` and `-item` add to and remove from list fields (see metadataModifications). */
+  parseMetadataModifications?: boolean;
+  /** A check-in keeps the lock. */
+  keepCheckout?: boolean;
+}
+
+/**
+ * Changes the metadata and, given a file, stores it as the next version under the asset's own name. A file
+ * from the holder of the checkout is a check-in (WoodWing's update, reference section 4): the version, its
+ * CHECKIN entry, the released lock and the metadata are written in one flush, so all of them or none.
+ * With nothing to change, the asset is answered as it is, to anyone who may read it.
+ */
+export async function updateOrCheckIn(
+  ctx: RequestContext,
+  assetId: string,
+  input: UpdateOrCheckInInput,
+  file?: IncomingFile | null,
+): Promise<Asset> {
+  const viewer = requireViewer(ctx);
+  const current = await findReadableAsset(ctx, assetId);
+  const given = checkedMetadata(input.metadata ?? {});
+  const changes = input.parseMetadataModifications ? metadataModifications(current.metadata, given) : given;
+  const metadata = Object.keys(changes).length > 0 ? changes : undefined;
+  if (!file) return metadata ? updateAsset(ctx, assetId, { metadata }) : current;
+  if (current.checkedOutBy?.id !== viewer.id) {
+    return updateAsset(ctx, assetId, { metadata, name: current.name }, file);
+  }
+  const asset = await findManageableAsset(ctx, assetId, 'check in');
+  if (metadata) asset.metadata = mergedMetadata(asset.metadata, metadata);
+  await addCheckedInFile(ctx, asset, file, input.keepCheckout ?? false);
+  if (metadata) recordHistory(ctx, asset, 'UPDATE_METADATA', { fields: ['metadata'] });
   await flushAssetChanges(ctx, asset, true);
   return asset;
 }

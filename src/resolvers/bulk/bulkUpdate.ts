@@ -1,8 +1,8 @@
 import type { RequestContext } from '../../context.js';
 import type { Process } from '../../db/entities/Process.js';
 import { BadInput } from '../../errors.js';
-import { checkedMetadata, metadataModifications } from '../assets/assetFields.js';
-import { getAsset, updateAsset } from '../assets/assets.js';
+import { checkedMetadata } from '../assets/assetFields.js';
+import { updateOrCheckIn } from '../assets/checkout.js';
 import { requireViewer } from '../policy/access.js';
 import { COLUMN_FIELDS } from '../search/searchFields.js';
 import { type BulkJob, countEach, runBulkJob } from './processes.js';
@@ -39,9 +39,7 @@ export async function bulkUpdateJob(ctx: RequestContext, input: BulkUpdateInput)
     operation: 'UPDATE',
     async run(ctx, tally) {
       await countEach(ctx, tally, await idsMatching(ctx, input.query), async (itemCtx, id) => {
-        const current = await getAsset(itemCtx, id);
-        const metadata = parse ? metadataModifications(current.metadata, changes) : changes;
-        await updateAsset(itemCtx, id, { metadata });
+        await updateOrCheckIn(itemCtx, id, { metadata: changes, parseMetadataModifications: parse });
         return true;
       });
     },
