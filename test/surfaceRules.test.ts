@@ -111,3 +111,52 @@ describe('WoodWing update without a change', () => {
     expect(await versionCount(id)).toBe(1);
   });
 });
+
+describe('WoodWing checkout', () => {
+  it("names the client 'api' when neither the call nor the login names one", async () => {
+    const id = await createIn(freshFolder(), 'report.txt');
+    const body = await bodyOf(await send(`checkout/${id}`, {}));
+    expect(body.checkedOutOnClient).toBe('api');
+  });
+});
+
+describe('WoodWing browse', () => {
+  async function browse(path: string, params: Record<string, string>, token = editor.token): Promise<any[]> {
+    const response = await send('browse', { path, ...params }, undefined, token);
+    expect(response.status).toBe(200);
+    return bodyOf(response);
+  }
+
+  it('lists every asset of a folder that holds more than one search page (500), by name', async () => {
+    const folder = freshFolder();
+    const names = Array.from({ length: 501 }, (_, index) => `a-${String(index).padStart(3, '0')}.txt`);
+    for (let from = 0; from < names.length; from += 25) {
+      await Promise.all(names.slice(from, from + 25).map((name) => createIn(folder, name)));
+    }
+    const entries = await browse(folder, { includeFolders: 'false', includeExtensions: 'all' });
+    expect(entries.map((entry) => entry.name)).toEqual(names);
+  }, 120_000);
+
+  it('compares includeExtensions ignoring case', async () => {
+    const folder = freshFolder();
+    await createIn(folder, 'a.txt');
+    await createIn(folder, 'b.jpg');
+    const entries = await browse(folder, { includeFolders: 'false', includeExtensions: 'TXT' });
+    expect(entries.map((entry) => entry.name)).toEqual(['a.txt']);
+  });
+
+  it('leaves out a draft limited to other users', async () => {
+    const folder = freshFolder();
+    const id = await createIn(folder, 'secret.txt');
+    await createIn(folder, 'open.txt');
+    const limited = await api.graphql(
+      'mutation($id: ID!, $input: UpdateAssetInput!) { updateAsset(id: $id, input: $input) { id } }',
+      { id, input: { draft: true, accessLimitedUserIds: [editor.id] } },
+      { token: editor.token },
+    );
+    expect(limited.errors).toBeUndefined();
+    const other = await api.createUser('EDITOR');
+    const entries = await browse(folder, { includeFolders: 'false', includeExtensions: 'all' }, other.token);
+    expect(entries.map((entry) => entry.name)).toEqual(['open.txt']);
+  });
+});

@@ -327,14 +327,14 @@ function pageQuery(
   dialect: SearchDialect,
   hits: Hits,
   filters: SqlCondition[],
-  order: ReturnType<typeof orderOf>,
+  order: { sort: Sort; query: CompiledQuery },
   window: PageWindow,
 ) {
   const page = ctx.em.createQueryBuilder(Asset, 'a').select('a.*');
   const { sql: where, params } = hits.rowids ? dialect.rowidIn(JSON.stringify(hits.rowids)) : whereOf(filters);
   page.andWhere(where, params);
   if (window.afterCursor) page.andWhere(window.afterCursor);
-  page.orderBy(order);
+  page.orderBy(orderOf(order.sort, order.query));
   page.limit(window.limit + 1, window.offset);
   return page;
 }
@@ -354,7 +354,7 @@ export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, p
   const hits = await findHits(ctx, base, filters, facets.fields, facets.selections);
 
   const window = pageWindowOf(paging, sort);
-  const page = pageQuery(ctx, dialect, hits, filters, orderOf(sort, query), window);
+  const page = pageQuery(ctx, dialect, hits, filters, { sort, query }, window);
   const hint = await orderedScanHint(ctx, sort, hits.count, window.offset + window.limit + 1);
   if (hint) page.indexHint(hint);
   const rows = hits.count > window.offset ? await assetsInOrder(ctx, page) : [];
