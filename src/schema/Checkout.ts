@@ -33,7 +33,7 @@ builder.mutationFields((t) => ({
       assetId: t.arg.id({ required: true }),
       client: t.arg.string({ description: 'names the client holding the lock; default: the clientId given at login' }),
     },
-    resolve: (_root, { assetId, client }, ctx) => checkout(ctx, assetId, client),
+    resolve: (_root, { assetId, client }, ctx) => checkout(ctx, assetId, { client, defaultClient: 'graphql' }),
   }),
   undoCheckout: t.field({
     type: AssetRef,

@@ -1,8 +1,7 @@
 import { BadInput } from '../../errors.js';
-import { metadataModifications } from '../../resolvers/assets/assetFields.js';
 import { freeNameIn } from '../../resolvers/assets/assetNaming.js';
-import { getAsset, updateAsset, uploadAsset } from '../../resolvers/assets/assets.js';
-import { checkin } from '../../resolvers/assets/checkout.js';
+import { uploadAsset } from '../../resolvers/assets/assets.js';
+import { updateOrCheckIn } from '../../resolvers/assets/checkout.js';
 import { createPlaceholder } from '../../resolvers/assets/collections.js';
 import { checkedFilename } from '../../resolvers/assets/files.js';
 import { promoteVersion } from '../../resolvers/assets/versions.js';
@@ -71,21 +70,12 @@ export const assetEndpoints: Record<string, Endpoint> = {
     async handle({ res, ctx, params }) {
       const id = params.string('id');
       if (!id) throw new BadInput('id is required');
-      const current = await getAsset(ctx, id);
-      const changes = metadataOf(params, ASSET_PARAMS);
-      const metadata =
-        (params.boolean('parseMetadataModifications') ?? true)
-          ? metadataModifications(current.metadata, changes)
-          : changes;
-      const input = Object.keys(metadata).length ? { metadata } : {};
-      let asset = current;
-      if (params.file && current.checkedOutBy?.id === ctx.viewer?.id) {
-        // A new file from the holder of the checkout is a check-in (reference section 4).
-        asset = await checkin(ctx, id, params.file, params.boolean('clearCheckoutState') === false);
-        if (input.metadata) asset = await updateAsset(ctx, id, input);
-      } else if (params.file || input.metadata) {
-        asset = await updateAsset(ctx, id, { ...input, name: current.name }, params.file ?? undefined);
-      }
+      const input = {
+        metadata: metadataOf(params, ASSET_PARAMS),
+        parseMetadataModifications: params.boolean('parseMetadataModifications') ?? true,
+        keepCheckout: params.boolean('clearCheckoutState') === false,
+      };
+      const asset = await updateOrCheckIn(ctx, id, input, params.file);
       sendWoodwingJson(res, 200, await hitOf(ctx, asset, { fields: params.list('metadataToReturn') }));
     },
   },

@@ -3,14 +3,13 @@ import { BadInput, DomainError } from '../../errors.js';
 import { addToCollection, removeFromCollection } from '../../resolvers/assets/collections.js';
 import { actionOf, historyOf, logUsage } from '../../resolvers/assets/history.js';
 import { createRelation, removeRelations } from '../../resolvers/assets/relations.js';
-import { childFolders, createFolder } from '../../resolvers/folders/folders.js';
-import { assetPathOf, checkedFolderPath } from '../../resolvers/folders/paths.js';
-import { searchAssets } from '../../resolvers/search/searchAssets.js';
+import { listFolder } from '../../resolvers/folders/folderListing.js';
+import { createFolder } from '../../resolvers/folders/folders.js';
+import { assetPathOf } from '../../resolvers/folders/paths.js';
 import type { Call, Endpoint } from './endpoint.js';
 import { folderPermissionsOf, permissionsOf } from './hits.js';
 import { sendWoodwingJson } from './responses.js';
 
-const BROWSE_PAGE = 500;
 const USAGE_PARAMS = ['assetId', 'assetID', 'action'];
 
 /** collection/add and collection/remove: `childIds` (a comma list) into or out of `collectionId`. */
@@ -123,50 +122,39 @@ export const organizingEndpoints: Record<string, Endpoint> = {
   browse: {
     methods: ['GET', 'POST'],
     async handle({ res, ctx, params }) {
-      const raw = params.string('path');
-      if (!raw) throw new BadInput('path is required');
-      const path = checkedFolderPath(raw);
-      const includeFolders = params.boolean('includeFolders') ?? true;
-      const includeAssets = params.boolean('includeAssets') ?? params.boolean('includeAsset') ?? true;
-      const extensions =
-        params.list('includeExtensions')?.map((extension) => extension.replace(/^\./, '').toLowerCase()) ??
-        CONTAINER_EXTENSIONS;
-      const entries: Record<string, unknown>[] = [];
-      if (includeFolders) {
-        for (const folder of await childFolders(ctx, path)) {
-          entries.push({
-            name: folder.path.split('/').pop(),
-            assetPath: folder.path,
-            directory: true,
-            collection: false,
-            browsable: true,
-            permissionMask: folderPermissionsOf(ctx),
-            removing: false,
-          });
-        }
-      }
-      if (includeAssets) {
-        // browse has no paging: every asset of the folder is looked at.
-        for (let offset = 0, more = true; more; offset += BROWSE_PAGE) {
-          const page = await searchAssets(ctx, { folderPath: path, sort: 'name-asc' }, { offset, limit: BROWSE_PAGE });
-          more = page.hasNextPage;
-          for (const asset of page.assets) {
-            if (!extensions.includes('all') && !extensions.includes(asset.extension)) continue;
-            const container = CONTAINER_EXTENSIONS.includes(asset.extension);
-            entries.push({
-              name: asset.name,
-              assetPath: assetPathOf(asset.folderPath, asset.name),
-              directory: false,
-              collection: container,
-              browsable: container,
-              ...(container ? { containerId: asset.id } : {}),
-              permissionMask: permissionsOf(ctx, asset),
-              removing: false,
-            });
-          }
-        }
-      }
-      sendWoodwingJson(res, 200, entries);
+      const path = params.string('path');
+      if (!path) throw new BadInput('path is required');
+      const extensions = params
+        .list('includeExtensions')
+        ?.map((extension) => extension.replace(/^\./, '').toLowerCase());
+      const listing = await listFolder(ctx, path, {
+        folders: params.boolean('includeFolders') ?? true,
+        assets: params.boolean('includeAssets') ?? params.boolean('includeAsset') ?? true,
+        extensions: extensions?.includes('all') ? null : (extensions ?? CONTAINER_EXTENSIONS),
+      });
+      const folders = listing.folders.map((folder) => ({
+        name: folder.path.split('/').pop(),
+        assetPath: folder.path,
+        directory: true,
+        collection: false,
+        browsable: true,
+        permissionMask: folderPermissionsOf(ctx),
+        removing: false,
+      }));
+      const assets = listing.assets.map((asset) => {
+        const container = CONTAINER_EXTENSIONS.includes(asset.extension);
+        return {
+          name: asset.name,
+          assetPath: assetPathOf(asset.folderPath, asset.name),
+          directory: false,
+          collection: container,
+          browsable: container,
+          ...(container ? { containerId: asset.id } : {}),
+          permissionMask: permissionsOf(ctx, asset),
+          removing: false,
+        };
+      });
+      sendWoodwingJson(res, 200, [...folders, ...assets]);
     },
   },
 };

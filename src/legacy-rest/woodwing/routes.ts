@@ -181,7 +181,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
       const download = params.boolean('download') ?? false;
       // With download=true the bytes must be servable before anything is locked.
       if (download) await downloadableFile(ctx, rest);
-      const asset = await checkout(ctx, rest, params.string('clientId') ?? null);
+      const asset = await checkout(ctx, rest, { client: params.string('clientId'), defaultClient: 'api' });
       if (!download) {
         sendWoodwingJson(res, 200, {
           checkedOut: asset.checkedOutAt?.getTime(),

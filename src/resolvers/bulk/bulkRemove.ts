@@ -6,8 +6,9 @@ import { removeFolder } from '../folders/folderContents.js';
 import { assertNotRoot, findFolder } from '../folders/folders.js';
 import { checkedFolderPath } from '../folders/paths.js';
 import { requireViewer } from '../policy/access.js';
+import { checkedQuery } from '../search/searchAssets.js';
 import { type BulkJob, countEach, runBulkJob } from './processes.js';
-import { assertValidQuery, idsMatching } from './queryTargets.js';
+import { idsMatching } from './queryTargets.js';
 
 export interface RemoveTarget {
   query?: string | null | undefined;
@@ -29,9 +30,8 @@ const removeEach =
  */
 export async function removalJob(ctx: RequestContext, target: RemoveTarget): Promise<BulkJob> {
   requireViewer(ctx);
-  const query = target.query;
-  if (query != null) {
-    await assertValidQuery(ctx, query);
+  if (target.query != null) {
+    const query = await checkedQuery(ctx, target.query);
     return { operation: 'REMOVE', run: async (ctx, tally) => removeEach(await idsMatching(ctx, query))(ctx, tally) };
   }
   if (target.ids?.length) return { operation: 'REMOVE', run: removeEach(target.ids) };

@@ -1,12 +1,13 @@
 import type { RequestContext } from '../../context.js';
 import type { Process } from '../../db/entities/Process.js';
 import { BadInput } from '../../errors.js';
-import { checkedMetadata, metadataModifications } from '../assets/assetFields.js';
-import { getAsset, updateAsset } from '../assets/assets.js';
+import { checkedMetadata } from '../assets/assetFields.js';
+import { updateOrCheckIn } from '../assets/checkout.js';
 import { requireViewer } from '../policy/access.js';
+import { checkedQuery } from '../search/searchAssets.js';
 import { COLUMN_FIELDS } from '../search/searchFields.js';
 import { type BulkJob, countEach, runBulkJob } from './processes.js';
-import { assertValidQuery, idsMatching } from './queryTargets.js';
+import { idsMatching } from './queryTargets.js';
 
 export interface BulkUpdateInput {
   query: string;
@@ -33,15 +34,13 @@ export async function bulkUpdateJob(ctx: RequestContext, input: BulkUpdateInput)
   if (own.length > 0) {
     throw new BadInput(`${own.join(', ')} cannot be set in bulk: use update for one asset, move to rename or move`);
   }
-  await assertValidQuery(ctx, input.query);
+  const query = await checkedQuery(ctx, input.query);
   const parse = input.parseMetadataModifications ?? false;
   return {
     operation: 'UPDATE',
     async run(ctx, tally) {
-      await countEach(ctx, tally, await idsMatching(ctx, input.query), async (itemCtx, id) => {
-        const current = await getAsset(itemCtx, id);
-        const metadata = parse ? metadataModifications(current.metadata, changes) : changes;
-        await updateAsset(itemCtx, id, { metadata });
+      await countEach(ctx, tally, await idsMatching(ctx, query), async (itemCtx, id) => {
+        await updateOrCheckIn(itemCtx, id, { metadata: changes, parseMetadataModifications: parse });
         return true;
       });
     },

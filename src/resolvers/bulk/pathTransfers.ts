@@ -16,9 +16,12 @@ import { findFolder } from '../folders/folders.js';
 import { assetsInSubtree, lastSegmentOf, parentOf, ROOT, rebased } from '../folders/folderTree.js';
 import { assetPathOf, pathProblem } from '../folders/paths.js';
 import { assetPolicy, requireRole } from '../policy/access.js';
-import { searchAssets } from '../search/searchAssets.js';
+import type { QueryNode } from '../search/queryParser.js';
+import { allOf, fieldIs } from '../search/queryTerms.js';
+import { checkedQuery } from '../search/searchAssets.js';
+import { ANCESTOR_PATHS } from '../search/searchFields.js';
 import { type BulkJob, type BulkTally, countEach, runBulkJob } from './processes.js';
-import { type AssetPlace, assertValidQuery, assetsMatching, narrowed, quotedTerm } from './queryTargets.js';
+import { type AssetPlace, assetsMatching } from './queryTargets.js';
 
 export const FOLDER_REPLACE_POLICIES = ['AUTO_RENAME', 'MERGE', 'THROW_EXCEPTION'] as const;
 export type FolderReplacePolicy = (typeof FOLDER_REPLACE_POLICIES)[number];
@@ -128,10 +131,10 @@ async function transferOne(
 }
 
 /** Whether the asset is among what the filter query finds. */
-async function passesFilter(ctx: RequestContext, filter: string | null, id: string): Promise<boolean> {
+async function passesFilter(ctx: RequestContext, filter: QueryNode | null, id: string): Promise<boolean> {
   if (!filter) return true;
-  const page = await searchAssets(ctx, { query: narrowed(filter, quotedTerm('id', id)) }, { offset: 0, limit: 1 });
-  return page.assets.some((asset) => asset.id === id);
+  const found = await assetsMatching(ctx, allOf(filter, fieldIs('id', id)));
+  return found.some((asset) => asset.id === id);
 }
 
 function assetJob(
@@ -140,7 +143,7 @@ function assetJob(
   folderPath: string,
   name: string,
   policy: FileReplacePolicy,
-  filter: string | null,
+  filter: QueryNode | null,
 ): BulkJob {
   return {
     operation: mode,
@@ -152,9 +155,9 @@ function assetJob(
 }
 
 /** The live assets of the folder and below it, or those of them the filter finds. */
-async function assetsBelow(ctx: RequestContext, folder: string, filter: string | null): Promise<AssetPlace[]> {
+async function assetsBelow(ctx: RequestContext, folder: string, filter: QueryNode | null): Promise<AssetPlace[]> {
   if (!filter) return assetsInSubtree(ctx.em, folder, { includeDeleted: false });
-  const found = await assetsMatching(ctx, narrowed(filter, quotedTerm('ancestorPaths', folder)));
+  const found = await assetsMatching(ctx, allOf(filter, fieldIs(ANCESTOR_PATHS, folder)));
   // Belt and braces: only what lies in the folder, whatever the query said.
   return found.filter((asset) => asset.folderPath === folder || asset.folderPath.startsWith(`${folder}/`));
 }
@@ -164,7 +167,7 @@ interface FolderPlan {
   from: string;
   to: string;
   merge: boolean;
-  filter: string | null;
+  filter: QueryNode | null;
   flatten: boolean;
   policy: FileReplacePolicy;
 }
@@ -233,8 +236,7 @@ export async function transferJob(ctx: RequestContext, mode: Mode, input: Transf
   const policy = checkedPolicy('fileReplacePolicy', input.fileReplacePolicy ?? 'AUTO_RENAME', FILE_REPLACE_POLICIES);
   const source = checkedPath('source', input.source);
   const target = checkedPath('target', input.target);
-  const filter = input.filterQuery?.trim() ? input.filterQuery : null;
-  if (filter) await assertValidQuery(ctx, filter);
+  const filter = input.filterQuery?.trim() ? await checkedQuery(ctx, input.filterQuery) : null;
 
   const asset = source === ROOT ? null : await assetAt(ctx, parentOf(source) ?? ROOT, lastSegmentOf(source));
   if (asset && ctx.viewer && assetPolicy.canRead(ctx.viewer, asset)) {

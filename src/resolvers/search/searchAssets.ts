@@ -8,7 +8,7 @@ import { checkedFolderPath } from '../folders/paths.js';
 import { requireViewer } from '../policy/access.js';
 import { assetVisibility } from '../policy/visibility.js';
 import { checkedFacetFields, countFacets, type Facet, type FacetSelections, selectionCondition } from './facets.js';
-import { parseQuery } from './queryParser.js';
+import { parseQuery, type QueryNode } from './queryParser.js';
 import {
   type CompiledQuery,
   compileQuery,
@@ -29,7 +29,8 @@ import {
 } from './sorting.js';
 
 export interface AssetSearchArgs {
-  query?: string | null;
+  /** The query language's text, or a query already parsed (see queryTerms for conditions to add to one). */
+  query?: string | QueryNode | null;
   folderPath?: string | null;
   includeDeleted?: boolean | null;
   sort?: string | null;
@@ -74,12 +75,8 @@ const ORDERED_INDEXES: Partial<Record<SortProperty, string>> = {
  * rows. With the hit count known, walk in order when that reads fewer rows than sorting the hits would:
  * about `wanted * assets / hits` rows against `hits`.
  */
-async function orderedScanHint(
-  ctx: RequestContext,
-  sort: Sort & { kind: 'columns' },
-  hits: number,
-  wanted: number,
-): Promise<string | null> {
+async function orderedScanHint(ctx: RequestContext, sort: Sort, hits: number, wanted: number): Promise<string | null> {
+  if (sort.kind !== 'columns') return null;
   const [key, ...more] = sort.keys;
   const index = key && more.length === 0 ? ORDERED_INDEXES[key.property] : undefined;
   if (!index || hits === 0 || !isSqlite(ctx.em)) return null;
@@ -87,9 +84,14 @@ async function orderedScanHint(
   return (wanted * Number(assets ?? 0)) / hits < hits ? `indexed by ${index}` : null;
 }
 
-async function compiled(ctx: RequestContext, query: string, dialect: SearchDialect): Promise<CompiledQuery> {
+function parsed(query: string | QueryNode): QueryNode {
+  if (typeof query !== 'string') return query;
   if (query.length > MAX_QUERY_LENGTH) throw new BadInput(`The query is longer than ${MAX_QUERY_LENGTH} characters`);
-  const result = compileQuery(parseQuery(query), dialect);
+  return parseQuery(query);
+}
+
+async function compiled(ctx: RequestContext, query: QueryNode, dialect: SearchDialect): Promise<CompiledQuery> {
+  const result = compileQuery(query, dialect);
   for (const name of new Set(result.metadataFields.map((field) => field.name))) {
     // One index probe per name; a DISTINCT over the field would read every value of it.
     const rows = await rawRows(ctx.em, 'select 1 from asset_field_values where field = ? limit 1', [name]);
@@ -97,6 +99,16 @@ async function compiled(ctx: RequestContext, query: string, dialect: SearchDiale
     if (unknown) throw unknownFieldError(unknown.name, unknown.position);
   }
   return result;
+}
+
+/**
+ * The query parsed, once it is known to be one that searchAssets takes (its syntax, values and field names):
+ * checked before an operation changes anything, and then searched as it is, without being read again.
+ */
+export async function checkedQuery(ctx: RequestContext, query: string): Promise<QueryNode> {
+  const node = parsed(query);
+  await compiled(ctx, node, searchDialectOf(ctx.em));
+  return node;
 }
 
 function checkedPageSize(value: number | null | undefined): number {
@@ -219,66 +231,129 @@ async function assetsInOrder(ctx: RequestContext, page: { toQuery(): SqlQuery })
   });
 }
 
+interface FacetRequest {
+  fields: string[];
+  selections: FacetSelections;
+}
+
+function facetRequestOf(args: AssetSearchArgs): FacetRequest {
+  const fields = checkedFacetFields(args.facets ?? []);
+  const selections = args.facetSelections ?? {};
+  checkedFacetFields(Object.keys(selections));
+  return { fields, selections };
+}
+
+/** What every hit meets (`base`), and `filters`: base and the facet selections. */
+interface SearchConditions {
+  base: SqlCondition[];
+  filters: SqlCondition[];
+}
+
+function conditionsOf(
+  args: AssetSearchArgs,
+  query: CompiledQuery,
+  visibility: SqlCondition | null,
+  selections: FacetSelections,
+): SearchConditions {
+  const base: SqlCondition[] = [query.condition];
+  if (!args.includeDeleted) base.push(NOT_DELETED);
+  if (args.folderPath != null) base.push({ sql: 'a.folder_path = ?', params: [checkedFolderPath(args.folderPath)] });
+  if (query.relation) base.push(relationCondition(query.relation));
+  if (visibility) base.push(visibility);
+  const filters = [...base, ...Object.entries(selections).map(([field, values]) => selectionCondition(field, values))];
+  return { base, filters };
+}
+
+/** Which rows a page reads: `limit` of them after `offset`, or after the keyset cursor's row. */
+interface PageWindow {
+  limit: number;
+  offset: number;
+  /** The sort a cursor pages by keyset in; null when paging by offset. */
+  keyset: (Sort & { kind: 'columns' }) | null;
+  /** The condition that starts the page after the keyset cursor's row. */
+  afterCursor: Record<string, unknown> | null;
+  /** A cursor was given: the page is after another. */
+  hasCursor: boolean;
+}
+
+function pageWindowOf(paging: Paging, sort: Sort): PageWindow {
+  if ('offset' in paging) {
+    return {
+      limit: checkedPageSize(paging.limit),
+      offset: paging.offset,
+      keyset: null,
+      afterCursor: null,
+      hasCursor: false,
+    };
+  }
+  const limit = checkedPageSize(paging.first);
+  const keyset = sort.kind === 'columns' ? sort : null;
+  const hasCursor = Boolean(paging.after);
+  if (paging.after && keyset) {
+    const afterCursor = afterKeyset(keyset.keys, decodeKeysetCursor(paging.after, keyset.keys));
+    return { limit, offset: 0, keyset, afterCursor, hasCursor };
+  }
+  const offset = paging.after ? decodeOffsetCursor(paging.after) : 0;
+  return { limit, offset, keyset, afterCursor: null, hasCursor };
+}
+
+/** Relevance first when sorted by it, then the sort's columns (newest first for relevance), then the id. */
+function orderOf(sort: Sort, query: CompiledQuery) {
+  const relevance = sort.kind === 'relevance' ? query.relevance : null;
+  const columns = sort.kind === 'columns' ? sort : (parseSort(null) as Sort & { kind: 'columns' });
+  return [
+    ...(relevance ? [{ [raw(relevance.sql, relevance.params)]: 'asc' }] : []),
+    ...columns.keys.map((key) => ({ [key.property]: key.descending ? 'desc' : 'asc' })),
+    { id: (columns.keys.at(-1)?.descending ?? false) ? 'desc' : 'asc' },
+  ] as never;
+}
+
+/** The page's query: the hits by rowid when listed, else by their conditions; one row more than the page. */
+function pageQuery(
+  ctx: RequestContext,
+  dialect: SearchDialect,
+  hits: Hits,
+  filters: SqlCondition[],
+  order: { sort: Sort; query: CompiledQuery },
+  window: PageWindow,
+) {
+  const page = ctx.em.createQueryBuilder(Asset, 'a').select('a.*');
+  const { sql: where, params } = hits.rowids ? dialect.rowidIn(JSON.stringify(hits.rowids)) : whereOf(filters);
+  page.andWhere(where, params);
+  if (window.afterCursor) page.andWhere(window.afterCursor);
+  page.orderBy(orderOf(order.sort, order.query));
+  page.limit(window.limit + 1, window.offset);
+  return page;
+}
+
 /**
- * One search for every surface: the query language, folder and deletion filters, who may see what,
- * facets with their selections, sorting, and paging by keyset cursor (stable while assets are added) or
- * by offset. Everything the client sends reaches SQL as bound parameters.
+ * One search for every surface: the query language (as text or parsed), folder and deletion filters, who
+ * may see what, facets with their selections, sorting, and paging by keyset cursor (stable while assets are
+ * added) or by offset. Everything the client sends reaches SQL as bound parameters.
  */
 export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, paging: Paging): Promise<AssetPage> {
   const viewer = requireViewer(ctx);
   const sort = parseSort(args.sort);
   const dialect = searchDialectOf(ctx.em);
-  const query = await compiled(ctx, args.query ?? '', dialect);
-  const facetFields = checkedFacetFields(args.facets ?? []);
-  const selections = args.facetSelections ?? {};
-  checkedFacetFields(Object.keys(selections));
+  const query = await compiled(ctx, parsed(args.query ?? ''), dialect);
+  const facets = facetRequestOf(args);
+  const { base, filters } = conditionsOf(args, query, assetVisibility.sqlCondition(viewer, dialect), facets.selections);
+  const hits = await findHits(ctx, base, filters, facets.fields, facets.selections);
 
-  const base: SqlCondition[] = [query.condition];
-  if (!args.includeDeleted) base.push(NOT_DELETED);
-  if (args.folderPath != null) base.push({ sql: 'a.folder_path = ?', params: [checkedFolderPath(args.folderPath)] });
-  if (query.relation) base.push(relationCondition(query.relation));
-  const visibility = assetVisibility.sqlCondition(viewer, dialect);
-  if (visibility) base.push(visibility);
-  const filters = [...base, ...Object.entries(selections).map(([field, values]) => selectionCondition(field, values))];
-
-  const hits = await findHits(ctx, base, filters, facetFields, selections);
-
-  const page = ctx.em.createQueryBuilder(Asset, 'a').select('a.*');
-  const { sql: where, params } = hits.rowids ? dialect.rowidIn(JSON.stringify(hits.rowids)) : whereOf(filters);
-  page.andWhere(where, params);
-
-  const relevance = sort.kind === 'relevance' ? query.relevance : null;
-  const keyset = sort.kind === 'columns' && !('offset' in paging) ? sort : null;
-  let limit: number;
-  let offset = 0;
-  if ('offset' in paging) {
-    limit = checkedPageSize(paging.limit);
-    offset = paging.offset;
-  } else {
-    limit = checkedPageSize(paging.first);
-    if (paging.after && keyset) page.andWhere(afterKeyset(keyset.keys, decodeKeysetCursor(paging.after, keyset.keys)));
-    else if (paging.after) offset = decodeOffsetCursor(paging.after);
-  }
-  const columns = sort.kind === 'columns' ? sort : (parseSort(null) as Sort & { kind: 'columns' });
-  page.orderBy([
-    ...(relevance ? [{ [raw(relevance.sql, relevance.params)]: 'asc' }] : []),
-    ...columns.keys.map((key) => ({ [key.property]: key.descending ? 'desc' : 'asc' })),
-    { id: (columns.keys.at(-1)?.descending ?? false) ? 'desc' : 'asc' },
-  ] as never);
-  page.limit(limit + 1, offset);
-
-  const hint = sort.kind === 'columns' ? await orderedScanHint(ctx, sort, hits.count, offset + limit + 1) : null;
+  const window = pageWindowOf(paging, sort);
+  const page = pageQuery(ctx, dialect, hits, filters, { sort, query }, window);
+  const hint = await orderedScanHint(ctx, sort, hits.count, window.offset + window.limit + 1);
   if (hint) page.indexHint(hint);
-  const rows = hits.count > offset ? await assetsInOrder(ctx, page) : [];
-  const assets = rows.slice(0, limit);
+  const rows = hits.count > window.offset ? await assetsInOrder(ctx, page) : [];
+  const assets = rows.slice(0, window.limit);
   for (const asset of assets) ctx.loaders.assetById.prime(asset.id, asset);
   return {
     assets,
     cursors: assets.map((asset, index) =>
-      keyset ? keysetCursor(asset, keyset.keys) : offsetCursor(offset + index + 1),
+      window.keyset ? keysetCursor(asset, window.keyset.keys) : offsetCursor(window.offset + index + 1),
     ),
-    hasNextPage: rows.length > limit,
-    hasPreviousPage: offset > 0 || Boolean(!('offset' in paging) && paging.after),
+    hasNextPage: rows.length > window.limit,
+    hasPreviousPage: window.offset > 0 || window.hasCursor,
     totalCount: hits.count,
     facets: hits.facets,
     relations: await relationsOfHits(ctx, query, assets),

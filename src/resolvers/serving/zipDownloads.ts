@@ -2,10 +2,13 @@ import type { RequestContext } from '../../context.js';
 import type { Asset } from '../../db/entities/Asset.js';
 import { BadInput, NotFound } from '../../errors.js';
 import { numberedName } from '../assets/assetNaming.js';
-import { assertValidQuery, idsMatching, MAX_QUERY_HITS, quotedTerm } from '../bulk/queryTargets.js';
+import { idsMatching, MAX_QUERY_HITS } from '../bulk/queryTargets.js';
 import { findFolder } from '../folders/folders.js';
 import { checkedFolderPath } from '../folders/paths.js';
 import { requireViewer } from '../policy/access.js';
+import { fieldIs } from '../search/queryTerms.js';
+import { checkedQuery } from '../search/searchAssets.js';
+import { ANCESTOR_PATHS } from '../search/searchFields.js';
 import { downloadableFile } from './downloads.js';
 import { hasPreview } from './previews.js';
 
@@ -32,8 +35,7 @@ async function selectedIds(ctx: RequestContext, selection: ZipSelection): Promis
   const given = [query != null, Boolean(ids?.length), Boolean(folderPath)].filter(Boolean).length;
   if (given !== 1) throw new BadInput('Say what to zip with exactly one of assetIds, q or folderPath');
   if (query != null) {
-    await assertValidQuery(ctx, query);
-    return idsMatching(ctx, query);
+    return idsMatching(ctx, await checkedQuery(ctx, query));
   }
   if (ids?.length) {
     if (ids.length > MAX_QUERY_HITS) throw new BadInput(`A zip holds at most ${MAX_QUERY_HITS} assets`);
@@ -41,7 +43,7 @@ async function selectedIds(ctx: RequestContext, selection: ZipSelection): Promis
   }
   const path = checkedFolderPath(folderPath as string);
   if (!(await findFolder(ctx.em, path))) throw new NotFound(`No folder ${path}`);
-  return idsMatching(ctx, quotedTerm('ancestorPaths', path));
+  return idsMatching(ctx, fieldIs(ANCESTOR_PATHS, path));
 }
 
 /** `name`, or `stem-1.ext`, `stem-2.ext` ... when the zip has that name already (names compared ignoring case). */
