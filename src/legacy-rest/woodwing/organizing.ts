@@ -18,7 +18,6 @@ function collectionChange(
   change: (ctx: Call['ctx'], collectionId: string, assetIds: string[]) => Promise<number>,
 ): Endpoint {
   return {
-    methods: ['POST'],
     async handle({ res, ctx, params }) {
       const collectionId = params.string('collectionId');
       const childIds = params.list('childIds');
@@ -30,9 +29,8 @@ function collectionChange(
 }
 
 /** Folders, relations, collections and history: WoodWing's calls that organise what is stored. */
-export const organizingEndpoints: Record<string, Endpoint> = {
+export const organizingEndpoints = {
   createFolder: {
-    methods: ['POST'],
     async handle({ res, ctx, params }) {
       const paths = params.all('path');
       if (!paths) throw new BadInput('path is required (it may be given several times)');
@@ -52,7 +50,6 @@ export const organizingEndpoints: Record<string, Endpoint> = {
   },
 
   createRelation: {
-    methods: ['POST'],
     statusFor: { CONFLICT: 500 },
     async handle({ res, ctx, params }) {
       const relationType = params.string('relationType');
@@ -68,7 +65,6 @@ export const organizingEndpoints: Record<string, Endpoint> = {
   },
 
   removeRelation: {
-    methods: ['POST'],
     async handle({ res, ctx, params }) {
       const ids = params.list('relationIds');
       if (!ids) throw new BadInput('relationIds is required: a comma-separated list');
@@ -80,7 +76,6 @@ export const organizingEndpoints: Record<string, Endpoint> = {
   'collection/remove': collectionChange(removeFromCollection),
 
   logUsage: {
-    methods: ['POST'],
     async handle({ res, ctx, params }) {
       // lcpaf's client sends assetId, WoodWing's Postman collection assetID; every other parameter is logged.
       const assetId = params.string('assetId') ?? params.string('assetID');
@@ -96,7 +91,6 @@ export const organizingEndpoints: Record<string, Endpoint> = {
   },
 
   'asset/history': {
-    methods: ['GET', 'POST'],
     async handle({ res, ctx, params }) {
       const id = params.string('id');
       if (!id) throw new BadInput('id is required');
@@ -121,7 +115,6 @@ export const organizingEndpoints: Record<string, Endpoint> = {
   },
 
   browse: {
-    methods: ['GET', 'POST'],
     async handle({ res, ctx, params }) {
       const raw = params.string('path');
       if (!raw) throw new BadInput('path is required');
@@ -169,4 +162,4 @@ export const organizingEndpoints: Record<string, Endpoint> = {
       sendWoodwingJson(res, 200, entries);
     },
   },
-};
+} satisfies Record<string, Endpoint>;
