@@ -18,10 +18,11 @@ afterAll(() => api.close());
 const ID = 'A'.repeat(22);
 const NF = { _response_info: { status: 'not found' } };
 
-/** A request as written, not normalised by fetch (dot segments stay in the path). */
+/** A request with its target as written, not normalised by fetch (dot segments stay, the absolute form too). */
 function raw(method: string, path: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(api.url);
   return new Promise((resolve, reject) => {
-    const req = request(`${api.url}${path}`, { method }, (res) => {
+    const req = request({ hostname, port, path, method }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
@@ -210,6 +211,12 @@ describe('the path as written', () => {
     const response = await send('GET', `/assets/${ID}/`, { authorization: `Bearer ${token}` });
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual(NF);
+  });
+
+  it('routes a request in absolute form by its path', async () => {
+    const response = await raw('GET', 'http://gateway.example/healthcheck/live');
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ status: 'ok' });
   });
 
   it('resolves dot segments before routing', async () => {

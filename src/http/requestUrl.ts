@@ -22,10 +22,15 @@ export class RequestUrl {
 }
 
 /**
- * Splits `req.url` at its `?` (a `#` ends it too). Only a path with dot segments or backslashes goes through
- * `new URL`, so that `/a/../b` still means `/b` as it did when every request was parsed so.
+ * Splits `req.url` at its `?` (a `#` ends it too). Only an absolute URL, or a path with dot segments or
+ * backslashes, goes through `new URL`, so that `/a/../b` still means `/b` as when every request was parsed so.
  */
 export function requestUrlOf(target: string): RequestUrl {
+  if (!target.startsWith('/')) {
+    // The absolute form (`http://host/path`), which proxies are sent: rare enough to parse whole.
+    const url = new URL(target, 'http://any');
+    return new RequestUrl(url.pathname, url.search);
+  }
   let end = target.length;
   const hash = target.indexOf('#');
   if (hash !== -1) end = hash;
@@ -34,5 +39,5 @@ export function requestUrlOf(target: string): RequestUrl {
   const path = target.slice(0, pathEnd);
   const search = end - pathEnd > 1 ? target.slice(pathEnd, end) : '';
   if (NEEDS_URL_PARSING.test(path)) return new RequestUrl(new URL(path, 'http://any').pathname, search);
-  return new RequestUrl(path === '' ? '/' : path, search);
+  return new RequestUrl(path, search);
 }

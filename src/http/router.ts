@@ -61,8 +61,8 @@ function pathsOf(surfaces: Surface[]): Map<string, PathMethods> {
  * methods it does not take answered by the surface's 405, so that a lookup settles each request at once.
  */
 export function buildRouter(surfaces: Surface[], createContext: RequestContextFactory): Dispatch {
-  // No limit of its own: node:http already caps the request line with the headers (16 KiB).
-  // The query never reaches it: requestUrlOf splits it off first.
+  // The query never reaches find(): requestUrlOf splits it off first. No parameter length limit of its own:
+  // node:http already caps the request line with the headers (16 KiB).
   const noQuery = {};
   const router = Router({ maxParamLength: 16 * 1024, querystringParser: () => noQuery });
   const paths = pathsOf(surfaces);
@@ -72,8 +72,7 @@ export function buildRouter(surfaces: Surface[], createContext: RequestContextFa
   for (const [path, { surface, handlers }] of paths) {
     const allow = [...handlers.keys()].join(', ');
     const refuse: RouteHandler = ({ req, res }) => refuseMethod(res, req.method ?? '', allow, surface.refusals);
-    const get = handlers.get('GET');
-    const head = handlers.get('HEAD') ?? (surface.headWithGet ? get : undefined);
+    const head = handlers.get('HEAD') ?? (surface.headWithGet ? handlers.get('GET') : undefined);
     for (const method of methods) {
       const handle = (method === 'HEAD' ? head : handlers.get(method)) ?? refuse;
       router.on(method as HTTPMethod, path, viaStore, { handle, refuse } satisfies RouteStore);
@@ -90,8 +89,9 @@ export function buildRouter(surfaces: Surface[], createContext: RequestContextFa
   return (req, res, requestId) => {
     const url = requestUrlOf(req.url ?? '/');
     const found = router.find(req.method as HTTPMethod, url.pathname);
-    if (found)
+    if (found) {
       return (found.store as RouteStore).handle(new RouteCall(req, res, requestId, url, found.params, createContext));
+    }
     // A method no route uses has no tree; the path may still be known, and then it is a 405.
     const known = router.find('GET', url.pathname);
     if (known) return (known.store as RouteStore).refuse(new RouteCall(req, res, requestId, url, {}, createContext));
