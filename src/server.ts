@@ -8,15 +8,9 @@ import type { Services } from './context.js';
 import { type Orm, openDatabase, type QueryStats } from './db/orm.js';
 import { openAssetEvents } from './events/openAssetEvents.js';
 import { createGraphqlHandler } from './http/graphqlHandler.js';
-import { sendLive, sendReady } from './http/health.js';
 import { requestContextFactory, sendJson } from './http/requestContext.js';
-import { handleAssetRoutes } from './legacy-rest/asset-manager/assetRoutes.js';
-import { handleMedia } from './legacy-rest/asset-manager/mediaRoutes.js';
-import { handleApiFolder } from './legacy-rest/woodwing/apiFolder.js';
-import { handleFile } from './legacy-rest/woodwing/fileRoutes.js';
-import { handleWoodwing } from './legacy-rest/woodwing/routes.js';
-import { handleZip } from './legacy-rest/woodwing/zipRoute.js';
 import { ensureFirstAdmin } from './resolvers/accounts/users.js';
+import { createRoutes } from './routes.js';
 import { ClamdScanner } from './scan/ClamdScanner.js';
 import { type Scanner, scanningOff } from './scan/Scanner.js';
 import { ScanQueue } from './scan/ScanQueue.js';
@@ -79,40 +73,22 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const createContext = requestContextFactory(orm, services);
   const handleGraphql = createGraphqlHandler(schema, config, createContext);
 
-  async function route(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://any');
-    const path = url.pathname;
-    if (path === '/graphql') return handleGraphql(req, res, requestId);
-    if (path === '/healthcheck/live') return sendLive(res);
-    if (path === '/healthcheck/ready') return sendReady(res, orm, blobStore, scanner);
-    if (path.startsWith('/media/') || path.startsWith('/government/uploads/')) {
-      return handleMedia(req, res, await createContext(req, requestId, 'asset-manager'), url);
-    }
-    if (path.startsWith('/file/') || path.startsWith('/preview/') || path.startsWith('/thumbnail/')) {
-      return handleFile(req, res, await createContext(req, requestId, 'woodwing'), url);
-    }
-    if (path.startsWith('/zip/')) return handleZip(req, res, await createContext(req, requestId, 'woodwing'), url);
-    if (path === '/api/folder' || path.startsWith('/api/folder/')) {
-      return handleApiFolder(req, res, await createContext(req, requestId, 'woodwing'), url);
-    }
-    if (path.startsWith('/services/')) {
-      return handleWoodwing(req, res, await createContext(req, requestId, 'woodwing'), url);
-    }
-    if (path === '/assets' || path.startsWith('/assets/') || path === '/whitehall_assets') {
-      return handleAssetRoutes(req, res, await createContext(req, requestId, 'asset-manager'), path);
-    }
-    sendJson(res, 404, { error: 'Not found', message: `Nothing is served at ${path}; GraphQL is at /graphql` });
-  }
+  const dispatch = createRoutes({ handleGraphql, createContext, orm, blobStore, scanner });
 
   const server: Server = createServer((req, res) => {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     logWhenDone(log, req, res, requestId);
-    route(req, res, requestId).catch((error: unknown) => {
+    const failed = (error: unknown) => {
       log.error({ err: error, requestId }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'Internal error', requestId });
       else res.destroy();
-    });
+    };
+    try {
+      dispatch(req, res, requestId)?.catch(failed);
+    } catch (error) {
+      failed(error);
+    }
   });
   // Uploads of a gigabyte over a slow link take a while; the default request timeout would cut them off.
   server.requestTimeout = 0;

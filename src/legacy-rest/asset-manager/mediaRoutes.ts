@@ -2,56 +2,53 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseCookie } from 'cookie';
 import type { RequestContext } from '../../context.js';
 import { requestHost, requestScheme } from '../../http/requestOrigin.js';
+import type { RequestUrl } from '../../http/requestUrl.js';
+import type { RouteCall, RouteHandler } from '../../http/route.js';
 import { sendBlob } from '../../http/sendBlob.js';
 import { decideMedia, type MediaRequest } from '../../resolvers/serving/media.js';
 import { FORBIDDEN, NOT_FOUND, sendDomainError, sendRailsJson } from './responses.js';
 
-const MEDIA_PATH = /^\/media\/([^/]+)\/(.+)$/;
 const WHITEHALL_PREFIX = '/government/uploads/';
 
-function decoded(part: string): string | undefined {
-  try {
-    return decodeURIComponent(part);
-  } catch {
-    return undefined;
-  }
+/** What `/media/:id/*` asks for; undefined when it cannot name an asset. */
+function mediaTarget(params: RouteCall['params']): MediaRequest['target'] | undefined {
+  const id = params.id;
+  const filename = params['*'];
+  return id && filename ? { kind: 'media', id, filename } : undefined;
 }
 
-/** What the URL asks for; undefined when it cannot name an asset (bad percent-encoding, no extension). */
-function targetOf(path: string): MediaRequest['target'] | undefined {
-  const media = MEDIA_PATH.exec(path);
-  if (media?.[1] && media[2]) {
-    const id = decoded(media[1]);
-    const filename = decoded(media[2]);
-    return id && filename ? { kind: 'media', id, filename } : undefined;
-  }
-  const legacyPath = decoded(path);
+/** What `/government/uploads/*` asks for; undefined when it cannot name an asset. */
+function whitehallTarget(params: RouteCall['params']): MediaRequest['target'] | undefined {
+  const legacyPath = WHITEHALL_PREFIX + (params['*'] ?? '');
   // Rails routes /government/uploads/*path with its extension as the format: no extension, no asset.
-  const last = legacyPath?.split('/').pop() ?? '';
-  return legacyPath?.startsWith(WHITEHALL_PREFIX) && /.\.[^.]+$/.test(last)
-    ? { kind: 'whitehall', legacyPath }
-    : undefined;
+  const last = legacyPath.split('/').pop() ?? '';
+  return /.\.[^.]+$/.test(last) ? { kind: 'whitehall', legacyPath } : undefined;
 }
 
 /**
  * `GET`/`HEAD /media/:id/:filename` and `/government/uploads/*path`: the decision is the resolver's, this
  * only reads the request and writes GOV.UK's answers.
  */
-export async function handleMedia(
+function mediaRoute(targetOf: (params: RouteCall['params']) => MediaRequest['target'] | undefined): RouteHandler {
+  return async (call) => {
+    const target = targetOf(call.params);
+    if (!target) {
+      sendRailsJson(call.res, 404, NOT_FOUND);
+      return;
+    }
+    await sendMedia(call.req, call.res, await call.context('asset-manager'), call.url, target);
+  };
+}
+
+export const mediaRoutes = { media: mediaRoute(mediaTarget), whitehall: mediaRoute(whitehallTarget) };
+
+async function sendMedia(
   req: IncomingMessage,
   res: ServerResponse,
   ctx: RequestContext,
-  url: URL,
+  url: RequestUrl,
+  target: MediaRequest['target'],
 ): Promise<void> {
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    sendRailsJson(res, 404, NOT_FOUND);
-    return;
-  }
-  const target = targetOf(url.pathname);
-  if (!target) {
-    sendRailsJson(res, 404, NOT_FOUND);
-    return;
-  }
   const decision = await decideMedia(ctx, {
     target,
     host: requestHost(req),

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { DomainError, ValidationFailed } from '../../errors.js';
+import type { Refusals } from '../../http/refusals.js';
 
 /** GOV.UK Asset Manager's bodies (reference section 7's NF, GONE and FORB). */
 export const NOT_FOUND = { _response_info: { status: 'not found' } };
@@ -24,6 +25,16 @@ export function sendRailsJson(
   });
   res.end(text);
 }
+
+/** Rails routes by path and method together: an unrouted method is its 404 too (with `Allow` added). */
+export const assetManagerRefusals: Refusals = {
+  notFound(res) {
+    sendRailsJson(res, 404, NOT_FOUND);
+  },
+  methodNotAllowed(res) {
+    sendRailsJson(res, 404, NOT_FOUND);
+  },
+};
 
 /** An empty answer, as Rails' `head :payload_too_large`. */
 export function sendEmpty(res: ServerResponse, status: number, headers: Record<string, string> = {}): void {

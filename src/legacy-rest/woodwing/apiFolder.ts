@@ -1,7 +1,9 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { RequestContext } from '../../context.js';
 import type { Folder } from '../../db/entities/Folder.js';
 import { BadInput } from '../../errors.js';
+import type { RequestUrl } from '../../http/requestUrl.js';
+import type { RouteCall, RouteHandler } from '../../http/route.js';
 import {
   createFolderRecord,
   folderRecordById,
@@ -13,7 +15,7 @@ import { childFolders } from '../../resolvers/folders/folders.js';
 import { lastSegmentOf, ROOT } from '../../resolvers/folders/folderTree.js';
 import { readJsonBody } from '../formBody.js';
 import { folderPermissionsOf, metadataToReturn } from './hits.js';
-import { refusedCaller, sendDomainError, sendMethodNotAllowed, sendWoodwingJson } from './responses.js';
+import { refusedCaller, sendDomainError, sendWoodwingJson } from './responses.js';
 
 const DEFAULT_LIST_SIZE = 10;
 const MAX_LIST_SIZE = 1000;
@@ -34,7 +36,7 @@ function folderJson(
 }
 
 /** A whole number parameter of at least `min`; `fallback` when absent. */
-function wholeNumber(url: URL, name: string, fallback: number, min: number): number {
+function wholeNumber(url: RequestUrl, name: string, fallback: number, min: number): number {
   const raw = url.searchParams.get(name);
   if (raw === null || raw === '') return fallback;
   if (!/^\d+$/.test(raw) || Number(raw) < min) throw new BadInput(`${name} must be a whole number of at least ${min}`);
@@ -42,7 +44,7 @@ function wholeNumber(url: URL, name: string, fallback: number, min: number): num
 }
 
 /** The folders directly inside folder `id` (the root without one), a page of them, with how many there are. */
-async function folderList(ctx: RequestContext, url: URL) {
+async function folderList(ctx: RequestContext, url: RequestUrl) {
   const id = url.searchParams.get('id');
   const from = wholeNumber(url, 'from', 0, 0);
   const size = Math.min(wholeNumber(url, 'size', DEFAULT_LIST_SIZE, 1), MAX_LIST_SIZE);
@@ -68,44 +70,55 @@ async function bodyObject(req: IncomingMessage): Promise<Record<string, unknown>
   return body as Record<string, unknown>;
 }
 
-type Answer = { status: number; body: unknown } | null;
+type Answer = { status: number; body: unknown };
 
-const allowedMethods = (rest: string) =>
-  rest === '' ? ['POST'] : rest === 'get' || rest === 'list' ? ['GET'] : ['GET', 'PUT', 'DELETE'];
+/** One `/api/folder` call: what it answers, and with which status. */
+type FolderCall = (ctx: RequestContext, call: RouteCall) => Promise<Answer>;
 
-async function answerOf(req: IncomingMessage, ctx: RequestContext, url: URL, rest: string): Promise<Answer> {
-  const method = req.method === 'HEAD' ? 'GET' : req.method;
-  if (rest === '') {
-    if (method !== 'POST') return null;
-    const { path, metadata } = await bodyObject(req);
-    if (typeof path !== 'string' || path === '') throw new BadInput('path is required: the folder to create');
-    return { status: 201, body: folderJson(ctx, await createFolderRecord(ctx, path, metadata)) };
-  }
-  if (rest === 'list') {
-    if (method !== 'GET') return null;
-    return { status: 200, body: await folderList(ctx, url) };
-  }
-  if (rest === 'get') {
-    if (method !== 'GET') return null;
-    const path = url.searchParams.get('path');
-    if (!path) throw new BadInput('path is required: the folder to read');
-    return { status: 200, body: folderJson(ctx, await folderRecordByPath(ctx, path)) };
-  }
-  // Ids never need encoding: one that did is no id.
-  const id = rest;
-  switch (method) {
-    case 'GET':
-      return { status: 200, body: folderJson(ctx, await folderRecordById(ctx, id)) };
-    case 'PUT': {
-      const { metadata } = await bodyObject(req);
-      return { status: 200, body: folderJson(ctx, await updateFolderMetadata(ctx, id, metadata ?? {})) };
+async function createFolder(ctx: RequestContext, { req }: RouteCall): Promise<Answer> {
+  const { path, metadata } = await bodyObject(req);
+  if (typeof path !== 'string' || path === '') throw new BadInput('path is required: the folder to create');
+  return { status: 201, body: folderJson(ctx, await createFolderRecord(ctx, path, metadata)) };
+}
+
+async function listFolders(ctx: RequestContext, { url }: RouteCall): Promise<Answer> {
+  return { status: 200, body: await folderList(ctx, url) };
+}
+
+async function getFolderByPath(ctx: RequestContext, { url }: RouteCall): Promise<Answer> {
+  const path = url.searchParams.get('path');
+  if (!path) throw new BadInput('path is required: the folder to read');
+  return { status: 200, body: folderJson(ctx, await folderRecordByPath(ctx, path)) };
+}
+
+// Ids never need encoding: one that did is no id.
+async function getFolder(ctx: RequestContext, { params }: RouteCall): Promise<Answer> {
+  return { status: 200, body: folderJson(ctx, await folderRecordById(ctx, params.id ?? '')) };
+}
+
+async function updateFolder(ctx: RequestContext, { req, params }: RouteCall): Promise<Answer> {
+  const { metadata } = await bodyObject(req);
+  return { status: 200, body: folderJson(ctx, await updateFolderMetadata(ctx, params.id ?? '', metadata ?? {})) };
+}
+
+async function removeFolder(ctx: RequestContext, { params }: RouteCall): Promise<Answer> {
+  await removeFolderRecord(ctx, params.id ?? '');
+  return { status: 200, body: {} };
+}
+
+/** A folder call as a route: the caller's check first, errors as /services answers them. */
+function folderRoute(answer: FolderCall): RouteHandler {
+  return async (call) => {
+    const { req, res } = call;
+    const ctx = await call.context('woodwing');
+    if (refusedCaller(res, ctx, req.method !== 'GET' && req.method !== 'HEAD')) return;
+    try {
+      const { status, body } = await answer(ctx, call);
+      sendWoodwingJson(res, status, body);
+    } catch (error) {
+      if (!sendDomainError(res, error)) throw error;
     }
-    case 'DELETE':
-      await removeFolderRecord(ctx, id);
-      return { status: 200, body: {} };
-    default:
-      return null;
-  }
+  };
 }
 
 /**
@@ -113,19 +126,11 @@ async function answerOf(req: IncomingMessage, ctx: RequestContext, url: URL, res
  * `GET /api/folder/list?id=&from=&size=&metadataToReturn=`, `GET`/`PUT`/`DELETE /api/folder/<id>`, JSON in
  * and out, errors as /services answers them.
  */
-export async function handleApiFolder(
-  req: IncomingMessage,
-  res: ServerResponse,
-  ctx: RequestContext,
-  url: URL,
-): Promise<void> {
-  const rest = url.pathname.slice('/api/folder'.length).replace(/^\//, '');
-  if (refusedCaller(res, ctx, req.method !== 'GET' && req.method !== 'HEAD')) return;
-  try {
-    const answer = await answerOf(req, ctx, url, rest);
-    if (answer) sendWoodwingJson(res, answer.status, answer.body);
-    else sendMethodNotAllowed(res, req.method, allowedMethods(rest));
-  } catch (error) {
-    if (!sendDomainError(res, error)) throw error;
-  }
-}
+export const folderApiRoutes = {
+  create: folderRoute(createFolder),
+  list: folderRoute(listFolders),
+  getByPath: folderRoute(getFolderByPath),
+  get: folderRoute(getFolder),
+  update: folderRoute(updateFolder),
+  remove: folderRoute(removeFolder),
+};

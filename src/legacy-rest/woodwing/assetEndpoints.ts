@@ -43,9 +43,8 @@ function placeOf(params: WoodwingParams, fallbackName: string): { folderPath: st
 }
 
 /** WoodWing's create, update and version/promote: assets in and out, create and update answered with a hit. */
-export const assetEndpoints: Record<string, Endpoint> = {
+export const assetEndpoints = {
   create: {
-    methods: ['POST'],
     async handle({ res, ctx, params }) {
       const place = placeOf(params, params.file?.filename ?? '');
       if (!params.file && place.name.trim() === '') {
@@ -66,7 +65,6 @@ export const assetEndpoints: Record<string, Endpoint> = {
   },
 
   update: {
-    methods: ['POST'],
     async handle({ res, ctx, params }) {
       const id = params.string('id');
       if (!id) throw new BadInput('id is required');
@@ -81,7 +79,6 @@ export const assetEndpoints: Record<string, Endpoint> = {
   },
 
   'version/promote': {
-    methods: ['POST'],
     async handle({ res, ctx, params }) {
       const assetId = params.string('assetId');
       const version = params.integer('version');
@@ -90,4 +87,4 @@ export const assetEndpoints: Record<string, Endpoint> = {
       sendWoodwingJson(res, 200, {});
     },
   },
-};
+} satisfies Record<string, Endpoint>;

@@ -55,9 +55,8 @@ function processIdOf(params: WoodwingParams): string {
 }
 
 /** WoodWing's calls that change many assets at once, each waiting for the end or, with async=true, not. */
-export const bulkEndpoints: Record<string, Endpoint> = {
+export const bulkEndpoints = {
   remove: {
-    methods: ['POST'],
     async handle({ res, ctx, params }) {
       const target = { query: params.string('q'), ids: params.list('ids'), folderPath: params.string('folderPath') };
       sendWoodwingJson(res, 200, bulkAnswer(await removeAssets(ctx, target, background(params))));
@@ -65,7 +64,6 @@ export const bulkEndpoints: Record<string, Endpoint> = {
   },
 
   updatebulk: {
-    methods: ['POST'],
     async handle({ res, ctx, params }) {
       const query = params.string('q');
       if (!query) throw new BadInput('q is required: the query that finds the assets to change');
@@ -79,30 +77,26 @@ export const bulkEndpoints: Record<string, Endpoint> = {
   },
 
   copy: {
-    methods: ['POST'],
     async handle({ res, ctx, params }) {
       sendWoodwingJson(res, 200, bulkAnswer(await copyAssets(ctx, transferOf(params), background(params))));
     },
   },
 
   move: {
-    methods: ['POST'],
     async handle({ res, ctx, params }) {
       sendWoodwingJson(res, 200, bulkAnswer(await moveAssets(ctx, transferOf(params), background(params))));
     },
   },
 
   'process/info': {
-    methods: ['GET', 'POST'],
     async handle({ res, ctx, params }) {
       sendWoodwingJson(res, 200, processInfoOf(await getProcess(ctx, processIdOf(params))));
     },
   },
 
   'process/cancel': {
-    methods: ['POST'],
     async handle({ res, ctx, params }) {
       sendWoodwingJson(res, 200, processInfoOf(await cancelProcess(ctx, processIdOf(params))));
     },
   },
-};
+} satisfies Record<string, Endpoint>;

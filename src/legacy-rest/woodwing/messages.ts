@@ -56,7 +56,6 @@ const LOCALE = /^[a-z]{2,3}(?:_[A-Z]{2})?$/;
  * en_US, the only one there is. `bundle` is web (the default) or acm; both hold the same labels here.
  */
 export const messagesEndpoint: Endpoint = {
-  methods: ['GET', 'POST'],
   async handle({ res, params }) {
     for (const locale of params.list('localeChain') ?? []) {
       if (!LOCALE.test(locale)) throw new BadInput(`localeChain: ${JSON.stringify(locale)} is not a locale like en_US`);

@@ -17,7 +17,6 @@ function collectionChange(
   change: (ctx: Call['ctx'], collectionId: string, assetIds: string[]) => Promise<number>,
 ): Endpoint {
   return {
-    methods: ['POST'],
     async handle({ res, ctx, params }) {
       const collectionId = params.string('collectionId');
       const childIds = params.list('childIds');
@@ -29,9 +28,8 @@ function collectionChange(
 }
 
 /** Folders, relations, collections and history: WoodWing's calls that organise what is stored. */
-export const organizingEndpoints: Record<string, Endpoint> = {
+export const organizingEndpoints = {
   createFolder: {
-    methods: ['POST'],
     async handle({ res, ctx, params }) {
       const paths = params.all('path');
       if (!paths) throw new BadInput('path is required (it may be given several times)');
@@ -51,7 +49,6 @@ export const organizingEndpoints: Record<string, Endpoint> = {
   },
 
   createRelation: {
-    methods: ['POST'],
     statusFor: { CONFLICT: 500 },
     async handle({ res, ctx, params }) {
       const relationType = params.string('relationType');
@@ -67,7 +64,6 @@ export const organizingEndpoints: Record<string, Endpoint> = {
   },
 
   removeRelation: {
-    methods: ['POST'],
     async handle({ res, ctx, params }) {
       const ids = params.list('relationIds');
       if (!ids) throw new BadInput('relationIds is required: a comma-separated list');
@@ -79,7 +75,6 @@ export const organizingEndpoints: Record<string, Endpoint> = {
   'collection/remove': collectionChange(removeFromCollection),
 
   logUsage: {
-    methods: ['POST'],
     async handle({ res, ctx, params }) {
       // lcpaf's client sends assetId, WoodWing's Postman collection assetID; every other parameter is logged.
       const assetId = params.string('assetId') ?? params.string('assetID');
@@ -95,7 +90,6 @@ export const organizingEndpoints: Record<string, Endpoint> = {
   },
 
   'asset/history': {
-    methods: ['GET', 'POST'],
     async handle({ res, ctx, params }) {
       const id = params.string('id');
       if (!id) throw new BadInput('id is required');
@@ -120,7 +114,6 @@ export const organizingEndpoints: Record<string, Endpoint> = {
   },
 
   browse: {
-    methods: ['GET', 'POST'],
     async handle({ res, ctx, params }) {
       const path = params.string('path');
       if (!path) throw new BadInput('path is required');
@@ -157,4 +150,4 @@ export const organizingEndpoints: Record<string, Endpoint> = {
       sendWoodwingJson(res, 200, [...folders, ...assets]);
     },
   },
-};
+} satisfies Record<string, Endpoint>;

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../../context.js';
 import { BadInput } from '../../errors.js';
+import type { RequestUrl } from '../../http/requestUrl.js';
 import type { IncomingFile } from '../../resolvers/assets/files.js';
 import { addJsonFields, addValue, readForm, readJsonBody } from '../formBody.js';
 
@@ -78,7 +79,7 @@ export async function readWoodwingParams(
   ctx: RequestContext,
   req: IncomingMessage,
   res: ServerResponse,
-  url: URL,
+  url: RequestUrl,
 ): Promise<WoodwingParams> {
   const values = new Map<string, string[]>();
   for (const [name, value] of url.searchParams) addValue(values, name, value);

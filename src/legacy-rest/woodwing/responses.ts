@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { RequestContext } from '../../context.js';
 import { DomainError, type ErrorCode } from '../../errors.js';
+import type { Refusals } from '../../http/refusals.js';
 import { PathTaken } from '../../resolvers/assets/assetNaming.js';
 
 export function sendWoodwingJson(res: ServerResponse, status: number, body: unknown): void {
@@ -42,15 +43,20 @@ export function sendDomainError(
   return true;
 }
 
-/** 405, naming the methods the path takes. */
-export function sendMethodNotAllowed(
-  res: ServerResponse,
-  method: string | undefined,
-  allowed: readonly string[],
-): void {
-  res.setHeader('allow', allowed.join(', '));
-  sendWoodwingError(res, 405, 'HttpRequestMethodNotSupportedException', `Request method '${method}' is not supported`);
-}
+/** How WoodWing says no to a path or a method: Spring's exceptions, in its error body. */
+export const woodwingRefusals: Refusals = {
+  notFound(res, path) {
+    sendWoodwingError(res, 404, 'NotFoundException', `Nothing is served at ${path}`);
+  },
+  methodNotAllowed(res, method) {
+    sendWoodwingError(
+      res,
+      405,
+      'HttpRequestMethodNotSupportedException',
+      `Request method '${method}' is not supported`,
+    );
+  },
+};
 
 /**
  * Answers a caller who may not go on: 401 without a login, 403 for a cookie session's change without the

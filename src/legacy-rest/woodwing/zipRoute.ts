@@ -1,15 +1,13 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ZipFile } from 'yazl';
-import type { RequestContext } from '../../context.js';
 import { BadInput } from '../../errors.js';
+import type { RouteHandler } from '../../http/route.js';
 import { contentDispositionOf } from '../../http/sendBlob.js';
 import { type ZipKind, zipEntries } from '../../resolvers/serving/zipDownloads.js';
 import { readWoodwingParams } from './params.js';
-import { refusedCaller, sendDomainError, sendMethodNotAllowed } from './responses.js';
+import { refusedCaller, sendDomainError } from './responses.js';
 
-const ZIP_PATH = /^\/zip\/([^/]+\.zip)$/;
 const KINDS: readonly string[] = ['original', 'preview'] satisfies ZipKind[];
 
 /** Which file of each asset: downloadKind, the one way of three that works until renditions exist. */
@@ -29,19 +27,16 @@ function kindOf(downloadKind?: string, presetId?: string, previewFormat?: string
  * WoodWing's `/zip/<name>.zip` (GET or POST): the originals or previews of the assets named by assetIds, q
  * or folderPath, streamed as a zip built while it is sent; each file is opened only when its turn comes.
  */
-export async function handleZip(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, url: URL) {
-  if (req.method !== 'GET' && req.method !== 'POST') {
-    sendMethodNotAllowed(res, req.method, ['GET', 'POST']);
-    return;
-  }
+export const zipRoute: RouteHandler = async (call) => {
+  const { req, res, url } = call;
+  const ctx = await call.context('woodwing');
   if (refusedCaller(res, ctx, false)) return;
   let zip: ZipFile;
   let filename: string;
   let reading: Readable | null = null;
   try {
-    const match = ZIP_PATH.exec(url.pathname);
-    if (!match?.[1]) throw new BadInput('A zip URL reads /zip/<name>.zip');
-    filename = decodeURIComponent(match[1]);
+    filename = call.params.name ?? '';
+    if (!/.\.zip$/.test(filename)) throw new BadInput('A zip URL reads /zip/<name>.zip');
     const params = await readWoodwingParams(ctx, req, res, url);
     const kind = kindOf(
       params.string('downloadKind'),
@@ -73,8 +68,7 @@ export async function handleZip(req: IncomingMessage, res: ServerResponse, ctx: 
     }
     zip.end();
   } catch (error) {
-    const said = error instanceof URIError ? new BadInput('The zip name is not valid percent-encoding') : error;
-    if (!sendDomainError(res, said)) throw said;
+    if (!sendDomainError(res, error)) throw error;
     return;
   }
   // A client that goes away leaves the file being read open unless it is closed here.
@@ -88,4 +82,4 @@ export async function handleZip(req: IncomingMessage, res: ServerResponse, ctx: 
   await pipeline(zip.outputStream, res).catch((error: unknown) => {
     if (!res.destroyed) throw error;
   });
-}
+};

@@ -1,5 +1,3 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { RequestContext } from '../../context.js';
 import { BadInput, DomainError } from '../../errors.js';
 import { writeCookies } from '../../http/cookies.js';
 import { login, logout } from '../../resolvers/accounts/users.js';
@@ -15,21 +13,11 @@ import {
   revokeAuthKeys,
   updateAuthKey,
 } from '../../resolvers/sharing/authKeys.js';
-import { assetEndpoints } from './assetEndpoints.js';
-import { bulkEndpoints } from './bulkEndpoints.js';
 import type { Endpoint } from './endpoint.js';
 import { sendOriginal } from './fileRoutes.js';
 import { hitOf } from './hits.js';
-import { messagesEndpoint } from './messages.js';
-import { organizingEndpoints } from './organizing.js';
-import { readWoodwingParams, type WoodwingParams } from './params.js';
-import {
-  refusedCaller,
-  sendDomainError,
-  sendMethodNotAllowed,
-  sendWoodwingError,
-  sendWoodwingJson,
-} from './responses.js';
+import type { WoodwingParams } from './params.js';
+import { sendWoodwingJson } from './responses.js';
 import { searchArgsOf } from './searchParams.js';
 
 const SERVER_VERSION = '6.0.0-asset-gateway';
@@ -72,13 +60,9 @@ function credentialsOf(params: WoodwingParams): { username: string; password: st
   return { username: params.string('username') ?? '', password: params.string('password') ?? '' };
 }
 
-const ENDPOINTS: Record<string, Endpoint> = {
-  ...organizingEndpoints,
-  ...assetEndpoints,
-  ...bulkEndpoints,
-  messages: messagesEndpoint,
+/** WoodWing's session, profile, search, checkout and shared-link calls. */
+export const coreEndpoints = {
   ping: {
-    methods: ['GET', 'POST'],
     public: true,
     async handle({ res }) {
       sendWoodwingJson(res, 200, {
@@ -91,7 +75,6 @@ const ENDPOINTS: Record<string, Endpoint> = {
   },
 
   login: {
-    methods: ['POST'],
     public: true,
     async handle({ res, ctx, params }) {
       const { username, password } = credentialsOf(params);
@@ -118,7 +101,6 @@ const ENDPOINTS: Record<string, Endpoint> = {
   },
 
   apilogin: {
-    methods: ['POST'],
     public: true,
     async handle({ res, ctx, params }) {
       const { username, password } = credentialsOf(params);
@@ -142,7 +124,6 @@ const ENDPOINTS: Record<string, Endpoint> = {
   },
 
   logout: {
-    methods: ['POST'],
     async handle({ res, ctx }) {
       await logout(ctx);
       writeCookies(res, ctx.responseCookies, ctx.config.publicUrl.startsWith('https:'));
@@ -151,14 +132,12 @@ const ENDPOINTS: Record<string, Endpoint> = {
   },
 
   profile: {
-    methods: ['GET', 'POST'],
     async handle({ res, ctx }) {
       sendWoodwingJson(res, 200, profileOf(requireViewer(ctx)));
     },
   },
 
   search: {
-    methods: ['GET', 'POST'],
     async handle({ res, ctx, params }) {
       const { args, paging, fields } = searchArgsOf(params);
       const page = await searchAssets(ctx, args, paging);
@@ -176,7 +155,6 @@ const ENDPOINTS: Record<string, Endpoint> = {
   },
 
   checkout: {
-    methods: ['POST'],
     async handle({ req, res, ctx, params, rest }) {
       const download = params.boolean('download') ?? false;
       // With download=true the bytes must be servable before anything is locked.
@@ -195,7 +173,6 @@ const ENDPOINTS: Record<string, Endpoint> = {
   },
 
   undocheckout: {
-    methods: ['POST'],
     async handle({ res, ctx, rest }) {
       await undoCheckout(ctx, rest);
       sendWoodwingJson(res, 200, {});
@@ -203,7 +180,6 @@ const ENDPOINTS: Record<string, Endpoint> = {
   },
 
   createAuthKey: {
-    methods: ['POST'],
     statusFor: { BAD_USER_INPUT: 500 },
     async handle({ res, ctx, params }) {
       const subject = params.string('subject');
@@ -222,7 +198,6 @@ const ENDPOINTS: Record<string, Endpoint> = {
   },
 
   updateAuthKey: {
-    methods: ['POST'],
     statusFor: { BAD_USER_INPUT: 500 },
     async handle({ res, ctx, params }) {
       const key = params.string('key');
@@ -236,7 +211,6 @@ const ENDPOINTS: Record<string, Endpoint> = {
   },
 
   revokeAuthKeys: {
-    methods: ['POST'],
     statusFor: { BAD_USER_INPUT: 500 },
     async handle({ res, ctx, params }) {
       const keys = params.list('keys');
@@ -245,7 +219,7 @@ const ENDPOINTS: Record<string, Endpoint> = {
       sendWoodwingJson(res, 200, {});
     },
   },
-};
+} satisfies Record<string, Endpoint>;
 
 function profileOf(user: { username: string; fullName?: string | null; email?: string | null; role: string }) {
   return {
@@ -255,49 +229,4 @@ function profileOf(user: { username: string; fullName?: string | null; email?: s
     groups: [],
     authorities: [`ROLE_${user.role}`],
   };
-}
-
-/** Splits `/services/checkout/<id>` into the endpoint and what follows it; `asset/history` is one name. */
-function endpointOf(path: string): { name: string; rest: string } {
-  const whole = path.slice('/services/'.length);
-  if (Object.hasOwn(ENDPOINTS, whole)) return { name: whole, rest: '' };
-  const [name = '', ...rest] = whole.split('/');
-  return { name, rest: decodeURIComponent(rest.join('/')) };
-}
-
-/**
- * WoodWing Assets' `/services/*`: the HTTP rules its clients rely on (POST-only calls refuse GET with 405,
- * a cookie session's POST needs X-CSRF-TOKEN, errors as `{errorname, message, errorcode}` with that status),
- * each endpoint a few lines of translation onto the resolvers GraphQL uses too.
- */
-export async function handleWoodwing(
-  req: IncomingMessage,
-  res: ServerResponse,
-  ctx: RequestContext,
-  url: URL,
-): Promise<void> {
-  let call: { name: string; rest: string };
-  try {
-    call = endpointOf(url.pathname);
-  } catch {
-    sendWoodwingError(res, 404, 'NotFoundException', 'No such service');
-    return;
-  }
-  const endpoint = Object.hasOwn(ENDPOINTS, call.name) ? ENDPOINTS[call.name] : undefined;
-  if (!endpoint) {
-    sendWoodwingError(res, 404, 'NotFoundException', `No service ${call.name} here`);
-    return;
-  }
-  const method = req.method === 'HEAD' ? 'GET' : req.method;
-  if (!endpoint.methods.includes(method as 'GET' | 'POST')) {
-    sendMethodNotAllowed(res, req.method, endpoint.methods);
-    return;
-  }
-  if (!endpoint.public && refusedCaller(res, ctx, method === 'POST')) return;
-  try {
-    const params = await readWoodwingParams(ctx, req, res, url);
-    await endpoint.handle({ req, res, ctx, params, rest: call.rest });
-  } catch (error) {
-    if (!sendDomainError(res, error, endpoint.statusFor)) throw error;
-  }
 }

@@ -1,0 +1,142 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Orm } from './db/orm.js';
+import { sendLive, sendReady } from './http/health.js';
+import { graphqlRefusals, plainRefusals } from './http/refusals.js';
+import type { RequestContextFactory } from './http/requestContext.js';
+import { buildRouter, type Dispatch, type Surface } from './http/router.js';
+import { assetManagementRoutes as assets } from './legacy-rest/asset-manager/assetRoutes.js';
+import { mediaRoutes as media } from './legacy-rest/asset-manager/mediaRoutes.js';
+import { assetManagerRefusals } from './legacy-rest/asset-manager/responses.js';
+import { folderApiRoutes as folders } from './legacy-rest/woodwing/apiFolder.js';
+import { assetEndpoints as asset } from './legacy-rest/woodwing/assetEndpoints.js';
+import { bulkEndpoints as bulk } from './legacy-rest/woodwing/bulkEndpoints.js';
+import { coreEndpoints as core } from './legacy-rest/woodwing/coreEndpoints.js';
+import { serviceRoute as service } from './legacy-rest/woodwing/endpoint.js';
+import { fileRoute } from './legacy-rest/woodwing/fileRoutes.js';
+import { messagesEndpoint } from './legacy-rest/woodwing/messages.js';
+import { organizingEndpoints as organizing } from './legacy-rest/woodwing/organizing.js';
+import { woodwingRefusals } from './legacy-rest/woodwing/responses.js';
+import { zipRoute } from './legacy-rest/woodwing/zipRoute.js';
+import type { Scanner } from './scan/Scanner.js';
+import type { BlobStore } from './storage/BlobStore.js';
+
+export interface RouteTargets {
+  handleGraphql(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void>;
+  createContext: RequestContextFactory;
+  orm: Orm;
+  blobStore: BlobStore;
+  scanner: Scanner;
+}
+
+/**
+ * Every URL the service answers: methods, path (find-my-way's syntax: `:name` one segment, `*` the rest),
+ * handler. A path answers the methods listed for it; any other method gets its surface's 405 with `Allow`
+ * (GOV.UK's is Rails' 404), and HEAD is answered wherever GET is, but on /graphql.
+ */
+export function createRoutes({ handleGraphql, createContext, orm, blobStore, scanner }: RouteTargets): Dispatch {
+  const graphql: Surface = {
+    refusals: graphqlRefusals,
+    prefixes: [],
+    trailingSlash: false,
+    // yoga answers CORS preflights (OPTIONS) itself; GraphQL over HTTP has no HEAD.
+    headWithGet: false,
+    routes: [['GET POST OPTIONS', '/graphql', ({ req, res, requestId }) => handleGraphql(req, res, requestId)]],
+  };
+
+  const health: Surface = {
+    refusals: plainRefusals,
+    prefixes: [],
+    trailingSlash: false,
+    headWithGet: true,
+    routes: [
+      ['GET', '/healthcheck/live', ({ res }) => sendLive(res)],
+      ['GET', '/healthcheck/ready', ({ res }) => sendReady(res, orm, blobStore, scanner)],
+    ],
+  };
+
+  // WoodWing Assets (Elvis), reference/woodwing-assets-api.md. Spring, which it runs on, also matches a
+  // path with a trailing slash.
+  const woodwing: Surface = {
+    refusals: woodwingRefusals,
+    prefixes: ['/services/', '/api/folder/'],
+    trailingSlash: true,
+    headWithGet: true,
+    routes: [
+      ['GET POST', '/services/ping', service(core.ping)],
+      ['POST', '/services/login', service(core.login)],
+      ['POST', '/services/apilogin', service(core.apilogin)],
+      ['POST', '/services/logout', service(core.logout)],
+      ['GET POST', '/services/profile', service(core.profile)],
+      ['GET POST', '/services/messages', service(messagesEndpoint)],
+
+      ['GET POST', '/services/search', service(core.search)],
+      ['GET POST', '/services/browse', service(organizing.browse)],
+      ['POST', '/services/create', service(asset.create)],
+      ['POST', '/services/update', service(asset.update)],
+      ['POST', '/services/version/promote', service(asset['version/promote'])],
+      ['POST', '/services/checkout/:id', service(core.checkout)],
+      ['POST', '/services/undocheckout/:id', service(core.undocheckout)],
+      ['GET POST', '/services/asset/history', service(organizing['asset/history'])],
+      ['POST', '/services/logUsage', service(organizing.logUsage)],
+
+      ['POST', '/services/createFolder', service(organizing.createFolder)],
+      ['POST', '/services/createRelation', service(organizing.createRelation)],
+      ['POST', '/services/removeRelation', service(organizing.removeRelation)],
+      ['POST', '/services/collection/add', service(organizing['collection/add'])],
+      ['POST', '/services/collection/remove', service(organizing['collection/remove'])],
+
+      ['POST', '/services/remove', service(bulk.remove)],
+      ['POST', '/services/updatebulk', service(bulk.updatebulk)],
+      ['POST', '/services/copy', service(bulk.copy)],
+      ['POST', '/services/move', service(bulk.move)],
+      ['GET POST', '/services/process/info', service(bulk['process/info'])],
+      ['POST', '/services/process/cancel', service(bulk['process/cancel'])],
+
+      ['POST', '/services/createAuthKey', service(core.createAuthKey)],
+      ['POST', '/services/updateAuthKey', service(core.updateAuthKey)],
+      ['POST', '/services/revokeAuthKeys', service(core.revokeAuthKeys)],
+
+      // The v2 folder API.
+      ['POST', '/api/folder', folders.create],
+      ['GET', '/api/folder/get', folders.getByPath],
+      ['GET', '/api/folder/list', folders.list],
+      ['GET', '/api/folder/:id', folders.get],
+      ['PUT', '/api/folder/:id', folders.update],
+      ['DELETE', '/api/folder/:id', folders.remove],
+    ],
+  };
+
+  // WoodWing's file URLs and zips end in a file name: no trailing-slash twin.
+  const woodwingFiles: Surface = {
+    refusals: woodwingRefusals,
+    prefixes: ['/file/', '/preview/', '/thumbnail/', '/zip/'],
+    trailingSlash: false,
+    headWithGet: true,
+    routes: [
+      ['GET', '/file/:id/*', fileRoute('file')],
+      ['GET', '/preview/:id/*', fileRoute('preview')],
+      ['GET', '/thumbnail/:id/*', fileRoute('thumbnail')],
+      ['GET POST', '/zip/:name', zipRoute],
+    ],
+  };
+
+  // GOV.UK Asset Manager, reference/govuk-asset-manager-api.md.
+  const assetManager: Surface = {
+    refusals: assetManagerRefusals,
+    prefixes: ['/assets/', '/media/', '/government/uploads/'],
+    trailingSlash: false,
+    headWithGet: true,
+    routes: [
+      ['POST', '/assets', assets.create],
+      ['POST', '/whitehall_assets', assets.createWhitehall],
+      ['GET', '/assets/:id', assets.read],
+      ['PUT PATCH', '/assets/:id', assets.change],
+      ['DELETE', '/assets/:id', assets.remove],
+      ['POST', '/assets/:id/restore', assets.restore],
+      ['GET', '/media/:id/*', media.media],
+      ['GET', '/government/uploads/*', media.whitehall],
+    ],
+  };
+
+  return buildRouter([graphql, health, woodwing, woodwingFiles, assetManager], createContext);
+}
