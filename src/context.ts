@@ -39,8 +39,6 @@ export interface RequestContext extends Services {
   loaders: Loaders;
   requestId: string;
   clientAddress: string;
-  /** The client's name when it gave none at login (WoodWing's clientId). */
-  surface: 'graphql' | 'woodwing' | 'asset-manager';
   /** The shared link this request opened, if any: what its holder may see of the shared assets. */
   sharedLink: { authKey: AuthKey; key: string } | null;
   responseCookies: ResponseCookie[];

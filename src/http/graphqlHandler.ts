@@ -106,7 +106,7 @@ export function createGraphqlHandler(schema: GraphQLSchema, config: Config, crea
   });
 
   return async function handleGraphql(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
-    const ctx = await createContext(req, requestId, 'graphql');
+    const ctx = await createContext(req, requestId);
     const serverContext: ServerContext = { requestContext: ctx };
     if ((req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data')) {
       if (!PREFLIGHT_HEADERS.some((name) => req.headers[name] !== undefined)) {

@@ -4,11 +4,7 @@ import type { RequestContext, Services } from '../context.js';
 import type { Orm } from '../db/orm.js';
 import { createLoaders } from '../resolvers/loaders.js';
 
-export type RequestContextFactory = (
-  req: IncomingMessage,
-  requestId: string,
-  surface: RequestContext['surface'],
-) => Promise<RequestContext>;
+export type RequestContextFactory = (req: IncomingMessage, requestId: string) => Promise<RequestContext>;
 
 function singleHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
@@ -16,7 +12,7 @@ function singleHeader(value: string | string[] | undefined): string | undefined 
 
 /** Who is asking is settled here, before any surface runs, with the request's own EntityManager fork. */
 export function requestContextFactory(orm: Orm, services: Services): RequestContextFactory {
-  return async (req, requestId, surface) => {
+  return async (req, requestId) => {
     const em = orm.em.fork();
     const auth = await authenticate(em, {
       authorization: req.headers.authorization,
@@ -32,7 +28,6 @@ export function requestContextFactory(orm: Orm, services: Services): RequestCont
       loaders: createLoaders(em),
       requestId,
       clientAddress: req.socket.remoteAddress ?? 'unknown',
-      surface,
       sharedLink: null,
       responseCookies: [],
     };

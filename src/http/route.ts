@@ -15,9 +15,9 @@ export class RouteCall {
     private readonly createContext: RequestContextFactory,
   ) {}
 
-  /** Who is asking, with the request's own EntityManager fork, settled for the surface that answers. */
-  context(surface: RequestContext['surface']): Promise<RequestContext> {
-    return this.createContext(this.req, this.requestId, surface);
+  /** Who is asking, with the request's own EntityManager fork. */
+  context(): Promise<RequestContext> {
+    return this.createContext(this.req, this.requestId);
   }
 }
 

@@ -91,7 +91,7 @@ async function restoreRemovedAsset(req: IncomingMessage, res: ServerResponse, ct
 function managementRoute(answer: ManagementCall): RouteHandler {
   return async (call) => {
     const { req, res } = call;
-    const ctx = await call.context('asset-manager');
+    const ctx = await call.context();
     if (refuseWithoutBearer(res, ctx)) return;
     const method = req.method ?? 'GET';
     const writes = method === 'POST' || method === 'PUT' || method === 'PATCH';

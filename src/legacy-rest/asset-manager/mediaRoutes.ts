@@ -36,7 +36,7 @@ function mediaRoute(targetOf: (params: RouteCall['params']) => MediaRequest['tar
       sendRailsJson(call.res, 404, NOT_FOUND);
       return;
     }
-    await sendMedia(call.req, call.res, await call.context('asset-manager'), call.url, target);
+    await sendMedia(call.req, call.res, await call.context(), call.url, target);
   };
 }
 

@@ -110,7 +110,7 @@ async function removeFolder(ctx: RequestContext, { params }: RouteCall): Promise
 function folderRoute(answer: FolderCall): RouteHandler {
   return async (call) => {
     const { req, res } = call;
-    const ctx = await call.context('woodwing');
+    const ctx = await call.context();
     if (refusedCaller(res, ctx, req.method !== 'GET' && req.method !== 'HEAD')) return;
     try {
       const { status, body } = await answer(ctx, call);

@@ -31,7 +31,7 @@ export interface Endpoint {
 export function serviceRoute(endpoint: Endpoint): RouteHandler {
   return async (call) => {
     const { req, res } = call;
-    const ctx = await call.context('woodwing');
+    const ctx = await call.context();
     if (!endpoint.public && refusedCaller(res, ctx, req.method === 'POST')) return;
     try {
       const params = await readWoodwingParams(ctx, req, res, call.url);

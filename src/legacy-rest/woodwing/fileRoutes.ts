@@ -33,7 +33,7 @@ export function sendOriginal(
 export function fileRoute(kind: 'file' | 'preview' | 'thumbnail'): RouteHandler {
   return async (call) => {
     const { req, res, url } = call;
-    const ctx = await call.context('woodwing');
+    const ctx = await call.context();
     const id = call.params.id ?? '';
     try {
       const key = url.searchParams.get('authKey') ?? undefined;

@@ -29,7 +29,7 @@ function kindOf(downloadKind?: string, presetId?: string, previewFormat?: string
  */
 export const zipRoute: RouteHandler = async (call) => {
   const { req, res, url } = call;
-  const ctx = await call.context('woodwing');
+  const ctx = await call.context();
   if (refusedCaller(res, ctx, false)) return;
   let zip: ZipFile;
   let filename: string;
