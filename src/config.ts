@@ -198,7 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
     graphqlLimits: {
       maxDepth: readInteger(env, 'GRAPHQL_MAX_DEPTH', 12, 2, 1000),
       maxBreadth: readInteger(env, 'GRAPHQL_MAX_BREADTH', 300, 10, 1_000_000),
-      maxCost: readInteger(env, 'GRAPHQL_MAX_COST', 50_000, 10, 100_000_000),
+      maxCost: readInteger(env, 'GRAPHQL_MAX_COST', 100_000, 10, 100_000_000),
     },
   };
 }

@@ -5,7 +5,7 @@ import type { Facet, FacetValue } from '../resolvers/search/facets.js';
 import { searchAssets } from '../resolvers/search/searchAssets.js';
 import { AssetRef } from './Asset.js';
 import { builder } from './builder.js';
-import { connectionOf, pageCost } from './connections.js';
+import { connectionOf, ONCE_PER_PAGE, pageCost } from './connections.js';
 
 /** An edge also carries, for a search by relatedTo, the relation that joins its asset to that one. */
 interface AssetEdge {
@@ -49,9 +49,10 @@ const AssetConnectionRef = builder.connectionObject<typeof AssetRef, AssetConnec
     type: AssetRef,
     name: 'AssetConnection',
     fields: (t) => ({
-      totalCount: t.int({ resolve: (connection) => connection.totalCount }),
+      totalCount: t.int({ complexity: ONCE_PER_PAGE, resolve: (connection) => connection.totalCount }),
       facets: t.field({
         type: [FacetRef],
+        complexity: ONCE_PER_PAGE,
         description: 'The facets asked for with the facets argument',
         resolve: (connection) => connection.facets,
       }),

@@ -10,7 +10,7 @@ import {
 } from '../resolvers/sharing/authKeys.js';
 import { AssetRef } from './Asset.js';
 import { builder } from './builder.js';
-import { connectionOf, pageCost } from './connections.js';
+import { connectionOf, ONCE_PER_PAGE, pageCost } from './connections.js';
 import { DownloadPresetRef } from './DownloadPreset.js';
 import { NodeRef } from './Node.js';
 import { UserRef } from './User.js';
@@ -64,7 +64,7 @@ AuthKeyRef.implement({
     createdBy: t.field({
       type: UserRef,
       nullable: true,
-      resolve: (authKey, _args, ctx) => (authKey.createdBy ? ctx.loaders.userById.load(authKey.createdBy.id) : null),
+      resolve: (authKey) => authKey.createdBy?.id ?? null,
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (authKey) => authKey.createdAt }),
     revoked: t.boolean({ resolve: (authKey) => authKey.revokedAt != null }),
@@ -76,7 +76,7 @@ const AuthKeyConnectionRef = builder.connectionObject<typeof AuthKeyRef, AuthKey
   type: AuthKeyRef,
   name: 'AuthKeyConnection',
   fields: (t) => ({
-    totalCount: t.int({ resolve: (connection) => connection.totalCount }),
+    totalCount: t.int({ complexity: ONCE_PER_PAGE, resolve: (connection) => connection.totalCount }),
   }),
 });
 

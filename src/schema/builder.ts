@@ -7,6 +7,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type { FileUpload } from 'graphql-upload-ts';
 import type { RequestContext } from '../context.js';
 import { seesAssetInternals } from '../resolvers/assets/assetViews.js';
+import { ONCE_PER_PAGE } from './connections.js';
 import { nodeOrNull } from './nodeLookup.js';
 import { operationLimitError } from './operationLimits.js';
 
@@ -45,6 +46,7 @@ export const builder = new SchemaBuilder<{
     nodesQueryOptions: {
       resolve: (_root, { ids }, ctx) => ids.map(({ id }) => nodeOrNull(ctx, id)),
     },
+    pageInfoFieldOptions: { complexity: ONCE_PER_PAGE },
     edgesFieldOptions: {
       nullable: { list: false, items: false },
       // The connection field's own multiplier (its page size) already counts the edges.

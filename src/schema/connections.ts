@@ -24,6 +24,12 @@ const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 500;
 
 /**
+ * The cost of a connection's own fields (totalCount, pageInfo, facets): none. They are answered once per page,
+ * but sit under the connection field's multiplier (its page size), which would count them once per edge.
+ */
+export const ONCE_PER_PAGE: FieldComplexityValue = { field: 0, multiplier: 0 };
+
+/**
  * What a connection field costs: what one edge asks for, times the page size asked. A size out of range
  * counts as the largest page, so that the resolver's own message about it is the one the client gets.
  */
