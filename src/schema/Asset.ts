@@ -1,3 +1,4 @@
+import { clearAllDataLoaders } from '@pothos/plugin-dataloader';
 import type { RequestContext } from '../context.js';
 import { ASSET_STATES, type Asset } from '../db/entities/Asset.js';
 import { assetChanges } from '../resolvers/assets/assetChanges.js';
@@ -106,6 +107,11 @@ builder.subscriptionField('assetChanged', (t) =>
       'Every change of an asset: scan finished, checked out or in, metadata, file replaced, deleted, restored. Without id, every asset you may read',
     args: { id: t.arg.id() },
     subscribe: (_root, { id }, ctx) => assetChanges(ctx, id),
-    resolve: (asset) => asset,
+    resolve: (asset, _args, ctx) => {
+      // Each event is resolved afresh (see assetChanges): the loaders of the dataloader plugin, kept per
+      // context, must not answer it with the versions or users an earlier event loaded.
+      clearAllDataLoaders(ctx);
+      return asset;
+    },
   }),
 );
