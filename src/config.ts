@@ -28,6 +28,17 @@ export interface Config {
   clamdTimeoutMs: number;
   /** Where the blobs are kept: a folder (DATA_DIR/blobs unless STORAGE_URL says) or an S3 bucket. */
   storage: StorageSettings;
+  /** What one GraphQL operation may ask for: nesting, fields in all, and estimated cost. */
+  graphqlLimits: GraphqlLimits;
+}
+
+export interface GraphqlLimits {
+  /** Levels of nested selections. */
+  maxDepth: number;
+  /** Fields selected in the whole operation, each alias counted. */
+  maxBreadth: number;
+  /** Cost: each field 1, times the length of the lists around it (a connection's first, 10 for other lists). */
+  maxCost: number;
 }
 
 /** SQLite in one file (the default), or a PostgreSQL server that several instances may share. */
@@ -184,5 +195,10 @@ export function loadConfig(env: Env = process.env): Config {
     clamd: readClamd(env),
     clamdTimeoutMs: readInteger(env, 'CLAMD_TIMEOUT_SECONDS', 300, 1, 86_400) * 1000,
     storage: readStorage(env, dataDir, maxUploadBytes),
+    graphqlLimits: {
+      maxDepth: readInteger(env, 'GRAPHQL_MAX_DEPTH', 12, 2, 1000),
+      maxBreadth: readInteger(env, 'GRAPHQL_MAX_BREADTH', 300, 10, 1_000_000),
+      maxCost: readInteger(env, 'GRAPHQL_MAX_COST', 100_000, 10, 100_000_000),
+    },
   };
 }

@@ -1,9 +1,12 @@
+import { clearAllDataLoaders } from '@pothos/plugin-dataloader';
+import type { RequestContext } from '../context.js';
 import { ASSET_STATES, type Asset } from '../db/entities/Asset.js';
 import { assetChanges } from '../resolvers/assets/assetChanges.js';
 import { getAsset } from '../resolvers/assets/assets.js';
-import { fileUrlOf, readableReplacement, seesAssetInternals } from '../resolvers/assets/assetViews.js';
+import { fileUrlOf, readableReplacement } from '../resolvers/assets/assetViews.js';
 import { assetPathOf } from '../resolvers/folders/paths.js';
 import { AssetVersionRef } from './AssetVersion.js';
+import { internalList, internalOrNull } from './assetInternals.js';
 import { builder } from './builder.js';
 import { CheckoutRef } from './Checkout.js';
 import { HistoryEntryRef } from './HistoryEntry.js';
@@ -33,16 +36,19 @@ AssetRef.implement({
     deleted: t.boolean({ resolve: (asset) => asset.deletedAt != null }),
     deletedAt: t.field({ type: 'DateTime', nullable: true, resolve: (asset) => asset.deletedAt ?? null }),
     versionNumber: t.exposeInt('versionNumber'),
-    versions: t.field({
-      type: [AssetVersionRef],
-      resolve: (asset, _args, ctx) => (seesAssetInternals(ctx) ? ctx.loaders.versionsByAssetId.load(asset.id) : []),
+    versions: t.loadableList({
+      type: AssetVersionRef,
+      ...internalList,
+      load: (assetIds: string[], ctx: RequestContext) => ctx.loaders.versionsByAssetId.loadMany(assetIds),
+      resolve: (asset) => asset.id,
     }),
     metadata: t.field({ type: 'JSON', resolve: (asset) => asset.metadata }),
     checkout: t.field({
       type: CheckoutRef,
       nullable: true,
       description: 'null while not checked out',
-      resolve: (asset, _args, ctx) => (asset.checkedOutBy && seesAssetInternals(ctx) ? asset : null),
+      ...internalOrNull,
+      resolve: (asset) => (asset.checkedOutBy ? asset : null),
     }),
     fileUrl: t.string({
       description: 'where the bytes are served: <public url>/media/<id>/<name>',
@@ -55,32 +61,31 @@ AssetRef.implement({
       resolve: (asset, _args, ctx) => readableReplacement(ctx, asset),
     }),
     parentDocumentUrl: t.string({ nullable: true, resolve: (asset) => asset.parentDocumentUrl ?? null }),
-    accessLimitedUserIds: t.stringList({
-      resolve: (asset, _args, ctx) => (seesAssetInternals(ctx) ? asset.accessLimitedUserIds : []),
-    }),
+    accessLimitedUserIds: t.stringList({ ...internalList, resolve: (asset) => asset.accessLimitedUserIds }),
     accessLimitedOrganisationIds: t.stringList({
-      resolve: (asset, _args, ctx) => (seesAssetInternals(ctx) ? asset.accessLimitedOrganisationIds : []),
+      ...internalList,
+      resolve: (asset) => asset.accessLimitedOrganisationIds,
     }),
-    authBypassIds: t.stringList({
-      resolve: (asset, _args, ctx) => (seesAssetInternals(ctx) ? asset.authBypassIds : []),
-    }),
+    authBypassIds: t.stringList({ ...internalList, resolve: (asset) => asset.authBypassIds }),
     createdAt: t.field({ type: 'DateTime', resolve: (asset) => asset.createdAt }),
     modifiedAt: t.field({ type: 'DateTime', resolve: (asset) => asset.modifiedAt }),
     createdBy: t.field({
       type: UserRef,
       nullable: true,
-      resolve: (asset, _args, ctx) =>
-        asset.createdBy && seesAssetInternals(ctx) ? ctx.loaders.userById.load(asset.createdBy.id) : null,
+      ...internalOrNull,
+      resolve: (asset) => asset.createdBy?.id ?? null,
     }),
     modifiedBy: t.field({
       type: UserRef,
       nullable: true,
-      resolve: (asset, _args, ctx) =>
-        asset.modifiedBy && seesAssetInternals(ctx) ? ctx.loaders.userById.load(asset.modifiedBy.id) : null,
+      ...internalOrNull,
+      resolve: (asset) => asset.modifiedBy?.id ?? null,
     }),
-    history: t.field({
-      type: [HistoryEntryRef],
-      resolve: (asset, _args, ctx) => (seesAssetInternals(ctx) ? ctx.loaders.historyByAssetId.load(asset.id) : []),
+    history: t.loadableList({
+      type: HistoryEntryRef,
+      ...internalList,
+      load: (assetIds: string[], ctx: RequestContext) => ctx.loaders.historyByAssetId.loadMany(assetIds),
+      resolve: (asset) => asset.id,
     }),
   }),
 });
@@ -102,6 +107,11 @@ builder.subscriptionField('assetChanged', (t) =>
       'Every change of an asset: scan finished, checked out or in, metadata, file replaced, deleted, restored. Without id, every asset you may read',
     args: { id: t.arg.id() },
     subscribe: (_root, { id }, ctx) => assetChanges(ctx, id),
-    resolve: (asset) => asset,
+    resolve: (asset, _args, ctx) => {
+      // Each event is resolved afresh (see assetChanges): the loaders of the dataloader plugin, kept per
+      // context, must not answer it with the versions or users an earlier event loaded.
+      clearAllDataLoaders(ctx);
+      return asset;
+    },
   }),
 );

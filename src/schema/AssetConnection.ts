@@ -1,13 +1,27 @@
+import type { PageInfoShape } from '@pothos/plugin-relay';
 import type { Asset } from '../db/entities/Asset.js';
+import type { AssetRelation } from '../db/entities/AssetRelation.js';
 import type { Facet, FacetValue } from '../resolvers/search/facets.js';
-import { type AssetPage, searchAssets } from '../resolvers/search/searchAssets.js';
+import { searchAssets } from '../resolvers/search/searchAssets.js';
 import { AssetRef } from './Asset.js';
 import { builder } from './builder.js';
-import { edgesOf, PageInfoRef, pageInfoOf } from './PageInfo.js';
+import { connectionOf, ONCE_PER_PAGE, pageCost } from './connections.js';
 
-export const AssetEdgeRef = builder.objectRef<{ cursor: string; node: Asset; page: AssetPage }>('AssetEdge');
+/** An edge also carries, for a search by relatedTo, the relation that joins its asset to that one. */
+interface AssetEdge {
+  cursor: string;
+  node: Asset;
+  relation: AssetRelation | null;
+}
 
-AssetEdgeRef.implement({
+interface AssetConnection {
+  edges: AssetEdge[];
+  pageInfo: PageInfoShape;
+  totalCount: number;
+  facets: Facet[];
+}
+
+export const AssetEdgeRef = builder.objectRef<AssetEdge>('AssetEdge').implement({
   fields: (t) => ({
     cursor: t.exposeString('cursor'),
     node: t.field({ type: AssetRef, resolve: (edge) => edge.node }),
@@ -30,21 +44,22 @@ const FacetRef = builder.objectRef<Facet>('Facet').implement({
   }),
 });
 
-export const AssetConnectionRef = builder.objectRef<AssetPage>('AssetConnection').implement({
-  fields: (t) => ({
-    edges: t.field({
-      type: [AssetEdgeRef],
-      resolve: (page) => edgesOf(page.assets, page).map((edge) => ({ ...edge, page })),
+const AssetConnectionRef = builder.connectionObject<typeof AssetRef, AssetConnection>(
+  {
+    type: AssetRef,
+    name: 'AssetConnection',
+    fields: (t) => ({
+      totalCount: t.int({ complexity: ONCE_PER_PAGE, resolve: (connection) => connection.totalCount }),
+      facets: t.field({
+        type: [FacetRef],
+        complexity: ONCE_PER_PAGE,
+        description: 'The facets asked for with the facets argument',
+        resolve: (connection) => connection.facets,
+      }),
     }),
-    pageInfo: t.field({ type: PageInfoRef, resolve: (page) => pageInfoOf(page) }),
-    totalCount: t.int({ resolve: (page) => page.totalCount }),
-    facets: t.field({
-      type: [FacetRef],
-      description: 'The facets asked for with the facets argument',
-      resolve: (page) => page.facets,
-    }),
-  }),
-});
+  },
+  AssetEdgeRef,
+);
 
 const FacetSelectionInput = builder.inputType('FacetSelectionInput', {
   fields: (t) => ({
@@ -57,6 +72,7 @@ builder.queryField('assets', (t) =>
   t.field({
     type: AssetConnectionRef,
     description: 'Assets you may see, a page at a time, newest first unless sorted otherwise',
+    complexity: pageCost,
     args: {
       first: t.arg.int({ description: 'page size, 0 to 500; 50 if left out' }),
       after: t.arg.string({ description: 'the endCursor of the page before' }),
@@ -75,14 +91,22 @@ builder.queryField('assets', (t) =>
         description: 'values chosen per facet: only hits with one of them are listed',
       }),
     },
-    resolve: (_root, { facetSelection, first, after, ...args }, ctx) =>
-      searchAssets(
+    resolve: async (_root, { facetSelection, first, after, ...args }, ctx) => {
+      const page = await searchAssets(
         ctx,
         {
           ...args,
           facetSelections: Object.fromEntries((facetSelection ?? []).map((choice) => [choice.field, choice.values])),
         },
         { first, after },
-      ),
+      );
+      const { edges, pageInfo } = connectionOf(page.assets, page);
+      return {
+        edges: edges.map((edge) => ({ ...edge, relation: page.relations.get(edge.node.id) ?? null })),
+        pageInfo,
+        totalCount: page.totalCount,
+        facets: page.facets,
+      };
+    },
   }),
 );

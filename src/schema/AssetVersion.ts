@@ -13,7 +13,7 @@ export const AssetVersionRef = builder.objectRef<AssetVersion>('AssetVersion').i
     createdBy: t.field({
       type: UserRef,
       nullable: true,
-      resolve: (version, _args, ctx) => (version.createdBy ? ctx.loaders.userById.load(version.createdBy.id) : null),
+      resolve: (version) => version.createdBy?.id ?? null,
     }),
   }),
 });

@@ -1,6 +1,5 @@
 import type { AuthKey } from '../db/entities/AuthKey.js';
 import {
-  type AuthKeyPage,
   assetsOf,
   clientUrlsOf,
   getAuthKey,
@@ -11,12 +10,14 @@ import {
 } from '../resolvers/sharing/authKeys.js';
 import { AssetRef } from './Asset.js';
 import { builder } from './builder.js';
+import { connectionOf, ONCE_PER_PAGE, pageCost } from './connections.js';
 import { DownloadPresetRef } from './DownloadPreset.js';
 import { NodeRef } from './Node.js';
-import { edgesOf, PageInfoRef, pageInfoOf } from './PageInfo.js';
 import { UserRef } from './User.js';
 
 export const AuthKeyRef = builder.objectRef<AuthKey>('AuthKey');
+
+type AuthKeyConnection = ReturnType<typeof connectionOf<AuthKey>> & { totalCount: number };
 
 AuthKeyRef.implement({
   description: 'A shared link: who may see which assets, and what they may do with them, until when',
@@ -63,7 +64,7 @@ AuthKeyRef.implement({
     createdBy: t.field({
       type: UserRef,
       nullable: true,
-      resolve: (authKey, _args, ctx) => (authKey.createdBy ? ctx.loaders.userById.load(authKey.createdBy.id) : null),
+      resolve: (authKey) => authKey.createdBy?.id ?? null,
     }),
     createdAt: t.field({ type: 'DateTime', resolve: (authKey) => authKey.createdAt }),
     revoked: t.boolean({ resolve: (authKey) => authKey.revokedAt != null }),
@@ -71,24 +72,11 @@ AuthKeyRef.implement({
   }),
 });
 
-const AuthKeyEdgeRef = builder.objectRef<{ cursor: string; node: AuthKey }>('AuthKeyEdge').implement({
+const AuthKeyConnectionRef = builder.connectionObject<typeof AuthKeyRef, AuthKeyConnection>({
+  type: AuthKeyRef,
+  name: 'AuthKeyConnection',
   fields: (t) => ({
-    cursor: t.exposeString('cursor'),
-    node: t.field({ type: AuthKeyRef, resolve: (edge) => edge.node }),
-  }),
-});
-
-const AuthKeyConnectionRef = builder.objectRef<AuthKeyPage>('AuthKeyConnection').implement({
-  fields: (t) => ({
-    edges: t.field({
-      type: [AuthKeyEdgeRef],
-      resolve: (page) => edgesOf(page.authKeys, page),
-    }),
-    pageInfo: t.field({
-      type: PageInfoRef,
-      resolve: (page) => pageInfoOf(page),
-    }),
-    totalCount: t.int({ resolve: (page) => page.totalCount }),
+    totalCount: t.int({ complexity: ONCE_PER_PAGE, resolve: (connection) => connection.totalCount }),
   }),
 });
 
@@ -108,6 +96,10 @@ builder.queryFields((t) => ({
       after: t.arg.string(),
       includeExpired: t.arg.boolean({ description: 'also list expired and revoked links' }),
     },
-    resolve: (_root, args, ctx) => listAuthKeys(ctx, args),
+    complexity: pageCost,
+    resolve: async (_root, args, ctx) => {
+      const page = await listAuthKeys(ctx, args);
+      return { ...connectionOf(page.authKeys, page), totalCount: page.totalCount };
+    },
   }),
 }));

@@ -1,7 +1,7 @@
 import type { Asset } from '../db/entities/Asset.js';
-import { seesAssetInternals } from '../resolvers/assets/assetViews.js';
 import { checkin, checkout, undoCheckout } from '../resolvers/assets/checkout.js';
 import { AssetRef } from './Asset.js';
+import { internalOrNull } from './assetInternals.js';
 import { builder } from './builder.js';
 import { UserRef } from './User.js';
 import { incomingFile } from './uploads.js';
@@ -19,8 +19,8 @@ export const CheckoutRef = builder.objectRef<Asset>('Checkout').implement({
     user: t.field({
       type: UserRef,
       nullable: true,
-      resolve: (asset, _args, ctx) =>
-        asset.checkedOutBy && seesAssetInternals(ctx) ? ctx.loaders.userById.load(asset.checkedOutBy.id) : null,
+      ...internalOrNull,
+      resolve: (asset) => asset.checkedOutBy?.id ?? null,
     }),
   }),
 });

@@ -77,6 +77,6 @@ builder.objectField(AssetEdgeRef, 'relation', (t) =>
     type: RelationRef,
     nullable: true,
     description: 'For a search by relatedTo: the relation that joins this hit to that asset',
-    resolve: (edge) => edge.page.relations.get(edge.node.id) ?? null,
+    resolve: (edge) => edge.relation,
   }),
 );

@@ -8,7 +8,6 @@ import './AssetVersion.js';
 import './Checkout.js';
 import './HistoryEntry.js';
 import './DownloadPreset.js';
-import './PageInfo.js';
 import './mutations/login.js';
 import './mutations/createUser.js';
 import './mutations/createApiToken.js';
