@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeOf, upload } from './support/graphqlCalls.js';
+import { codeOf, uploadAs } from './support/graphqlCalls.js';
 import { eventually, startTestServerWithUser, type TestServer, type TestUser } from './support/testServer.js';
 
 interface AuthKeyView {
@@ -52,7 +52,7 @@ afterAll(() => api.close());
 const inADay = () => new Date(Date.now() + 24 * 3600 * 1000).toISOString();
 const unknownId = () => 'Z'.repeat(22);
 
-const uploadAsset = async (token = editor.token) => (await upload(api, token, { name: 'shared.txt' })).id;
+const uploadAsset = async (token = editor.token) => (await uploadAs(api, token, { name: 'shared.txt' })).id;
 
 function createRaw(input: Record<string, unknown>, token = editor.token) {
   return api.graphql<{ createAuthKey: AuthKeyView }>(CREATE, { input }, { token });

@@ -43,7 +43,7 @@ export interface UploadRequest {
 }
 
 /** Uploads one file by GraphQL's uploadAsset as `token` and answers the selected fields; a refusal fails the test. */
-export async function upload<T = { id: string; name: string }>(
+export async function uploadAs<T = { id: string; name: string }>(
   api: TestServer,
   token: string,
   {
@@ -78,7 +78,7 @@ export function uploadInto(
   name = 'file.txt',
   content = `content ${randomUUID()}`,
 ): Promise<UploadedAsset> {
-  return upload<UploadedAsset>(api, token, {
+  return uploadAs<UploadedAsset>(api, token, {
     name,
     content,
     input: { folderPath },
@@ -105,7 +105,7 @@ export async function uploadFile(
     metadata = {},
   }: { name?: string; content?: string; metadata?: Record<string, unknown> } = {},
 ): Promise<UploadedFile> {
-  const asset = await upload(api, token, { name, content, input: { folderPath, metadata } });
+  const asset = await uploadAs(api, token, { name, content, input: { folderPath, metadata } });
   return { id: asset.id, name: asset.name, path: `${folderPath}/${asset.name}`, content };
 }
 
