@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assetCount, codeOf, freshFolder as freshFolderUnder, uploadAs } from './support/graphqlCalls.js';
 import { type GraphqlResponse, startTestServer, type TestServer } from './support/testServer.js';
 
 interface AssetView {
@@ -48,18 +49,10 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const freshFolder = () => `/permissions/${randomUUID()}`;
+const freshFolder = () => freshFolderUnder('/permissions');
 
-async function upload(token: string, input: Record<string, unknown> = {}, name = 'file.txt'): Promise<AssetView> {
-  const result = await api.upload<{ uploadAsset: AssetView }>(
-    UPLOAD,
-    { input },
-    { name, content: `bytes ${randomUUID()}` },
-    { token },
-  );
-  if (!result.data?.uploadAsset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  return result.data.uploadAsset;
-}
+const upload = (token: string, input: Record<string, unknown> = {}, name = 'file.txt') =>
+  uploadAs<AssetView>(api, token, { name, input, fields: ASSET });
 
 function replace(token: string | undefined, id: string): Promise<GraphqlResponse<{ replaceAssetFile: AssetView }>> {
   return api.upload(REPLACE, { id }, { name: 'replacement.txt', content: `new ${randomUUID()}` }, { token });
@@ -81,20 +74,7 @@ async function listing(token: string, folderPath: string): Promise<{ totalCount:
   return { totalCount: result.data.assets.totalCount, ids: result.data.assets.edges.map((edge) => edge.node.id) };
 }
 
-async function totalAssetCount(): Promise<number> {
-  const result = await api.graphql<{ assets: { totalCount: number } }>(
-    'query { assets(first: 0, includeDeleted: true) { totalCount } }',
-    {},
-    { token: admin },
-  );
-  if (!result.data?.assets) throw new Error(`assets failed: ${JSON.stringify(result.errors)}`);
-  return result.data.assets.totalCount;
-}
-
-function codeOf(result: GraphqlResponse<unknown>): unknown {
-  expect(result.errors, `expected an error, got ${JSON.stringify(result.data)}`).toHaveLength(1);
-  return result.errors?.[0]?.extensions?.code;
-}
+const totalAssetCount = () => assetCount(api, admin);
 
 /** The mutations that change an existing asset, each as a request by the given token. */
 const changes: [string, (token: string | undefined, id: string) => Promise<GraphqlResponse<unknown>>][] = [
