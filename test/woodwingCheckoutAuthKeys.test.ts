@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestServer, type TestServer, type TestUser } from './support/testServer.js';
+import { untilUploaded, uploadFile } from './support/graphqlCalls.js';
+import { startTestServer, type TestServer, type TestUser } from './support/testServer.js';
 import {
   bearer,
   bodyOf,
@@ -59,10 +60,6 @@ function postRaw(pathAndQuery: string, headers: Record<string, string>) {
 const sessionOf = (account: TestUser, withCsrf: boolean) =>
   cookieSession(api.url, account.username, account.password, withCsrf);
 
-const UPLOAD = `mutation($file: Upload!, $input: UploadAssetInput) {
-  uploadAsset(file: $file, input: $input) { id state }
-}`;
-
 interface Uploaded {
   id: string;
   name: string;
@@ -71,18 +68,8 @@ interface Uploaded {
 
 /** A small text file uploaded by `token` into a folder of its own, once it is UPLOADED (unless told not to wait). */
 async function uploadAsset(token: string, server = api, waitForUploaded = true): Promise<Uploaded> {
-  const name = `file-${randomUUID().slice(0, 8)}.txt`;
-  const content = `content ${randomUUID()}`;
-  const result = await server.upload<{ uploadAsset: { id: string } }>(
-    UPLOAD,
-    { input: { folderPath: `/wwco/${randomUUID().replaceAll('-', '')}` } },
-    { name, content },
-    { token },
-  );
-  const id = result.data?.uploadAsset.id;
-  if (!id) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  if (waitForUploaded)
-    await eventually(async () => ((await assetOf(id, server)).state === 'UPLOADED' ? true : undefined));
+  const { id, name, content } = await uploadFile(server, token, `/wwco/${randomUUID().replaceAll('-', '')}`);
+  if (waitForUploaded) await untilUploaded(server, await server.adminToken(), id);
   return { id, name, content };
 }
 
