@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUBSCRIBE_ALL, SUBSCRIBE_ONE, Subscription } from './support/assetChangedSubscription.js';
+import { uploadAs } from './support/graphqlCalls.js';
 import { eventually, startTestServer, type TestServer } from './support/testServer.js';
 
 /*
@@ -13,7 +14,6 @@ import { eventually, startTestServer, type TestServer } from './support/testServ
 type User = { id: string; username: string; token: string };
 
 const FIELDS = 'id name state';
-const UPLOAD = `mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { ${FIELDS} } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateAssetInput!) { updateAsset(id: $id, input: $input) { ${FIELDS} } }`;
 const CHECKOUT = 'mutation($id: ID!) { checkout(assetId: $id) { checkedOutBy } }';
 const DELETE = `mutation($id: ID!) { deleteAsset(id: $id) { ${FIELDS} } }`;
@@ -56,16 +56,13 @@ async function startHeldClamd(): Promise<{ url: string; release(): void; close()
   };
 }
 
-async function upload(api: TestServer, user: User, name: string, input: Record<string, unknown> = {}) {
-  const result = await api.upload<{ uploadAsset: { id: string; name: string; state: string } }>(
-    UPLOAD,
-    { input },
-    { name, content: `the bytes of ${name}` },
-    { token: user.token },
-  );
-  if (!result.data?.uploadAsset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  return result.data.uploadAsset;
-}
+const upload = (api: TestServer, user: User, name: string, input: Record<string, unknown> = {}) =>
+  uploadAs<{ id: string; name: string; state: string }>(api, user.token, {
+    name,
+    content: `the bytes of ${name}`,
+    input,
+    fields: FIELDS,
+  });
 
 async function stateOf(api: TestServer, user: User, id: string): Promise<string | undefined> {
   const result = await api.graphql<{ asset: { state: string } | null }>(STATE, { id }, { token: user.token });

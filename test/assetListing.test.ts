@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uploadAs } from './support/graphqlCalls.js';
 import { eventually, startTestServer, type TestServer } from './support/testServer.js';
 
-const UPLOAD = `mutation($file: Upload!, $input: UploadAssetInput) {
-  uploadAsset(file: $file, input: $input) { id name }
-}`;
 const UPDATE = `mutation($id: ID!, $input: UpdateAssetInput!) { updateAsset(id: $id, input: $input) { id } }`;
 const DELETE = 'mutation($id: ID!) { deleteAsset(id: $id) { id } }';
 
@@ -93,14 +91,8 @@ async function nextMillisecond(): Promise<void> {
 }
 
 async function upload(token: string, fixture: Fixture, content?: string): Promise<string> {
-  const result = await api.upload<{ uploadAsset: { id: string } }>(
-    UPLOAD,
-    { input: { folderPath: fixture.folderPath, metadata: fixture.metadata ?? {} } },
-    { name: fixture.name, content: content ?? 'x'.repeat(fixture.size) },
-    { token },
-  );
-  if (!result.data?.uploadAsset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  return result.data.uploadAsset.id;
+  const input = { folderPath: fixture.folderPath, metadata: fixture.metadata ?? {} };
+  return (await uploadAs(api, token, { name: fixture.name, content: content ?? 'x'.repeat(fixture.size), input })).id;
 }
 
 const visibleNames = FIXTURES.map((fixture) => fixture.name);
@@ -400,14 +392,8 @@ describe('the cost of a page in SQL statements', () => {
     const uploaders = [token, ...contributors.map((user) => user.token)];
     const created: string[] = [];
     for (let i = 0; i < COUNT; i++) {
-      const result = await many.upload<{ uploadAsset: { id: string } }>(
-        UPLOAD,
-        {},
-        { name: `file-${i}.txt`, content: `content ${i}` },
-        { token: uploaders[i % uploaders.length] as string },
-      );
-      if (!result.data?.uploadAsset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-      created.push(result.data.uploadAsset.id);
+      const uploader = uploaders[i % uploaders.length] as string;
+      created.push((await uploadAs(many, uploader, { name: `file-${i}.txt`, content: `content ${i}` })).id);
     }
     // Every other one of the newer assets is replaced by one of the oldest (the admin changes it, so
     // that createdBy and modifiedBy differ).

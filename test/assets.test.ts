@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshFolder, uploadAs } from './support/graphqlCalls.js';
 import { eventually, type GraphqlResponse, startTestServer, type TestServer } from './support/testServer.js';
 
 interface AssetView {
@@ -64,9 +65,6 @@ afterAll(() => api.close());
 const sha256 = (content: string | Uint8Array) => createHash('sha256').update(content).digest('hex');
 const md5 = (content: string | Uint8Array) => createHash('md5').update(content).digest('hex');
 
-/** A folder of its own for each test, so that listings see only what the test made. */
-const freshFolder = () => `/tests/${randomUUID()}`;
-
 function uploadRaw(
   file: { name: string; content: string | Uint8Array },
   input?: Record<string, unknown>,
@@ -75,15 +73,11 @@ function uploadRaw(
   return api.upload(UPLOAD, input ? { input } : {}, file, { token });
 }
 
-async function upload(
+const upload = (
   file: { name: string; content: string | Uint8Array },
   input?: Record<string, unknown>,
   token = uploader.token,
-): Promise<AssetView> {
-  const result = await uploadRaw(file, input, token);
-  if (!result.data?.uploadAsset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  return result.data.uploadAsset;
-}
+) => uploadAs<AssetView>(api, token, { ...file, input, fields: ASSET });
 
 async function mutate<K extends string>(
   query: string,

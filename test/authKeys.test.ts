@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, type GraphqlResponse, startTestServer, type TestServer } from './support/testServer.js';
-
-interface User {
-  id: string;
-  username: string;
-  token: string;
-}
+import { codeOf, uploadAs } from './support/graphqlCalls.js';
+import { eventually, startTestServerWithUser, type TestServer, type TestUser } from './support/testServer.js';
 
 interface AuthKeyView {
   id: string;
@@ -47,36 +42,17 @@ const LIST = `query($first: Int, $after: String, $includeExpired: Boolean) {
   }
 }`;
 const SHARED_LINK = 'query($key: String!) { sharedLink(key: $key) { subject } }';
-const UPLOAD = 'mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { id } }';
 const HISTORY = 'query($id: ID!) { asset(id: $id) { history { action username details } } }';
 
 let api: TestServer;
-let editor: User;
-
-beforeAll(async () => {
-  api = await startTestServer({ env: { PUBLIC_URL } });
-  editor = await api.createUser('EDITOR');
-});
+let editor: TestUser;
+beforeAll(async () => ({ api, user: editor } = await startTestServerWithUser('EDITOR', { env: { PUBLIC_URL } })));
 afterAll(() => api.close());
 
 const inADay = () => new Date(Date.now() + 24 * 3600 * 1000).toISOString();
 const unknownId = () => 'Z'.repeat(22);
 
-function codeOf(result: GraphqlResponse<unknown>): unknown {
-  expect(result.errors, `expected an error, got ${JSON.stringify(result.data)}`).toBeDefined();
-  return result.errors?.[0]?.extensions?.code;
-}
-
-async function uploadAsset(token = editor.token): Promise<string> {
-  const result = await api.upload<{ uploadAsset: { id: string } }>(
-    UPLOAD,
-    {},
-    { name: 'shared.txt', content: `shared ${randomUUID()}` },
-    { token },
-  );
-  if (!result.data?.uploadAsset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  return result.data.uploadAsset.id;
-}
+const uploadAsset = async (token = editor.token) => (await uploadAs(api, token, { name: 'shared.txt' })).id;
 
 function createRaw(input: Record<string, unknown>, token = editor.token) {
   return api.graphql<{ createAuthKey: AuthKeyView }>(CREATE, { input }, { token });
@@ -153,23 +129,51 @@ describe('createAuthKey', () => {
     expect(authKey.assets).toEqual([]);
   });
 
-  it('refuses a validUntil in the past with BAD_USER_INPUT', async () => {
-    const result = await createRaw({
-      subject: 'Too late',
-      validUntil: new Date(Date.now() - 60_000).toISOString(),
-      assetIds: [await uploadAsset()],
-    });
-    expect(codeOf(result)).toBe('BAD_USER_INPUT');
-  });
-
-  it('refuses no assetIds without requestUpload with BAD_USER_INPUT', async () => {
-    const result = await createRaw({ subject: 'Nothing', validUntil: inADay(), requestUpload: false });
-    expect(codeOf(result)).toBe('BAD_USER_INPUT');
-  });
-
-  it('refuses requestUpload without importFolderPath with BAD_USER_INPUT', async () => {
-    const result = await createRaw({ subject: 'Send me files', validUntil: inADay(), requestUpload: true });
-    expect(codeOf(result)).toBe('BAD_USER_INPUT');
+  it.each([
+    [
+      'a validUntil in the past',
+      (assetId: string) => ({
+        subject: 'Too late',
+        validUntil: new Date(Date.now() - 60_000).toISOString(),
+        assetIds: [assetId],
+      }),
+    ],
+    ['no assetIds without requestUpload', () => ({ subject: 'Nothing', validUntil: inADay(), requestUpload: false })],
+    [
+      'requestUpload without importFolderPath',
+      () => ({ subject: 'Send me files', validUntil: inADay(), requestUpload: true }),
+    ],
+    [
+      'a containerId naming no asset',
+      () => ({
+        subject: 'Upload into',
+        validUntil: inADay(),
+        requestUpload: true,
+        importFolderPath: '/Uploads',
+        containerId: unknownId(),
+      }),
+    ],
+    [
+      'containerIds naming no asset',
+      (assetId: string) => ({
+        subject: 'Collections',
+        validUntil: inADay(),
+        assetIds: [assetId],
+        containerIds: [unknownId()],
+      }),
+    ],
+    [
+      "notifyEmail 'not-an-email'",
+      () => ({
+        subject: 'Notify',
+        validUntil: inADay(),
+        requestUpload: true,
+        importFolderPath: '/Uploads',
+        notifyEmail: 'not-an-email',
+      }),
+    ],
+  ])('refuses %s with BAD_USER_INPUT', async (_problem, inputWith) => {
+    expect(codeOf(await createRaw(inputWith(await uploadAsset())))).toBe('BAD_USER_INPUT');
   });
 
   it('refuses unknown downloadPresetIds with BAD_USER_INPUT in WoodWing words', async () => {
@@ -186,46 +190,11 @@ describe('createAuthKey', () => {
     );
   });
 
-  it('refuses a containerId naming no asset with BAD_USER_INPUT', async () => {
-    const result = await createRaw({
-      subject: 'Upload into',
-      validUntil: inADay(),
-      requestUpload: true,
-      importFolderPath: '/Uploads',
-      containerId: unknownId(),
-    });
-    expect(codeOf(result)).toBe('BAD_USER_INPUT');
-  });
-
-  it('refuses containerIds naming no asset with BAD_USER_INPUT', async () => {
-    const result = await createRaw({
-      subject: 'Collections',
-      validUntil: inADay(),
-      assetIds: [await uploadAsset()],
-      containerIds: [unknownId()],
-    });
-    expect(codeOf(result)).toBe('BAD_USER_INPUT');
-  });
-
-  it("refuses notifyEmail 'not-an-email' with BAD_USER_INPUT", async () => {
-    const result = await createRaw({
-      subject: 'Notify',
-      validUntil: inADay(),
-      requestUpload: true,
-      importFolderPath: '/Uploads',
-      notifyEmail: 'not-an-email',
-    });
-    expect(codeOf(result)).toBe('BAD_USER_INPUT');
-  });
-
-  it('refuses an input without subject (a GraphQL validation error)', async () => {
-    const result = await createRaw({ validUntil: inADay(), assetIds: [await uploadAsset()] });
-    expect(result.errors?.length).toBeGreaterThan(0);
-    expect(result.data?.createAuthKey).toBeUndefined();
-  });
-
-  it('refuses an input without validUntil (a GraphQL validation error)', async () => {
-    const result = await createRaw({ subject: 'Forever', assetIds: [await uploadAsset()] });
+  it.each([
+    ['subject', (assetId: string) => ({ validUntil: inADay(), assetIds: [assetId] })],
+    ['validUntil', (assetId: string) => ({ subject: 'Forever', assetIds: [assetId] })],
+  ])('refuses an input without %s (a GraphQL validation error)', async (_missing, inputWith) => {
+    const result = await createRaw(inputWith(await uploadAsset()));
     expect(result.errors?.length).toBeGreaterThan(0);
     expect(result.data?.createAuthKey).toBeUndefined();
   });
@@ -276,14 +245,12 @@ describe('updateAuthKey', () => {
     expect(updated.validUntil).toBe(authKey.validUntil);
   });
 
-  it("refuses subject '' with BAD_USER_INPUT", async () => {
+  it.each([
+    ["subject ''", { subject: '' }],
+    ['validUntil null', { validUntil: null }],
+  ])('refuses %s with BAD_USER_INPUT', async (_problem, input) => {
     const authKey = await create();
-    expect(codeOf(await updateRaw(authKey.key, { subject: '' }))).toBe('BAD_USER_INPUT');
-  });
-
-  it('refuses validUntil null with BAD_USER_INPUT', async () => {
-    const authKey = await create();
-    expect(codeOf(await updateRaw(authKey.key, { validUntil: null }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await updateRaw(authKey.key, input))).toBe('BAD_USER_INPUT');
   });
 
   it('forces downloadOriginal to false when downloadPreview is set to false', async () => {

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, type GraphqlResponse, startTestServer, type TestServer } from './support/testServer.js';
+import { codeOf, uploadAs } from './support/graphqlCalls.js';
+import { eventually, startTestServerWithUser, type TestServer } from './support/testServer.js';
 
 interface User {
   id: string;
@@ -31,7 +32,6 @@ const LOCK = 'checkedOut checkedOutBy checkedOutOnClient';
 const ASSET = `id name folderPath state sha256 versionNumber metadata checkout { ${LOCK} }
   versions { versionNumber sha256 } history { action username versionNumber details }`;
 
-const UPLOAD = `mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { ${ASSET} } }`;
 const CHECKOUT = `mutation($assetId: ID!, $client: String) { checkout(assetId: $assetId, client: $client) { ${LOCK} } }`;
 const UNDO = `mutation($assetId: ID!) { undoCheckout(assetId: $assetId) { ${ASSET} } }`;
 const CHECKIN = `mutation($assetId: ID!, $file: Upload!, $keepCheckout: Boolean) {
@@ -48,8 +48,7 @@ let holder: User;
 let other: User;
 
 beforeAll(async () => {
-  api = await startTestServer();
-  holder = await api.createUser('EDITOR');
+  ({ api, user: holder } = await startTestServerWithUser('EDITOR'));
   other = await api.createUser('EDITOR');
 });
 afterAll(() => api.close());
@@ -57,16 +56,8 @@ afterAll(() => api.close());
 const sha256 = (content: string) => createHash('sha256').update(content).digest('hex');
 const inADay = () => new Date(Date.now() + 24 * 3600 * 1000).toISOString();
 
-function codeOf(result: GraphqlResponse<unknown>): unknown {
-  expect(result.errors, `expected an error, got ${JSON.stringify(result.data)}`).toBeDefined();
-  return result.errors?.[0]?.extensions?.code;
-}
-
-async function upload(token = holder.token, name = 'poster.txt', content = `poster ${randomUUID()}`) {
-  const result = await api.upload<{ uploadAsset: AssetView }>(UPLOAD, {}, { name, content }, { token });
-  if (!result.data?.uploadAsset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  return result.data.uploadAsset;
-}
+const upload = (token = holder.token, name = 'poster.txt', content = `poster ${randomUUID()}`) =>
+  uploadAs<AssetView>(api, token, { name, content, fields: ASSET });
 
 function checkoutRaw(assetId: string, token: string, client?: string) {
   return api.graphql<{ checkout: CheckoutView }>(CHECKOUT, { assetId, client }, { token });
@@ -194,12 +185,11 @@ describe('checkout', () => {
     expect((await getAsset(asset.id)).checkout).toEqual(lock);
   });
 
-  it('refuses an unknown asset id with NOT_FOUND', async () => {
-    expect(codeOf(await checkoutRaw('A'.repeat(22), holder.token))).toBe('NOT_FOUND');
-  });
-
-  it('refuses a malformed asset id with BAD_USER_INPUT', async () => {
-    expect(codeOf(await checkoutRaw('not an id', holder.token))).toBe('BAD_USER_INPUT');
+  it.each([
+    ['an unknown', 'A'.repeat(22), 'NOT_FOUND'],
+    ['a malformed', 'not an id', 'BAD_USER_INPUT'],
+  ])('refuses %s asset id with %s', async (_kind, assetId, code) => {
+    expect(codeOf(await checkoutRaw(assetId, holder.token))).toBe(code);
   });
 
   it('refuses a VIEWER with FORBIDDEN', async () => {
@@ -219,7 +209,7 @@ describe('checkout', () => {
     const asset = await upload();
     const results = await Promise.all(racers.map((racer) => checkoutRaw(asset.id, racer.token)));
     const winners = results.flatMap((result, index) => (result.data?.checkout ? [racers[index] as User] : []));
-    const conflicts = results.filter((result) => result.errors?.[0]?.extensions?.code === 'CONFLICT');
+    const conflicts = results.filter((result) => result.errors && codeOf(result) === 'CONFLICT');
     expect(winners).toHaveLength(1);
     expect(conflicts).toHaveLength(19);
     expect((await getAsset(asset.id)).checkout?.checkedOutBy).toBe(winners[0]?.username);
@@ -233,15 +223,13 @@ describe('while an asset is checked out', () => {
     return asset;
   }
 
-  it("refuses another EDITOR's replaceAssetFile with CONFLICT", async () => {
+  it.each([
+    ['replaceAssetFile', (id: string) => api.upload(REPLACE, { id }, { name: 'other.txt', content: 'x' }, other)],
+    ['deleteAsset', (id: string) => api.graphql(DELETE, { id }, other)],
+    ['checkin', (id: string) => checkinRaw(id, other.token)],
+  ])("refuses another EDITOR's %s with CONFLICT", async (_mutation, change) => {
     const asset = await lockedAsset();
-    const result = await api.upload(
-      REPLACE,
-      { id: asset.id },
-      { name: 'other.txt', content: 'x' },
-      { token: other.token },
-    );
-    expect(codeOf(result)).toBe('CONFLICT');
+    expect(codeOf(await change(asset.id))).toBe('CONFLICT');
   });
 
   it.each([
@@ -258,16 +246,6 @@ describe('while an asset is checked out', () => {
     const asset = await lockedAsset();
     await api.graphql(UPDATE, { id: asset.id, input: { name: 'renamed.txt' } }, { token: other.token });
     expect((await getAsset(asset.id)).name).toBe(asset.name);
-  });
-
-  it("refuses another EDITOR's deleteAsset with CONFLICT", async () => {
-    const asset = await lockedAsset();
-    expect(codeOf(await api.graphql(DELETE, { id: asset.id }, { token: other.token }))).toBe('CONFLICT');
-  });
-
-  it("refuses another EDITOR's checkin with CONFLICT", async () => {
-    const asset = await lockedAsset();
-    expect(codeOf(await checkinRaw(asset.id, other.token))).toBe('CONFLICT');
   });
 
   it('still lets another user read the asset', async () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeOf } from './support/graphqlCalls.js';
 import { ADMIN, type GraphqlResponse, startTestServer, type TestServer } from './support/testServer.js';
 
 const LOGIN = `mutation($u: String!, $p: String!) {
@@ -44,10 +45,6 @@ function authCookieOf(headers: Headers): SetCookie | undefined {
     .getSetCookie()
     .map(parseSetCookie)
     .find((cookie) => cookie.name === 'authToken');
-}
-
-function codeOf(result: GraphqlResponse): unknown {
-  return result.errors?.[0]?.extensions?.code;
 }
 
 let api: TestServer;
@@ -180,40 +177,21 @@ describe('the authToken cookie', () => {
 });
 
 describe('csrf protection of cookie-authenticated mutations', () => {
-  it('refuses a cookie-authenticated mutation without X-CSRF-TOKEN with FORBIDDEN and creates nothing', async () => {
-    const { token } = await login();
+  it.each([
+    ['no X-CSRF-TOKEN', async () => undefined],
+    [
+      'a wrong X-CSRF-TOKEN',
+      async ({ csrfToken }: Login) => `${csrfToken.startsWith('A') ? 'B' : 'A'}${csrfToken.slice(1)}`,
+    ],
+    ['the X-CSRF-TOKEN of another session', async () => (await login()).csrfToken],
+    ['an empty X-CSRF-TOKEN', async () => ''],
+  ])('refuses a cookie-authenticated mutation with %s with FORBIDDEN and creates nothing', async (_case, csrfOf) => {
+    const session = await login();
     const username = newUsername();
-    const result = await api.graphql(CREATE_USER, newUserInput(username), { headers: cookieHeaders(token) });
+    const headers = cookieHeaders(session.token, await csrfOf(session));
+    const result = await api.graphql(CREATE_USER, newUserInput(username), { headers });
     expect(codeOf(result)).toBe('FORBIDDEN');
     expect(result.data?.createUser ?? null).toBeNull();
-    expect(await usernames()).not.toContain(username);
-  });
-
-  it('refuses a cookie-authenticated mutation with a wrong X-CSRF-TOKEN and creates nothing', async () => {
-    const { token, csrfToken } = await login();
-    const wrong = `${csrfToken.startsWith('A') ? 'B' : 'A'}${csrfToken.slice(1)}`;
-    const username = newUsername();
-    const result = await api.graphql(CREATE_USER, newUserInput(username), { headers: cookieHeaders(token, wrong) });
-    expect(codeOf(result)).toBe('FORBIDDEN');
-    expect(await usernames()).not.toContain(username);
-  });
-
-  it('refuses the X-CSRF-TOKEN of another session', async () => {
-    const mine = await login();
-    const other = await login();
-    const username = newUsername();
-    const result = await api.graphql(CREATE_USER, newUserInput(username), {
-      headers: cookieHeaders(mine.token, other.csrfToken),
-    });
-    expect(codeOf(result)).toBe('FORBIDDEN');
-    expect(await usernames()).not.toContain(username);
-  });
-
-  it('refuses an empty X-CSRF-TOKEN', async () => {
-    const { token } = await login();
-    const username = newUsername();
-    const result = await api.graphql(CREATE_USER, newUserInput(username), { headers: cookieHeaders(token, '') });
-    expect(codeOf(result)).toBe('FORBIDDEN');
     expect(await usernames()).not.toContain(username);
   });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type GraphqlResponse, startTestServer, type TestServer } from './support/testServer.js';
+import { codeOf, uploadAs } from './support/graphqlCalls.js';
+import { startTestServer, type TestServer } from './support/testServer.js';
 
 interface PresetView {
   id: string;
@@ -17,7 +18,6 @@ const CREATE_AUTH_KEY = `mutation($input: CreateAuthKeyInput!) {
   createAuthKey(input: $input) { key downloadPresets { ${PRESET} } }
 }`;
 const GET_AUTH_KEY = `query($key: String!) { authKey(key: $key) { downloadPresets { ${PRESET} } } }`;
-const UPLOAD = 'mutation($file: Upload!) { uploadAsset(file: $file) { id } }';
 
 let api: TestServer;
 let admin: string;
@@ -29,11 +29,6 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 const uniqueName = (prefix: string) => `${prefix} ${randomUUID().slice(0, 8)}`;
-
-function codeOf(result: GraphqlResponse<unknown>): unknown {
-  expect(result.errors, `expected an error, got ${JSON.stringify(result.data)}`).toBeDefined();
-  return result.errors?.[0]?.extensions?.code;
-}
 
 function createRaw(input: Record<string, unknown>, token = admin) {
   return api.graphql<{ createDownloadPreset: PresetView }>(CREATE, { input }, { token });
@@ -77,36 +72,25 @@ describe('createDownloadPreset', () => {
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) => createRaw({ name, width: 100 + i, format: 'png' })),
     );
-    const codes = results.map((result) =>
-      result.data?.createDownloadPreset ? 'OK' : result.errors?.[0]?.extensions?.code,
-    );
+    const codes = results.map((result) => (result.data?.createDownloadPreset ? 'OK' : codeOf(result)));
     expect(codes.filter((code) => code === 'OK')).toHaveLength(1);
     expect(codes.filter((code) => code === 'CONFLICT')).toHaveLength(9);
   });
 
-  it("refuses format 'bmp' with BAD_USER_INPUT", async () => {
-    expect(codeOf(await createRaw({ name: uniqueName('Bitmap'), width: 100, format: 'bmp' }))).toBe('BAD_USER_INPUT');
-  });
-
-  it.each([0, -5])('refuses width %i with BAD_USER_INPUT', async (width) => {
-    expect(codeOf(await createRaw({ name: uniqueName('Tiny'), width, format: 'png' }))).toBe('BAD_USER_INPUT');
-  });
-
-  it('refuses height 0 with BAD_USER_INPUT', async () => {
-    expect(codeOf(await createRaw({ name: uniqueName('Flat'), height: 0, format: 'png' }))).toBe('BAD_USER_INPUT');
+  it.each([
+    ["format 'bmp'", { width: 100, format: 'bmp' }],
+    ['width 0', { width: 0, format: 'png' }],
+    ['width -5', { width: -5, format: 'png' }],
+    ['height 0', { height: 0, format: 'png' }],
+  ])('refuses %s with BAD_USER_INPUT', async (_problem, input) => {
+    expect(codeOf(await createRaw({ name: uniqueName('Refused'), ...input }))).toBe('BAD_USER_INPUT');
   });
 });
 
 describe('download presets on shared links', () => {
   it('lets a key name an existing preset in downloadPresetIds, and AuthKey.downloadPresets lists it', async () => {
     const preset = await create({ name: uniqueName('Social'), width: 1080, height: 1080, format: 'jpeg' });
-    const uploaded = await api.upload<{ uploadAsset: { id: string } }>(
-      UPLOAD,
-      {},
-      { name: 'photo.txt', content: 'a photo' },
-      { token: admin },
-    );
-    const assetId = uploaded.data?.uploadAsset.id;
+    const { id: assetId } = await uploadAs(api, admin, { name: 'photo.txt', content: 'a photo' });
     const created = await api.graphql<{ createAuthKey: { key: string; downloadPresets: PresetView[] } }>(
       CREATE_AUTH_KEY,
       {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestServer, type TestServer } from './support/testServer.js';
+import { untilUploaded, uploadAs } from './support/graphqlCalls.js';
+import { startTestServer, type TestServer } from './support/testServer.js';
 
 /*
  * Drafts and the draft-assets host over real HTTP (reference sections 2 and 5, cases #34-#38; issue 4 items 7,
@@ -18,9 +19,7 @@ const NF = { _response_info: { status: 'not found' } };
 const FORB = { _response_info: { status: "Forbidden. You don't have permission to access this resource." } };
 
 const FIELDS = 'id name state draft';
-const UPLOAD = `mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { ${FIELDS} } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateAssetInput!) { updateAsset(id: $id, input: $input) { ${FIELDS} } }`;
-const STATE = 'query($id: ID!) { asset(id: $id) { state } }';
 const CREATE_AUTH_KEY =
   'mutation($input: CreateAuthKeyInput!) { createAuthKey(input: $input) { key downloadOriginal } }';
 const REVOKE = 'mutation($keys: [String!]!) { revokeAuthKeys(keys: $keys) }';
@@ -54,28 +53,13 @@ function jwt(
 
 /** Helpers bound to one running server. */
 function client(server: () => TestServer, uploader: () => User) {
-  async function upload(name: string, content: Uint8Array | string, input: Record<string, unknown> = {}) {
-    const result = await server().upload<{ uploadAsset: AssetView }>(
-      UPLOAD,
-      { input },
-      { name, content },
-      { token: uploader().token },
-    );
-    if (!result.data?.uploadAsset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-    return result.data.uploadAsset;
-  }
+  const upload = (name: string, content: Uint8Array | string, input: Record<string, unknown> = {}) =>
+    uploadAs<AssetView>(server(), uploader().token, { name, content, input, fields: FIELDS });
 
   /** Uploads and waits until the asset is UPLOADED (scanning is off in tests, so that is soon). */
   async function uploaded(name: string, content: Uint8Array | string, input: Record<string, unknown> = {}) {
     const asset = await upload(name, content, input);
-    await eventually(async () => {
-      const result = await server().graphql<{ asset: { state: string } }>(
-        STATE,
-        { id: asset.id },
-        { token: uploader().token },
-      );
-      return result.data?.asset?.state === 'UPLOADED' ? true : undefined;
-    });
+    await untilUploaded(server(), uploader().token, asset.id);
     return asset;
   }
 

@@ -4,7 +4,14 @@ import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Asset } from '../src/db/entities/Asset.js';
-import { eventually, startTestServer, type TestServer } from './support/testServer.js';
+import { uploadAs } from './support/graphqlCalls.js';
+import {
+  eventually,
+  startTestServer,
+  startTestServerWithUser,
+  type TestServer,
+  type TestUser,
+} from './support/testServer.js';
 
 /*
  * GOV.UK Asset Manager's media serving over real HTTP (reference sections 4, 5 and 7, cases #23-#33 and
@@ -21,7 +28,6 @@ const GONE = { _response_info: { status: 'gone' } };
 const DAY_MS = 24 * 3600 * 1000;
 
 const FIELDS = 'id name state draft size contentType';
-const UPLOAD = `mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { ${FIELDS} } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateAssetInput!) { updateAsset(id: $id, input: $input) { ${FIELDS} } }`;
 const REPLACE_FILE = `mutation($id: ID!, $file: Upload!) { replaceAssetFile(id: $id, file: $file) { ${FIELDS} } }`;
 const DELETE = `mutation($id: ID!) { deleteAsset(id: $id) { ${FIELDS} } }`;
@@ -40,26 +46,14 @@ interface AssetView {
 type AssetState = 'UNSCANNED' | 'CLEAN' | 'INFECTED' | 'UPLOADED';
 
 let api: TestServer;
-let editor: { id: string; username: string; token: string };
-
-beforeAll(async () => {
-  api = await startTestServer({ env: ENV });
-  editor = await api.createUser('EDITOR');
-});
+let editor: TestUser;
+beforeAll(async () => ({ api, user: editor } = await startTestServerWithUser('EDITOR', { env: ENV })));
 afterAll(() => api.close());
 
 const sha256 = (content: Uint8Array) => createHash('sha256').update(content).digest('hex');
 
-async function upload(name: string, content: Uint8Array | string, input: Record<string, unknown> = {}) {
-  const result = await api.upload<{ uploadAsset: AssetView }>(
-    UPLOAD,
-    { input },
-    { name, content },
-    { token: editor.token },
-  );
-  if (!result.data?.uploadAsset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  return result.data.uploadAsset;
-}
+const upload = (name: string, content: Uint8Array | string, input: Record<string, unknown> = {}) =>
+  uploadAs<AssetView>(api, editor.token, { name, content, input, fields: FIELDS });
 
 async function waitForState(id: string, state: AssetState): Promise<void> {
   await eventually(async () => {

@@ -2,8 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENTS_APPLICATION_NAME } from '../src/events/PostgresAssetEvents.js';
 import { SUBSCRIBE_ALL, Subscription } from './support/assetChangedSubscription.js';
+import { codeOf, uploadAs } from './support/graphqlCalls.js';
 import { TEST_DATABASE_URL } from './support/testDatabase.js';
-import { eventually, type GraphqlResponse, startTestServer, type TestServer } from './support/testServer.js';
+import { eventually, startTestServer, type TestServer } from './support/testServer.js';
 import { postgresBinDir, startThrowawayPostgres, type ThrowawayPostgres } from './support/throwawayPostgres.js';
 
 /*
@@ -26,7 +27,6 @@ const CLAMD_URL = process.env.CLAMD_URL;
 type User = { id: string; username: string; token: string };
 
 const FIELDS = 'id name state';
-const UPLOAD = `mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { ${FIELDS} } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateAssetInput!) { updateAsset(id: $id, input: $input) { ${FIELDS} } }`;
 const CHECKOUT = 'mutation($id: ID!) { checkout(assetId: $id) { checkedOutBy } }';
 const HOLDER = 'query($id: ID!) { asset(id: $id) { checkout { checkedOutBy } } }';
@@ -40,20 +40,8 @@ const WAIT_MS = 60_000;
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-function codeOf(result: GraphqlResponse<unknown>): unknown {
-  return result.errors?.[0]?.extensions?.code;
-}
-
-async function upload(api: TestServer, user: User, name: string, content: Uint8Array | string) {
-  const result = await api.upload<{ uploadAsset: { id: string; name: string; state: string } }>(
-    UPLOAD,
-    {},
-    { name, content },
-    { token: user.token },
-  );
-  if (!result.data?.uploadAsset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  return result.data.uploadAsset;
-}
+const upload = (api: TestServer, user: User, name: string, content: Uint8Array | string) =>
+  uploadAs<{ id: string; name: string; state: string }>(api, user.token, { name, content, fields: FIELDS });
 
 async function mutate(api: TestServer, user: User, query: string, variables: Record<string, unknown>) {
   const result = await api.graphql(query, variables, { token: user.token });
@@ -157,7 +145,7 @@ describe.skipIf(!CAN_RUN)('two instances on one database and one blob store', ()
         racers.map((racer, index) => (index % 2 === 0 ? first : second).graphql(CHECKOUT, { id: asset.id }, racer)),
       );
       const winners = racers.filter((_racer, index) => results[index]?.data?.checkout);
-      const conflicts = results.filter((result) => codeOf(result) === 'CONFLICT');
+      const conflicts = results.filter((result) => result.errors && codeOf(result) === 'CONFLICT');
       expect(winners).toHaveLength(1);
       expect(conflicts).toHaveLength(19);
       for (const api of [first, second]) {

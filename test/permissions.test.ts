@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assetCount, codeOf, freshFolder as freshFolderUnder, uploadAs } from './support/graphqlCalls.js';
 import { type GraphqlResponse, startTestServer, type TestServer } from './support/testServer.js';
 
 interface AssetView {
@@ -48,18 +49,10 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-const freshFolder = () => `/permissions/${randomUUID()}`;
+const freshFolder = () => freshFolderUnder('/permissions');
 
-async function upload(token: string, input: Record<string, unknown> = {}, name = 'file.txt'): Promise<AssetView> {
-  const result = await api.upload<{ uploadAsset: AssetView }>(
-    UPLOAD,
-    { input },
-    { name, content: `bytes ${randomUUID()}` },
-    { token },
-  );
-  if (!result.data?.uploadAsset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  return result.data.uploadAsset;
-}
+const upload = (token: string, input: Record<string, unknown> = {}, name = 'file.txt') =>
+  uploadAs<AssetView>(api, token, { name, input, fields: ASSET });
 
 function replace(token: string | undefined, id: string): Promise<GraphqlResponse<{ replaceAssetFile: AssetView }>> {
   return api.upload(REPLACE, { id }, { name: 'replacement.txt', content: `new ${randomUUID()}` }, { token });
@@ -81,20 +74,7 @@ async function listing(token: string, folderPath: string): Promise<{ totalCount:
   return { totalCount: result.data.assets.totalCount, ids: result.data.assets.edges.map((edge) => edge.node.id) };
 }
 
-async function totalAssetCount(): Promise<number> {
-  const result = await api.graphql<{ assets: { totalCount: number } }>(
-    'query { assets(first: 0, includeDeleted: true) { totalCount } }',
-    {},
-    { token: admin },
-  );
-  if (!result.data?.assets) throw new Error(`assets failed: ${JSON.stringify(result.errors)}`);
-  return result.data.assets.totalCount;
-}
-
-function codeOf(result: GraphqlResponse<unknown>): unknown {
-  expect(result.errors, `expected an error, got ${JSON.stringify(result.data)}`).toHaveLength(1);
-  return result.errors?.[0]?.extensions?.code;
-}
+const totalAssetCount = () => assetCount(api, admin);
 
 /** The mutations that change an existing asset, each as a request by the given token. */
 const changes: [string, (token: string | undefined, id: string) => Promise<GraphqlResponse<unknown>>][] = [
@@ -319,40 +299,24 @@ describe('access-limited drafts', () => {
     expect((await readAs(admin, asset.id)).metadata).toEqual({});
   });
 
-  it('is visible by id and listed to the user it is limited to', async () => {
-    const { asset, folderPath } = await limitedToUserX();
-    expect((await readAs(userX.token, asset.id)).id).toBe(asset.id);
-    expect(await listing(userX.token, folderPath)).toEqual({ totalCount: 1, ids: [asset.id] });
+  it.each([
+    ['the user it is limited to', limitedToUserX, () => userX],
+    ['a user of an organisation it is limited to', limitedToOrg1, () => orgMember],
+    ['ADMIN', limitedToUserX, () => adminUser],
+    ['its creator', limitedToUserX, () => contributor],
+  ])('is visible by id and listed to %s', async (_reader, limitedDraft, reader) => {
+    const { asset, folderPath } = await limitedDraft();
+    expect((await readAs(reader().token, asset.id)).id).toBe(asset.id);
+    expect(await listing(reader().token, folderPath)).toEqual({ totalCount: 1, ids: [asset.id] });
   });
 
-  it('is visible by id and listed to a user of an organisation it is limited to', async () => {
+  it.each([
+    ['a user of another organisation', () => otherOrgMember],
+    ['a user without an organisation when only organisations are listed', () => outsider],
+  ])('is hidden from %s', async (_reader, reader) => {
     const { asset, folderPath } = await limitedToOrg1();
-    expect((await readAs(orgMember.token, asset.id)).id).toBe(asset.id);
-    expect(await listing(orgMember.token, folderPath)).toEqual({ totalCount: 1, ids: [asset.id] });
-  });
-
-  it('is hidden from a user of another organisation', async () => {
-    const { asset, folderPath } = await limitedToOrg1();
-    expect(codeOf(await api.graphql(GET, { id: asset.id }, { token: otherOrgMember.token }))).toBe('NOT_FOUND');
-    expect(await listing(otherOrgMember.token, folderPath)).toEqual({ totalCount: 0, ids: [] });
-  });
-
-  it('is hidden from a user without an organisation when only organisations are listed', async () => {
-    const { asset, folderPath } = await limitedToOrg1();
-    expect(codeOf(await api.graphql(GET, { id: asset.id }, { token: outsider.token }))).toBe('NOT_FOUND');
-    expect(await listing(outsider.token, folderPath)).toEqual({ totalCount: 0, ids: [] });
-  });
-
-  it('is visible by id and listed to ADMIN', async () => {
-    const { asset, folderPath } = await limitedToUserX();
-    expect((await readAs(adminUser.token, asset.id)).id).toBe(asset.id);
-    expect(await listing(adminUser.token, folderPath)).toEqual({ totalCount: 1, ids: [asset.id] });
-  });
-
-  it('is visible by id and listed to its creator', async () => {
-    const { asset, folderPath } = await limitedToUserX();
-    expect((await readAs(contributor.token, asset.id)).id).toBe(asset.id);
-    expect(await listing(contributor.token, folderPath)).toEqual({ totalCount: 1, ids: [asset.id] });
+    expect(codeOf(await api.graphql(GET, { id: asset.id }, { token: reader().token }))).toBe('NOT_FOUND');
+    expect(await listing(reader().token, folderPath)).toEqual({ totalCount: 0, ids: [] });
   });
 
   it('becomes visible to everyone once it is no longer a draft', async () => {

@@ -2,11 +2,9 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrationsFor } from '../src/db/migrations/index.js';
+import { uploadAs } from './support/graphqlCalls.js';
 import { eventually, startTestServer, type TestServer } from './support/testServer.js';
 
-const UPLOAD = `mutation($file: Upload!, $input: UploadAssetInput) {
-  uploadAsset(file: $file, input: $input) { id sha256 }
-}`;
 const ASSET = 'query($id: ID!) { asset(id: $id) { id name metadata sha256 state } }';
 
 interface AssetView {
@@ -32,14 +30,11 @@ async function uploadAndWaitUntilServable(
   token: string,
   metadata: Record<string, unknown>,
 ): Promise<AssetView> {
-  const result = await api.upload<{ uploadAsset: { id: string } }>(
-    UPLOAD,
-    { input: { folderPath: '/survivors', metadata } },
-    { name: 'harbour.txt', content: 'the harbour at dawn' },
-    { token },
-  );
-  if (!result.data?.uploadAsset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  const id = result.data.uploadAsset.id;
+  const { id } = await uploadAs(api, token, {
+    name: 'harbour.txt',
+    content: 'the harbour at dawn',
+    input: { folderPath: '/survivors', metadata },
+  });
   return eventually(async () => {
     const asset = await readAsset(api, token, id);
     return asset?.state === 'UPLOADED' ? asset : undefined;

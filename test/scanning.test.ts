@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Asset } from '../src/db/entities/Asset.js';
 import { type ClamdAddress, ClamdScanner, parseClamdUrl, ScanFailed } from '../src/scan/ClamdScanner.js';
 import { freePort } from './support/freePort.js';
+import * as graphqlCalls from './support/graphqlCalls.js';
 import { eventually, type GraphqlResponse, startTestServer, type TestServer } from './support/testServer.js';
 
 /*
@@ -32,7 +33,6 @@ const EICAR_SIGNATURE = 'Eicar-Test-Signature.UNOFFICIAL';
 const SCAN_WAIT_MS = 60_000;
 
 const FIELDS = 'id name state versionNumber';
-const UPLOAD = `mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { ${FIELDS} } }`;
 const REPLACE_FILE = `mutation($id: ID!, $file: Upload!) { replaceAssetFile(id: $id, file: $file) { ${FIELDS} } }`;
 const CHECKOUT = 'mutation($id: ID!) { checkout(assetId: $id) { checkedOutBy } }';
 const CHECKIN = `mutation($id: ID!, $file: Upload!) { checkin(assetId: $id, file: $file) { ${FIELDS} } }`;
@@ -55,16 +55,8 @@ interface HistoryView {
 
 const SCANNED: State[] = ['INFECTED', 'UPLOADED'];
 
-async function uploadAs(
-  api: TestServer,
-  token: string,
-  name: string,
-  content: string | Uint8Array,
-): Promise<AssetView> {
-  const result = await api.upload<{ uploadAsset: AssetView }>(UPLOAD, { input: {} }, { name, content }, { token });
-  if (!result.data?.uploadAsset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  return result.data.uploadAsset;
-}
+const uploadAs = (api: TestServer, token: string, name: string, content: string | Uint8Array) =>
+  graphqlCalls.uploadAs<AssetView>(api, token, { name, content, fields: FIELDS });
 
 async function readAsset(api: TestServer, token: string, id: string): Promise<AssetView & { history: HistoryView[] }> {
   const result = await api.graphql<{ asset: AssetView & { history: HistoryView[] } }>(ASSET, { id }, { token });

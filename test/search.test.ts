@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Asset } from '../src/db/entities/Asset.js';
 import { AssetRelation } from '../src/db/entities/AssetRelation.js';
 import { newId } from '../src/ids.js';
+import { uploadAs } from './support/graphqlCalls.js';
 import { startTestServer, type TestServer } from './support/testServer.js';
 
 /*
@@ -10,7 +11,6 @@ import { startTestServer, type TestServer } from './support/testServer.js';
  * sorting, facets and paging. One corpus under /s is seeded once; each test asserts an exact set of ids.
  */
 
-const UPLOAD = `mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { id name } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateAssetInput!) { updateAsset(id: $id, input: $input) { id } }`;
 const REPLACE = `mutation($id: ID!, $file: Upload!) { replaceAssetFile(id: $id, file: $file) { id name versionNumber } }`;
 const CHECKOUT = `mutation($assetId: ID!) { checkout(assetId: $assetId) { checkedOutBy } }`;
@@ -274,14 +274,7 @@ async function upload(
   size: number,
   token: string = admin,
 ): Promise<string> {
-  const result = await api.upload<{ uploadAsset: { id: string } }>(
-    UPLOAD,
-    { input: { name, ...input } },
-    { name, content: 'x'.repeat(size) },
-    { token },
-  );
-  if (!result.data?.uploadAsset) throw new Error(`upload of ${name} failed: ${JSON.stringify(result.errors)}`);
-  const id = result.data.uploadAsset.id;
+  const { id } = await uploadAs(api, token, { name, content: 'x'.repeat(size), input: { name, ...input } });
   live.add(id);
   return id;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Asset } from '../src/db/entities/Asset.js';
-import { dataOf, freshFolder } from './support/graphqlCalls.js';
+import { dataOf, freshFolder, uploadAs } from './support/graphqlCalls.js';
 import { TEST_DATABASE_URL } from './support/testDatabase.js';
 import { startTestServer, type TestServer } from './support/testServer.js';
 
@@ -12,7 +12,6 @@ import { startTestServer, type TestServer } from './support/testServer.js';
  * facet values. Each group works in folders of its own, so that what it counts is only what it made.
  */
 
-const UPLOAD = `mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { id } }`;
 const UPDATE = `mutation($id: ID!, $input: UpdateAssetInput!) { updateAsset(id: $id, input: $input) { id } }`;
 const DELETE = 'mutation($id: ID!) { deleteAsset(id: $id) { id } }';
 const CHECKOUT = 'mutation($assetId: ID!) { checkout(assetId: $assetId) { checkedOutBy } }';
@@ -68,15 +67,12 @@ async function upload(
   metadata?: Record<string, unknown>,
   options: { token?: string; on?: TestServer } = {},
 ): Promise<string> {
-  const server = options.on ?? api;
-  const result = await server.upload<{ uploadAsset: { id: string } }>(
-    UPLOAD,
-    { input: { folderPath, ...(metadata ? { metadata } : {}) } },
-    { name, content: `content of ${name} ${randomUUID()}` },
-    { token: options.token ?? admin },
-  );
-  if (!result.data?.uploadAsset) throw new Error(`upload of ${name} failed: ${JSON.stringify(result.errors)}`);
-  return result.data.uploadAsset.id;
+  const asset = await uploadAs(options.on ?? api, options.token ?? admin, {
+    name,
+    content: `content of ${name} ${randomUUID()}`,
+    input: { folderPath, ...(metadata ? { metadata } : {}) },
+  });
+  return asset.id;
 }
 
 async function mutate(

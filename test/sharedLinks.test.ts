@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, type GraphqlResponse, startTestServer, type TestServer } from './support/testServer.js';
-
-interface User {
-  id: string;
-  username: string;
-  token: string;
-}
+import { codeOf, uploadAs } from './support/graphqlCalls.js';
+import { eventually, startTestServerWithUser, type TestServer, type TestUser } from './support/testServer.js';
 
 interface SharedAssetView {
   id: string;
@@ -38,7 +33,6 @@ const SHARED_LINK = `query($key: String!) { sharedLink(key: $key) {
 } }`;
 const CREATE = `mutation($input: CreateAuthKeyInput!) { createAuthKey(input: $input) { id key } }`;
 const REVOKE = 'mutation($keys: [String!]!) { revokeAuthKeys(keys: $keys) }';
-const UPLOAD = 'mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { id } }';
 const UPLOAD_TO_LINK = `mutation($key: String!, $file: Upload!, $metadata: JSON) {
   uploadToSharedLink(key: $key, file: $file, metadata: $metadata) { id name folderPath }
 }`;
@@ -47,31 +41,13 @@ const GET = `query($id: ID!) { asset(id: $id) { ${SHARED_ASSET} } }`;
 const PUBLIC_URL = 'https://assets.example.test';
 
 let api: TestServer;
-let editor: User;
-
-beforeAll(async () => {
-  api = await startTestServer({ env: { PUBLIC_URL } });
-  editor = await api.createUser('EDITOR');
-});
+let editor: TestUser;
+beforeAll(async () => ({ api, user: editor } = await startTestServerWithUser('EDITOR', { env: { PUBLIC_URL } })));
 afterAll(() => api.close());
 
 const inADay = () => new Date(Date.now() + 24 * 3600 * 1000).toISOString();
 
-function codeOf(result: GraphqlResponse<unknown>): unknown {
-  expect(result.errors, `expected an error, got ${JSON.stringify(result.data)}`).toBeDefined();
-  return result.errors?.[0]?.extensions?.code;
-}
-
-async function uploadAsset(name = 'shared.txt'): Promise<string> {
-  const result = await api.upload<{ uploadAsset: { id: string } }>(
-    UPLOAD,
-    {},
-    { name, content: `shared ${randomUUID()}` },
-    { token: editor.token },
-  );
-  if (!result.data?.uploadAsset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  return result.data.uploadAsset.id;
-}
+const uploadAsset = async (name = 'shared.txt') => (await uploadAs(api, editor.token, { name })).id;
 
 async function createKey(input: Record<string, unknown>): Promise<{ id: string; key: string }> {
   const result = await api.graphql<{ createAuthKey: { id: string; key: string } }>(

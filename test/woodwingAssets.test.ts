@@ -1,16 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { untilUploaded } from './support/graphqlCalls.js';
-import { startTestServer, type TestServer } from './support/testServer.js';
+import { startTestServerWithUser, type TestServer, type TestUser } from './support/testServer.js';
 import { bearer, bodyOf, expectError } from './support/woodwingCalls.js';
 
 let api: TestServer;
-let editor: { token: string; username: string };
+let editor: TestUser;
 let counter = 0;
 
-beforeAll(async () => {
-  api = await startTestServer();
-  editor = await api.createUser('EDITOR');
-});
+beforeAll(async () => ({ api, user: editor } = await startTestServerWithUser('EDITOR')));
 afterAll(() => api.close());
 
 /** A folder of its own for each test, so that names never clash by accident. */

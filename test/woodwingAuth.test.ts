@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestServer, type TestServer } from './support/testServer.js';
+import { untilUploaded, uploadAs } from './support/graphqlCalls.js';
+import { startTestServer, type TestServer } from './support/testServer.js';
 import {
   bearer,
   bodyOf,
@@ -101,22 +102,13 @@ const cookieAndCsrf = (session: CookieSession, csrf = session.csrfToken) => ({
   'x-csrf-token': csrf,
 });
 
-const UPLOAD = `mutation($file: Upload!, $input: UploadAssetInput) {
-  uploadAsset(file: $file, input: $input) { id }
-}`;
 const ASSET_STATE = 'query($id: ID!) { asset(id: $id) { state checkout { checkedOutBy } } }';
 
 /** A small text file uploaded by `token`, once it is UPLOADED. */
 async function uploadAsset(token: string): Promise<string> {
-  const result = await api.upload<{ uploadAsset: { id: string } }>(
-    UPLOAD,
-    { input: { folderPath: `/wwauth/${randomUUID().replaceAll('-', '')}` } },
-    { name: 'auth.txt', content: `auth ${randomUUID()}` },
-    { token },
-  );
-  const id = result.data?.uploadAsset.id;
-  if (!id) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  await eventually(async () => ((await assetOf(id)).state === 'UPLOADED' ? true : undefined));
+  const folderPath = `/wwauth/${randomUUID().replaceAll('-', '')}`;
+  const { id } = await uploadAs(api, token, { name: 'auth.txt', input: { folderPath } });
+  await untilUploaded(api, adminToken, id);
   return id;
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, errorCodeOf, freshFolder as freshFolderUnder, uploadFile } from './support/graphqlCalls.js';
-import { eventually, startTestServer, type TestServer } from './support/testServer.js';
+import { eventually, startTestServerWithUser, type TestServer, type TestUser } from './support/testServer.js';
 import { bearer, bodyOf, postServices } from './support/woodwingCalls.js';
 
 /*
@@ -9,12 +9,9 @@ import { bearer, bodyOf, postServices } from './support/woodwingCalls.js';
  */
 
 let api: TestServer;
-let editor: { id: string; username: string; token: string };
+let editor: TestUser;
 
-beforeAll(async () => {
-  api = await startTestServer();
-  editor = await api.createUser('EDITOR');
-});
+beforeAll(async () => ({ api, user: editor } = await startTestServerWithUser('EDITOR')));
 afterAll(() => api.close());
 
 const PROCESS_FIELDS = 'id operation status processedCount errorCount cancelRequested message startedAt finishedAt';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestServer, type TestServer, type TestUser } from './support/testServer.js';
+import { untilUploaded, uploadFile } from './support/graphqlCalls.js';
+import { startTestServer, type TestServer, type TestUser } from './support/testServer.js';
 import {
   bearer,
   bodyOf,
@@ -59,10 +60,6 @@ function postRaw(pathAndQuery: string, headers: Record<string, string>) {
 const sessionOf = (account: TestUser, withCsrf: boolean) =>
   cookieSession(api.url, account.username, account.password, withCsrf);
 
-const UPLOAD = `mutation($file: Upload!, $input: UploadAssetInput) {
-  uploadAsset(file: $file, input: $input) { id state }
-}`;
-
 interface Uploaded {
   id: string;
   name: string;
@@ -71,18 +68,8 @@ interface Uploaded {
 
 /** A small text file uploaded by `token` into a folder of its own, once it is UPLOADED (unless told not to wait). */
 async function uploadAsset(token: string, server = api, waitForUploaded = true): Promise<Uploaded> {
-  const name = `file-${randomUUID().slice(0, 8)}.txt`;
-  const content = `content ${randomUUID()}`;
-  const result = await server.upload<{ uploadAsset: { id: string } }>(
-    UPLOAD,
-    { input: { folderPath: `/wwco/${randomUUID().replaceAll('-', '')}` } },
-    { name, content },
-    { token },
-  );
-  const id = result.data?.uploadAsset.id;
-  if (!id) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  if (waitForUploaded)
-    await eventually(async () => ((await assetOf(id, server)).state === 'UPLOADED' ? true : undefined));
+  const { id, name, content } = await uploadFile(server, token, `/wwco/${randomUUID().replaceAll('-', '')}`);
+  if (waitForUploaded) await untilUploaded(server, await server.adminToken(), id);
   return { id, name, content };
 }
 
@@ -490,24 +477,13 @@ describe('POST /services/createAuthKey', () => {
     expect((await authKeyOf(body.authKey, sharer.token)).validUntil).toBe(new Date(epoch).toISOString());
   });
 
-  it('reads validUntil=NOW%2B1DAY (URL-encoded) as a day from now (case 37)', async () => {
+  it.each([
+    ['NOW%2B1DAY (URL-encoded)', 'NOW%2B1DAY', ' (case 37)'],
+    ['NOW+1DAY with a raw + in the query string', 'NOW+1DAY', ''],
+  ])('reads validUntil=%s as a day from now%s', async (_case, validUntilParam) => {
     const before = Date.now();
     const response = await postRaw(
-      `createAuthKey?subject=s&validUntil=NOW%2B1DAY&assetIds=${assetId}`,
-      bearer(sharer.token),
-    );
-    const after = Date.now();
-    const body = await bodyOf(response);
-    expect(response.status).toBe(200);
-    const validUntil = Date.parse((await authKeyOf(body.authKey, sharer.token)).validUntil);
-    expect(validUntil).toBeGreaterThanOrEqual(before + DAY_MS - 1000);
-    expect(validUntil).toBeLessThanOrEqual(after + DAY_MS + 1000);
-  });
-
-  it('reads validUntil=NOW+1DAY with a raw + in the query string as a day from now', async () => {
-    const before = Date.now();
-    const response = await postRaw(
-      `createAuthKey?subject=s&validUntil=NOW+1DAY&assetIds=${assetId}`,
+      `createAuthKey?subject=s&validUntil=${validUntilParam}&assetIds=${assetId}`,
       bearer(sharer.token),
     );
     const after = Date.now();
@@ -580,84 +556,23 @@ describe('POST /services/createAuthKey', () => {
   });
 
   describe('refuses (case 39)', () => {
-    it('no assetIds with requestUpload=false', async () => {
-      const response = await post(
-        'createAuthKey',
-        { subject: 's', validUntil: inTwoDays(), requestUpload: false },
-        'urlencoded',
-        bearer(sharer.token),
-      );
-      await expectAnyError(response);
-    });
-
-    it('requestUpload=true without importFolderPath', async () => {
-      const response = await post(
-        'createAuthKey',
-        { subject: 's', validUntil: inTwoDays(), requestUpload: true },
-        'urlencoded',
-        bearer(sharer.token),
-      );
-      await expectAnyError(response);
-    });
-
-    it('a missing subject', async () => {
-      const response = await post(
-        'createAuthKey',
-        { validUntil: inTwoDays(), assetIds: assetId },
-        'urlencoded',
-        bearer(sharer.token),
-      );
-      await expectAnyError(response);
-    });
-
-    it('an empty subject', async () => {
-      const response = await post(
-        'createAuthKey',
-        { subject: '', validUntil: inTwoDays(), assetIds: assetId },
-        'urlencoded',
-        bearer(sharer.token),
-      );
-      await expectAnyError(response);
-    });
-
-    it('a missing validUntil', async () => {
-      const response = await post(
-        'createAuthKey',
-        { subject: 's', assetIds: assetId },
-        'urlencoded',
-        bearer(sharer.token),
-      );
-      await expectAnyError(response);
-    });
-
-    it('a validUntil that is not a date', async () => {
-      const response = await post(
-        'createAuthKey',
-        { subject: 's', validUntil: 'next tuesday', assetIds: assetId },
-        'urlencoded',
-        bearer(sharer.token),
-      );
-      await expectAnyError(response);
-    });
-
-    it('a validUntil in the past', async () => {
-      const response = await post(
-        'createAuthKey',
-        { subject: 's', validUntil: '2020-01-01', assetIds: assetId },
-        'urlencoded',
-        bearer(sharer.token),
-      );
-      await expectAnyError(response);
-    });
-
-    it('an asset id that does not exist', async () => {
-      const response = await post(
-        'createAuthKey',
-        { subject: 's', validUntil: inTwoDays(), assetIds: 'AAAAAAAAAAAAAAAAAAAAAA' },
-        'urlencoded',
-        bearer(sharer.token),
-      );
-      await expectAnyError(response);
+    it.each<[string, () => Params]>([
+      ['no assetIds with requestUpload=false', () => ({ subject: 's', validUntil: inTwoDays(), requestUpload: false })],
+      [
+        'requestUpload=true without importFolderPath',
+        () => ({ subject: 's', validUntil: inTwoDays(), requestUpload: true }),
+      ],
+      ['a missing subject', () => ({ validUntil: inTwoDays(), assetIds: assetId })],
+      ['an empty subject', () => ({ subject: '', validUntil: inTwoDays(), assetIds: assetId })],
+      ['a missing validUntil', () => ({ subject: 's', assetIds: assetId })],
+      ['a validUntil that is not a date', () => ({ subject: 's', validUntil: 'next tuesday', assetIds: assetId })],
+      ['a validUntil in the past', () => ({ subject: 's', validUntil: '2020-01-01', assetIds: assetId })],
+      [
+        'an asset id that does not exist',
+        () => ({ subject: 's', validUntil: inTwoDays(), assetIds: 'AAAAAAAAAAAAAAAAAAAAAA' }),
+      ],
+    ])('%s', async (_case, paramsOf) => {
+      await expectAnyError(await post('createAuthKey', paramsOf(), 'urlencoded', bearer(sharer.token)));
     });
 
     it('downloadPresetIds=nope with 500 and the exact IllegalArgumentException body (seed 001)', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshFolder as freshFolderUnder, type UploadedFile, uploadFile } from './support/graphqlCalls.js';
-import { startTestServer, type TestServer } from './support/testServer.js';
+import { startTestServerWithUser, type TestServer, type TestUser } from './support/testServer.js';
 import {
   bearer,
   bodyOf,
@@ -20,12 +20,9 @@ import {
  */
 
 let api: TestServer;
-let editor: { id: string; username: string; token: string };
+let editor: TestUser;
 
-beforeAll(async () => {
-  api = await startTestServer();
-  editor = await api.createUser('EDITOR');
-});
+beforeAll(async () => ({ api, user: editor } = await startTestServerWithUser('EDITOR')));
 afterAll(() => api.close());
 
 const freshFolder = () => freshFolderUnder('/wwmove');

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authKeyFor, untilUploaded } from './support/graphqlCalls.js';
-import { startTestServer, type TestServer } from './support/testServer.js';
+import { authKeyFor, untilUploaded, uploadAs } from './support/graphqlCalls.js';
+import { startTestServerWithUser, type TestServer } from './support/testServer.js';
 import { bearer, bodyOf, expectError } from './support/woodwingCalls.js';
 
-const UPLOAD =
-  'mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { id name } }';
 const REVOKE = 'mutation($keys: [String!]!) { revokeAuthKeys(keys: $keys) }';
 const CONTENT = 'the original bytes of a file url test';
 
@@ -13,16 +11,8 @@ let editor: { token: string };
 let asset: { id: string; name: string };
 let other: { id: string; name: string };
 
-async function upload(name: string, input: Record<string, unknown> = {}) {
-  const result = await api.upload<{ uploadAsset: { id: string; name: string } }>(
-    UPLOAD,
-    { input },
-    { name, content: CONTENT },
-    { token: editor.token },
-  );
-  if (!result.data?.uploadAsset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  return result.data.uploadAsset;
-}
+const upload = (name: string, input: Record<string, unknown> = {}) =>
+  uploadAs(api, editor.token, { name, content: CONTENT, input });
 
 const uploaded = (id: string) => untilUploaded(api, editor.token, id);
 
@@ -33,8 +23,7 @@ const fileUrl = (target: { id: string; name: string }, query = '') =>
   `${api.url}/file/${target.id}/*/${encodeURIComponent(target.name)}${query}`;
 
 beforeAll(async () => {
-  api = await startTestServer();
-  editor = await api.createUser('EDITOR');
+  ({ api, user: editor } = await startTestServerWithUser('EDITOR'));
   asset = await upload('report.txt');
   other = await upload('other.txt');
   await uploaded(asset.id);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataOf, folderExists } from './support/graphqlCalls.js';
+import { dataOf, folderExists, uploadAs } from './support/graphqlCalls.js';
 import { eventually, startTestServer, type TestServer, type TestUser } from './support/testServer.js';
 import {
   bearer,
@@ -55,19 +55,9 @@ const sessionOf = (account: TestUser, withCsrf: boolean) =>
 /** A folder of its own for each test. */
 const freshFolder = () => `/wworg/${randomUUID().replaceAll('-', '')}`;
 
-const UPLOAD = 'mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { id } }';
-
 /** Uploads a small text file as `token` into `folderPath` and returns its id. */
-async function uploadInto(token: string, folderPath: string, name = `file-${randomUUID().slice(0, 8)}.txt`) {
-  const result = await api.upload<{ uploadAsset: { id: string } }>(
-    UPLOAD,
-    { input: { folderPath } },
-    { name, content: `content ${randomUUID()}` },
-    { token },
-  );
-  const id = result.data?.uploadAsset.id;
-  if (!id) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  return id;
+async function uploadInto(token: string, folderPath: string, name?: string) {
+  return (await uploadAs(api, token, { name, input: { folderPath } })).id;
 }
 
 /** Uploads into a folder of its own. */

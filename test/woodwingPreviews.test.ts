@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authKeyFor, untilUploaded } from './support/graphqlCalls.js';
-import { startTestServer, type TestServer } from './support/testServer.js';
+import { authKeyFor, untilUploaded, uploadAs } from './support/graphqlCalls.js';
+import { startTestServerWithUser, type TestServer } from './support/testServer.js';
 import { bearer, bodyOf, expectError } from './support/woodwingCalls.js';
 
 /*
@@ -10,8 +10,6 @@ import { bearer, bodyOf, expectError } from './support/woodwingCalls.js';
  * own client retries as "not available yet").
  */
 
-const UPLOAD =
-  'mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { id name } }';
 const REVOKE = 'mutation($keys: [String!]!) { revokeAuthKeys(keys: $keys) }';
 
 /** A 1x1 PNG. */
@@ -26,16 +24,8 @@ let image: { id: string; name: string };
 let text: { id: string; name: string };
 let otherImage: { id: string; name: string };
 
-async function upload(name: string, content: Uint8Array | string, input: Record<string, unknown> = {}) {
-  const result = await api.upload<{ uploadAsset: { id: string; name: string } }>(
-    UPLOAD,
-    { input: { folderPath: '/previews', ...input } },
-    { name, content },
-    { token: editor.token },
-  );
-  if (!result.data?.uploadAsset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  return result.data.uploadAsset;
-}
+const upload = (name: string, content: Uint8Array | string, input: Record<string, unknown> = {}) =>
+  uploadAs(api, editor.token, { name, content, input: { folderPath: '/previews', ...input } });
 
 const uploaded = (id: string) => untilUploaded(api, editor.token, id);
 
@@ -51,8 +41,7 @@ async function hitOf(id: string) {
 }
 
 beforeAll(async () => {
-  api = await startTestServer();
-  editor = await api.createUser('EDITOR');
+  ({ api, user: editor } = await startTestServerWithUser('EDITOR'));
   image = await upload('dot.png', PNG);
   otherImage = await upload('other.png', PNG);
   text = await upload('notes.txt', 'plain text');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshFolder as freshFolderUnder, uploadFile } from './support/graphqlCalls.js';
-import { startTestServer, type TestServer } from './support/testServer.js';
+import { startTestServer, startTestServerWithUser, type TestServer, type TestUser } from './support/testServer.js';
 import {
   bearer,
   bodyOf,
@@ -19,12 +19,9 @@ import {
  */
 
 let api: TestServer;
-let editor: { id: string; username: string; token: string };
+let editor: TestUser;
 
-beforeAll(async () => {
-  api = await startTestServer();
-  editor = await api.createUser('EDITOR');
-});
+beforeAll(async () => ({ api, user: editor } = await startTestServerWithUser('EDITOR')));
 afterAll(() => api.close());
 
 const freshFolder = () => freshFolderUnder('/wwproc');

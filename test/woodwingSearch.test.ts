@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestServer, type TestServer } from './support/testServer.js';
+import { dataOf, untilUploaded, uploadAs } from './support/graphqlCalls.js';
+import { startTestServer, type TestServer } from './support/testServer.js';
 import {
   bearer,
   bodyOf,
@@ -64,10 +65,6 @@ async function search(params: Params, token = editor.token, encoding: Encoding =
 
 const names = (result: SearchResult) => result.hits.map((hit) => hit.metadata.filename);
 
-const UPLOAD = `mutation($file: Upload!, $input: UploadAssetInput) {
-  uploadAsset(file: $file, input: $input) { id }
-}`;
-
 async function uploadAsset(
   token: string,
   folderPath: string,
@@ -75,30 +72,13 @@ async function uploadAsset(
   content: string,
   metadata: Record<string, unknown> = {},
 ): Promise<string> {
-  const result = await api.upload<{ uploadAsset: { id: string } }>(
-    UPLOAD,
-    { input: { folderPath, metadata } },
-    { name, content },
-    { token },
-  );
-  const id = result.data?.uploadAsset.id;
-  if (!id) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  await eventually(async () => {
-    const state = await api.graphql<{ asset: { state: string } }>(
-      'query($id: ID!) { asset(id: $id) { state } }',
-      { id },
-      { token: adminToken },
-    );
-    return state.data?.asset.state === 'UPLOADED' ? true : undefined;
-  });
+  const { id } = await uploadAs(api, token, { name, content, input: { folderPath, metadata } });
+  await untilUploaded(api, adminToken, id);
   return id;
 }
 
-async function graphqlData<T = any>(query: string, variables: Record<string, unknown>, token: string): Promise<T> {
-  const result = await api.graphql<T>(query, variables, { token });
-  if (!result.data || result.errors) throw new Error(`request failed: ${JSON.stringify(result.errors)}`);
-  return result.data;
-}
+const graphqlData = <T = any>(query: string, variables: Record<string, unknown>, token: string) =>
+  dataOf<T>(api, query, variables, token);
 
 const CHECKOUT = 'mutation($id: ID!) { checkout(assetId: $id) { checkedOutBy } }';
 const UNDO = 'mutation($id: ID!) { undoCheckout(assetId: $id) { id } }';

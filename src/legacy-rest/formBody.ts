@@ -108,11 +108,16 @@ export function addValue(values: Map<string, string[]>, name: string, value: str
 
 /** A JSON body of at most 1 MiB, read whole (it holds parameters, never a file); undefined when empty. */
 export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  // A streaming decoder, because a UTF-8 character may be split across two chunks.
+  const decoder = new TextDecoder();
   let text = '';
-  for await (const chunk of req) {
-    text += chunk;
-    if (text.length > MAX_JSON_BYTES) throw new BadInput('The JSON body is larger than 1 MiB');
+  let bytes = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    bytes += chunk.length;
+    if (bytes > MAX_JSON_BYTES) throw new BadInput('The JSON body is larger than 1 MiB');
+    text += decoder.decode(chunk, { stream: true });
   }
+  text += decoder.decode();
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text);

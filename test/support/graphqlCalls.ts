@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { expect } from 'vitest';
 import { eventually, type GraphqlResponse, type TestServer } from './testServer.js';
 
 /** A folder of its own for each test, so that what a test sees is only what it made. */
@@ -16,6 +17,12 @@ export async function dataOf<T = any>(
   return result.data;
 }
 
+/** The extensions.code of the first error of an answer that must be a refusal; fails the test otherwise. */
+export function codeOf(result: Pick<GraphqlResponse<unknown>, 'data' | 'errors'>): unknown {
+  expect(result.errors?.length, `expected an error, got ${JSON.stringify(result.data)}`).toBeGreaterThan(0);
+  return result.errors?.[0]?.extensions?.code;
+}
+
 /** The extensions.code of a request that must be refused. */
 export async function errorCodeOf(
   api: TestServer,
@@ -23,9 +30,37 @@ export async function errorCodeOf(
   variables: Record<string, unknown>,
   token: string,
 ): Promise<unknown> {
-  const result: GraphqlResponse = await api.graphql(query, variables, { token });
-  if (!result.errors?.length) throw new Error(`expected an error, got ${JSON.stringify(result.data)}`);
-  return result.errors[0]?.extensions?.code;
+  return codeOf(await api.graphql(query, variables, { token }));
+}
+
+/** What to upload: a random name and content unless given, UploadAssetInput, and the answer's fields. */
+export interface UploadRequest {
+  name?: string;
+  content?: string | Uint8Array;
+  input?: Record<string, unknown>;
+  /** The selection of uploadAsset's answer; `id name` unless given. */
+  fields?: string;
+}
+
+/** Uploads one file by GraphQL's uploadAsset as `token` and answers the selected fields; a refusal fails the test. */
+export async function uploadAs<T = { id: string; name: string }>(
+  api: TestServer,
+  token: string,
+  {
+    name = `file-${randomUUID().slice(0, 8)}.txt`,
+    content = `content ${randomUUID()}`,
+    input = {},
+    fields = 'id name',
+  }: UploadRequest = {},
+): Promise<T> {
+  const result = await api.upload<{ uploadAsset: T }>(
+    `mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { ${fields} } }`,
+    { input },
+    { name, content },
+    { token },
+  );
+  if (!result.data?.uploadAsset) throw new Error(`upload of ${name} failed: ${JSON.stringify(result.errors)}`);
+  return result.data.uploadAsset;
 }
 
 export interface UploadedAsset {
@@ -36,21 +71,19 @@ export interface UploadedAsset {
 }
 
 /** Uploads a small text file into `folderPath`. */
-export async function uploadInto(
+export function uploadInto(
   api: TestServer,
   token: string,
   folderPath: string,
   name = 'file.txt',
   content = `content ${randomUUID()}`,
 ): Promise<UploadedAsset> {
-  const result = await api.upload<{ uploadAsset: UploadedAsset }>(
-    'mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { id name folderPath sha256 } }',
-    { input: { folderPath } },
-    { name, content },
-    { token },
-  );
-  if (!result.data?.uploadAsset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
-  return result.data.uploadAsset;
+  return uploadAs<UploadedAsset>(api, token, {
+    name,
+    content,
+    input: { folderPath },
+    fields: 'id name folderPath sha256',
+  });
 }
 
 export interface UploadedFile {
@@ -72,14 +105,7 @@ export async function uploadFile(
     metadata = {},
   }: { name?: string; content?: string; metadata?: Record<string, unknown> } = {},
 ): Promise<UploadedFile> {
-  const result = await api.upload<{ uploadAsset: { id: string; name: string } }>(
-    'mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { id name } }',
-    { input: { folderPath, metadata } },
-    { name, content },
-    { token },
-  );
-  const asset = result.data?.uploadAsset;
-  if (!asset) throw new Error(`upload failed: ${JSON.stringify(result.errors)}`);
+  const asset = await uploadAs(api, token, { name, content, input: { folderPath, metadata } });
   return { id: asset.id, name: asset.name, path: `${folderPath}/${asset.name}`, content };
 }
 

@@ -198,7 +198,8 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
 /** A test server for a whole test file and a user of `role` on it, for the file's beforeAll. */
 export async function startTestServerWithUser(
   role: Parameters<TestServer['createUser']>[0],
+  options: Parameters<typeof startTestServer>[0] = {},
 ): Promise<{ api: TestServer; user: TestUser }> {
-  const api = await startTestServer();
+  const api = await startTestServer(options);
   return { api, user: await api.createUser(role) };
 }
