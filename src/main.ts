@@ -17,7 +17,11 @@ try {
   exitOnConfigError(error);
 }
 
-const log = pino({ level: config.logLevel, base: { service: 'asset-gateway' } });
+// Written asynchronously: under load the lines of many requests go out in one write, not one write each
+// (a synchronous write per request line took a sixth of a small request's time). Flushed at exit.
+const logDestination = pino.destination({ dest: 1, sync: false });
+process.once('exit', () => logDestination.flushSync());
+const log = pino({ level: config.logLevel, base: { service: 'asset-gateway' } }, logDestination);
 let server: RunningServer;
 try {
   server = await startServer(config, log);

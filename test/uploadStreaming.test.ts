@@ -128,6 +128,20 @@ describe('a GraphQL multipart upload', () => {
     await settlesOn([keyPath(sha256Of('used'))]);
   });
 
+  it('leaves only the stored blob of an upload that was stored, no staged copy', async () => {
+    const content = `stored-${randomBytes(8).toString('hex')}`;
+    const result = await api.upload(UPLOAD, {}, { name: 'kept.txt', content }, { token: admin });
+    expect(result.errors).toBeUndefined();
+    await settlesOn([keyPath(sha256Of(content))]);
+  });
+
+  it('leaves nothing of an upload refused before its file was used (a VIEWER may not upload)', async () => {
+    const viewer = await api.createUser('VIEWER');
+    const result = await api.upload(UPLOAD, {}, { name: 'refused.txt', content: 'refused' }, { token: viewer.token });
+    expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    await settlesOn([]);
+  });
+
   it('refuses a file part sent before the map with 400 and BAD_USER_INPUT, and stores nothing', async () => {
     const form = new FormData();
     form.append('operations', JSON.stringify({ query: UPLOAD, variables: { file: null } }));

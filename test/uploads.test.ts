@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { assetCount } from './support/graphqlCalls.js';
@@ -363,35 +362,5 @@ describe('the file of a REST request', () => {
     expect(response.status).toBe(201);
     const sha256 = sha256Of(Buffer.from(content));
     expect(await blobFiles()).toEqual([join(sha256.slice(0, 2), sha256.slice(2, 4), sha256)]);
-  });
-});
-
-describe("the multipart parser's temporary files", () => {
-  beforeEach(() => startFresh());
-
-  /** Temporary files of graphql-upload-ts that still hold `marker`: it buffers each file part in os.tmpdir(). */
-  async function bufferedCopiesOf(marker: string): Promise<string[]> {
-    const names = (await readdir(tmpdir())).filter((name) => name.startsWith('capacitor-'));
-    const holding: string[] = [];
-    for (const name of names) {
-      const content = await readFile(join(tmpdir(), name), 'utf8').catch(() => '');
-      if (content.includes(marker)) holding.push(name);
-    }
-    return holding;
-  }
-
-  it('are removed after an upload that was stored', async () => {
-    const marker = `stored-${randomBytes(8).toString('hex')}`;
-    const result = await api.upload(UPLOAD, {}, { name: 'kept.txt', content: marker }, { token: admin });
-    expect(result.errors).toBeUndefined();
-    await eventually(async () => ((await bufferedCopiesOf(marker)).length === 0 ? true : undefined), 3_000);
-  });
-
-  it('are removed after an upload that was refused before its file was read', async () => {
-    const marker = `refused-${randomBytes(8).toString('hex')}`;
-    const viewer = await api.createUser('VIEWER');
-    const result = await api.upload(UPLOAD, {}, { name: 'refused.txt', content: marker }, { token: viewer.token });
-    expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    await eventually(async () => ((await bufferedCopiesOf(marker)).length === 0 ? true : undefined), 3_000);
   });
 });

@@ -1,7 +1,6 @@
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
 import { parseCookie } from 'cookie';
-import { apiTokenWithUser, sessionWithUser } from '../db/credentials.js';
-import type { Session } from '../db/entities/Session.js';
+import { apiTokenWithUser, type SessionCredential, sessionWithUser } from '../db/credentials.js';
 import type { User } from '../db/entities/User.js';
 import { parseToken, secretMatches } from './secrets.js';
 
@@ -12,7 +11,7 @@ export interface Auth {
   viewer: User | null;
   /** How the viewer was recognised: a cookie-authenticated change needs the csrf header too. */
   via: 'bearer' | 'cookie' | null;
-  session: Session | null;
+  session: SessionCredential | null;
   /** The X-CSRF-TOKEN header matches the session's csrf token. */
   csrfVerified: boolean;
   /** Why a credential that was sent was not accepted; said in the UNAUTHENTICATED message. */
@@ -62,16 +61,19 @@ export async function authenticate(em: EntityManager, headers: CredentialHeaders
 async function findByToken(
   em: EntityManager,
   token: string,
-): Promise<{ viewer: User; session: Session | null } | undefined> {
+): Promise<{ viewer: User; session: SessionCredential | null } | undefined> {
   const parsed = parseToken(token);
   if (!parsed) return undefined;
   if (parsed.kind === 's') {
-    const session = await sessionWithUser(em, parsed.id);
+    const found = await sessionWithUser(em, parsed.id);
+    const session = found?.credential;
     if (!session || session.expiresAt.getTime() <= Date.now()) return undefined;
     if (!secretMatches(parsed.secret, session.secretHash)) return undefined;
-    return { viewer: session.user.getEntity(), session };
+    return { viewer: found.user, session };
   }
-  const apiToken = await apiTokenWithUser(em, parsed.id);
-  if (!apiToken || apiToken.revokedAt || !secretMatches(parsed.secret, apiToken.secretHash)) return undefined;
-  return { viewer: apiToken.user.getEntity(), session: null };
+  const found = await apiTokenWithUser(em, parsed.id);
+  if (!found || found.credential.revoked || !secretMatches(parsed.secret, found.credential.secretHash)) {
+    return undefined;
+  }
+  return { viewer: found.user, session: null };
 }

@@ -32,8 +32,8 @@ export async function startSession(
   return { session, token, csrfToken };
 }
 
-export async function endSession(em: EntityManager, session: Session): Promise<void> {
-  await em.nativeDelete(Session, { id: session.id });
+export async function endSession(em: EntityManager, sessionId: string): Promise<void> {
+  await em.nativeDelete(Session, { id: sessionId });
 }
 
 export async function createApiToken(em: EntityManager, user: User, name: string): Promise<string> {

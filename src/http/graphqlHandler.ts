@@ -7,6 +7,7 @@ import type { RequestContext } from '../context.js';
 import { stageFile } from '../resolvers/assets/files.js';
 import { setCookieValue } from './cookies.js';
 import { expectedError, isUnexpected, maskError } from './graphqlErrors.js';
+import { createJsonPostExecutor, type GraphqlParams, jsonMediaTypeFor, readJsonText } from './graphqlJsonPost.js';
 import { type GraphqlBody, readGraphqlMultipart } from './graphqlMultipart.js';
 import { type RequestContextFactory, sendJson } from './requestContext.js';
 import { declaredBodyTooLarge } from './uploadLimits.js';
@@ -14,7 +15,8 @@ import { declaredBodyTooLarge } from './uploadLimits.js';
 /** What the node:http layer hands yoga: the request context, and the multipart body it already parsed. */
 interface ServerContext {
   requestContext: RequestContext;
-  multipartBody?: GraphqlBody;
+  /** A body read before yoga: multipart (files staged as they arrive) or JSON. */
+  parsedBody?: GraphqlBody | GraphqlParams;
 }
 
 /**
@@ -29,20 +31,19 @@ function graphqlErrorBody(message: string, code: string) {
 }
 
 /**
- * Hands yoga the multipart body already parsed. yoga sees a request without a body: its body-size limit
- * (meant for JSON, which it reads into memory) would otherwise refuse a large upload by its Content-Length,
- * or attach a second reader to the stream busboy is reading.
+ * Hands yoga a body already read. yoga sees a request without a body: its body-size limit would otherwise
+ * refuse a large upload by its Content-Length, or attach a second reader to a stream already read.
  */
-const hidePreparsedMultipart: Plugin<object, ServerContext> = {
+const hidePreparsedBody: Plugin<object, ServerContext> = {
   onRequest({ request, serverContext, setRequest, fetchAPI }) {
-    if (!serverContext.multipartBody) return;
+    if (!serverContext.parsedBody) return;
     const headers = new fetchAPI.Headers(request.headers);
     headers.delete('content-length');
     setRequest(new fetchAPI.Request(request.url, { method: request.method, headers }));
   },
   onRequestParse({ serverContext, setRequestParser }) {
-    const body = serverContext.multipartBody;
-    if (body) setRequestParser(() => body);
+    const body = serverContext.parsedBody;
+    if (body) setRequestParser(() => body as GraphqlBody);
   },
 };
 
@@ -98,17 +99,34 @@ export function createGraphqlHandler(schema: GraphQLSchema, config: Config, crea
     maskedErrors: { maskError: (error, message) => maskError(error, message) },
     context: ({ requestContext }) => requestContext,
     plugins: [
-      hidePreparsedMultipart,
+      hidePreparsedBody,
       csrfForCookieMutations,
       logUnexpectedErrors,
       sendResponseCookies(config.publicUrl.startsWith('https:')),
     ],
   });
 
+  const executeJsonPost = createJsonPostExecutor(schema, config.publicUrl.startsWith('https:'));
+
   return async function handleGraphql(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const ctx = await createContext(req, requestId);
     const serverContext: ServerContext = { requestContext: ctx };
-    if ((req.headers['content-type'] ?? '').toLowerCase().startsWith('multipart/form-data')) {
+    const contentType = (req.headers['content-type'] ?? '').toLowerCase();
+    const jsonMediaType = jsonMediaTypeFor(req.headers.accept);
+    if (req.method === 'POST' && contentType.startsWith('application/json') && jsonMediaType) {
+      let params: unknown;
+      try {
+        params = JSON.parse(await readJsonText(req));
+      } catch (error) {
+        const expected = expectedError(error);
+        if (expected) sendJson(res, 413, graphqlErrorBody(expected.message, expected.code));
+        else sendJson(res, 400, graphqlErrorBody('POST body sent invalid JSON.', 'BAD_REQUEST'));
+        return;
+      }
+      const single = params !== null && typeof params === 'object' && !Array.isArray(params);
+      if (single && (await executeJsonPost(res, ctx, params as GraphqlParams, jsonMediaType))) return;
+      serverContext.parsedBody = params as GraphqlParams;
+    } else if (contentType.startsWith('multipart/form-data')) {
       if (!PREFLIGHT_HEADERS.some((name) => req.headers[name] !== undefined)) {
         const message =
           'A multipart GraphQL request must carry a header that browsers cannot send cross-site, e.g. apollo-require-preflight: true';
@@ -122,7 +140,7 @@ export function createGraphqlHandler(schema: GraphQLSchema, config: Config, crea
         return;
       }
       try {
-        serverContext.multipartBody = await readGraphqlMultipart(req, res, {
+        serverContext.parsedBody = await readGraphqlMultipart(req, res, {
           maxFiles: MAX_FILES_PER_REQUEST,
           stage: (bytes) => stageFile(ctx, bytes),
         });

@@ -4,6 +4,7 @@ import { Asset } from '../db/entities/Asset.js';
 import { AssetVersion } from '../db/entities/AssetVersion.js';
 import { HistoryEntry } from '../db/entities/HistoryEntry.js';
 import { User } from '../db/entities/User.js';
+import { entitiesById } from '../db/rowsById.js';
 
 /** Batches the look-ups that a page of assets repeats per asset, so a page costs a fixed number of queries. */
 export interface Loaders {
@@ -26,8 +27,8 @@ function groupedByAsset<T extends { asset: { id: string } }>(rows: T[], assetIds
 
 export function createLoaders(em: EntityManager): Loaders {
   return {
-    userById: new DataLoader(async (ids) => byId(await em.find(User, { id: { $in: [...ids] } }), ids)),
-    assetById: new DataLoader(async (ids) => byId(await em.find(Asset, { id: { $in: [...ids] } }), ids)),
+    userById: new DataLoader(async (ids) => byId(await entitiesById(em, User, 'users', ids), ids)),
+    assetById: new DataLoader(async (ids) => byId(await entitiesById(em, Asset, 'assets', ids), ids)),
     versionsByAssetId: new DataLoader(async (ids) =>
       groupedByAsset(
         await em.find(AssetVersion, { asset: { $in: [...ids] } }, { orderBy: { versionNumber: 'asc' } }),

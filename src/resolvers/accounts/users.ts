@@ -53,7 +53,7 @@ export async function logout(ctx: RequestContext): Promise<boolean> {
   requireViewer(ctx);
   if (ctx.auth.via === 'cookie') ctx.responseCookies.push({ name: SESSION_COOKIE, value: '', maxAge: 0 });
   if (!ctx.auth.session) return false;
-  await endSession(ctx.em, ctx.auth.session);
+  await endSession(ctx.em, ctx.auth.session.id);
   return true;
 }
 

@@ -1,0 +1,142 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type DocumentNode,
+  execute,
+  type GraphQLError,
+  type GraphQLSchema,
+  getOperationAST,
+  type OperationDefinitionNode,
+  parse,
+  validate,
+} from 'graphql';
+import type { RequestContext } from '../context.js';
+import { PayloadTooLarge } from '../errors.js';
+import { setCookieValue } from './cookies.js';
+import { isUnexpected, maskError } from './graphqlErrors.js';
+
+/** A JSON body larger than this is refused before it is read whole (uploads go as multipart, not JSON). */
+export const MAX_JSON_BODY_BYTES = 4 * 1024 * 1024;
+const MAX_CACHED_DOCUMENTS = 1000;
+/** yoga's generic message for a masked error, so both paths answer alike. */
+const UNEXPECTED_ERROR = 'Unexpected error.';
+
+/** What a GraphQL-over-HTTP POST body holds, as yoga's request parser hands it on. */
+export interface GraphqlParams {
+  query?: unknown;
+  variables?: unknown;
+  operationName?: unknown;
+  extensions?: unknown;
+}
+
+type Prepared = { document: DocumentNode; operations: Map<string | null, OperationDefinitionNode | null> };
+
+/** Reads a JSON body of at most MAX_JSON_BODY_BYTES as text, decoded as UTF-8 across chunks. */
+export async function readJsonText(req: IncomingMessage): Promise<string> {
+  const declared = Number(req.headers['content-length']);
+  if (declared > MAX_JSON_BODY_BYTES) throw new PayloadTooLarge(jsonTooLargeMessage());
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_JSON_BODY_BYTES) throw new PayloadTooLarge(jsonTooLargeMessage());
+    chunks.push(chunk);
+  }
+  return (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))?.toString('utf8') ?? '';
+}
+
+function jsonTooLargeMessage(): string {
+  return `A GraphQL JSON body may be at most ${MAX_JSON_BODY_BYTES / 1024 / 1024} MiB; send files as multipart uploads`;
+}
+
+/** The media type to answer in, as yoga picks it from Accept; undefined when yoga must answer (406, SSE). */
+export function jsonMediaTypeFor(accept: string | undefined): string | undefined {
+  if (!accept) return 'application/json';
+  for (const part of accept.split(',')) {
+    const type = part.split(';', 1)[0]?.trim().toLowerCase();
+    if (type === 'application/graphql-response+json') return type;
+    if (type === 'application/json' || type === '*/*' || type === 'application/*') return 'application/json';
+  }
+  return undefined;
+}
+
+/**
+ * Runs the common request, one query or mutation POSTed as JSON, straight on node:http: parsed and validated
+ * documents are kept by their text, and the answer is written without yoga's fetch Request and Response, which
+ * cost more than the operation itself. It answers exactly as yoga would (status 200, the masked errors, the
+ * cookies resolvers asked for). Anything it does not take on (a batch, a document that does not parse or
+ * validate, variables that do not fit, a subscription, a cookie mutation without its csrf token) returns
+ * false with nothing written, for yoga.
+ */
+export function createJsonPostExecutor(schema: GraphQLSchema, secureCookies: boolean) {
+  const documents = new Map<string, Prepared>();
+
+  function prepared(query: string): Prepared | undefined {
+    let entry = documents.get(query);
+    if (entry) return entry;
+    let document: DocumentNode;
+    try {
+      document = parse(query);
+    } catch {
+      return undefined;
+    }
+    if (validate(schema, document).length > 0) return undefined;
+    if (documents.size >= MAX_CACHED_DOCUMENTS) documents.clear();
+    entry = { document, operations: new Map() };
+    documents.set(query, entry);
+    return entry;
+  }
+
+  function operationOf(entry: Prepared, name: string | null): OperationDefinitionNode | null {
+    let operation = entry.operations.get(name);
+    if (operation === undefined) {
+      operation = getOperationAST(entry.document, name) ?? null;
+      entry.operations.set(name, operation);
+    }
+    return operation;
+  }
+
+  return async function executeJsonPost(
+    res: ServerResponse,
+    ctx: RequestContext,
+    params: GraphqlParams,
+    mediaType: string,
+  ): Promise<boolean> {
+    const { query, variables, operationName } = params;
+    if (typeof query !== 'string') return false;
+    if (variables != null && (typeof variables !== 'object' || Array.isArray(variables))) return false;
+    if (operationName != null && typeof operationName !== 'string') return false;
+    const entry = prepared(query);
+    if (!entry) return false;
+    const operation = operationOf(entry, operationName ?? null);
+    if (!operation || operation.operation === 'subscription') return false;
+    if (operation.operation === 'mutation' && ctx.auth.via === 'cookie' && !ctx.auth.csrfVerified) return false;
+
+    const result = await execute({
+      schema,
+      document: entry.document,
+      operationName: operationName ?? null,
+      variableValues: variables as Record<string, unknown> | null | undefined,
+      contextValue: ctx,
+    });
+    // No data: the variables did not fit the operation, and nothing ran; yoga words that request error.
+    if (result.data === undefined) return false;
+    const errors = result.errors?.map((error) => {
+      if (isUnexpected(error)) {
+        ctx.log.error({ err: error.originalError, path: error.path }, 'unexpected error in a GraphQL resolver');
+      }
+      return maskError(error, UNEXPECTED_ERROR) as GraphQLError;
+    });
+    const text = JSON.stringify(errors ? { errors, data: result.data } : { data: result.data });
+    res.statusCode = 200;
+    res.setHeader('content-type', `${mediaType}; charset=utf-8`);
+    res.setHeader('content-length', Buffer.byteLength(text));
+    if (ctx.responseCookies.length > 0) {
+      res.setHeader(
+        'set-cookie',
+        ctx.responseCookies.map((cookie) => setCookieValue(cookie, secureCookies)),
+      );
+    }
+    res.end(text);
+    return true;
+  };
+}
