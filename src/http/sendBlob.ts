@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import parseRange from 'range-parser';
 import type { BlobStore } from '../storage/BlobStore.js';
 
@@ -100,9 +99,8 @@ export async function sendBlob(
     res.end();
     return;
   }
-  const bytes = await blobStore.get(download.blobKey, range);
-  // A client that goes away mid-download ends the pipeline, which closes the file.
-  await pipeline(bytes, res).catch((error: unknown) => {
+  // A client that goes away mid-download stops the reading, and the file is closed.
+  await blobStore.writeTo(download.blobKey, res, range).catch((error: unknown) => {
     if (!res.destroyed) throw error;
   });
 }

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 
 import { BadInput } from '../errors.js';
 
@@ -47,6 +47,11 @@ export interface BlobStore {
   stage(source: Readable, options: PutOptions): Promise<StagedBlob>;
   /** A stream of the blob's bytes (or of a range of them); MissingBlob when there is none under the key. */
   get(key: string, range?: ByteRange): Promise<Readable>;
+  /**
+   * Writes the blob's bytes (or a range of them) into `destination` and ends it: MissingBlob before anything
+   * is written when there is none under the key; rejects when the destination is destroyed first.
+   */
+  writeTo(key: string, destination: Writable, range?: ByteRange): Promise<void>;
   /** Throws when the store cannot take a write now (for the readiness check). */
   checkWritable(): Promise<void>;
   /** Says where the blobs are, for the start banner. */

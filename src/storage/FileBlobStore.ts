@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { access, mkdir, open, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   type BlobStore,
@@ -13,6 +13,7 @@ import {
   type StagedBlob,
   stagedBlob,
 } from './BlobStore.js';
+import { openForSending, sendOpenFile } from './fileSending.js';
 import { HashingCounter } from './HashingCounter.js';
 
 /** A temporary file not written to for this long was left by a process that stopped. */
@@ -83,6 +84,13 @@ export class FileBlobStore implements BlobStore {
       throw error.code === 'ENOENT' ? new MissingBlob(key) : error;
     });
     return range ? createReadStream(path, { start: range.start, end: range.end }) : createReadStream(path);
+  }
+
+  async writeTo(key: string, destination: Writable, range?: ByteRange): Promise<void> {
+    const fd = await openForSending(this.pathOf(key)).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'ENOENT' ? new MissingBlob(key) : error;
+    });
+    await sendOpenFile(fd, destination, range);
   }
 
   async checkWritable(): Promise<void> {

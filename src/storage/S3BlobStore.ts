@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   AbortMultipartUploadCommand,
@@ -142,6 +142,10 @@ export class S3BlobStore implements BlobStore {
       if (statusOf(error) === 404) throw new MissingBlob(key);
       throw error;
     }
+  }
+
+  async writeTo(key: string, destination: Writable, range?: ByteRange): Promise<void> {
+    await pipeline(await this.get(key, range), destination);
   }
 
   async checkWritable(): Promise<void> {
