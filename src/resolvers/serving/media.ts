@@ -1,7 +1,6 @@
 import { verifyDraftToken } from '../../auth/draftTokens.js';
 import type { RequestContext } from '../../context.js';
 import { extensionOf } from '../../db/assetDomain.js';
-import { assetById } from '../../db/assetRows.js';
 import { Asset } from '../../db/entities/Asset.js';
 import { Gone } from '../../errors.js';
 import { isWellFormedId } from '../../ids.js';
@@ -51,7 +50,7 @@ function liveHostOf(ctx: RequestContext): string {
 }
 
 async function loadTarget(ctx: RequestContext, target: MediaRequest['target']): Promise<Asset | null> {
-  if (target.kind === 'media') return isWellFormedId(target.id) ? assetById(ctx.em, target.id) : null;
+  if (target.kind === 'media') return isWellFormedId(target.id) ? ctx.loaders.assetById.load(target.id) : null;
   // Deleted assets count too, and the one changed last wins (GOV.UK's WhitehallAsset.from_params).
   return ctx.em.findOne(Asset, { legacyUrlPath: target.legacyPath }, { orderBy: { modifiedAt: 'desc' } });
 }
