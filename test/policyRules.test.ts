@@ -194,16 +194,21 @@ describe('a file name', () => {
     return (await bodyOf(response)).hits[0].metadata;
   }
 
-  it('gives the same extension to the content type and to search, whatever its case', async () => {
-    const asset = await upload('Report.PDF', '%PDF-1.4', { folderPath: freshFolder() });
+  /** An upload's content type as GraphQL gives it, and its search hit's metadata. */
+  async function typeAndHitOf(name: string, content: string) {
+    const asset = await upload(name, content, { folderPath: freshFolder() });
     const graphql = await dataOf(
       api,
       'query($id: ID!) { asset(id: $id) { contentType } }',
       { id: asset.id },
       editor.token,
     );
-    const hit = await hitOf(asset.id);
-    expect({ contentType: graphql.asset.contentType, extension: hit.extension, assetDomain: hit.assetDomain }).toEqual({
+    return { contentType: graphql.asset.contentType as string, hit: await hitOf(asset.id) };
+  }
+
+  it('gives the same extension to the content type and to search, whatever its case', async () => {
+    const { contentType, hit } = await typeAndHitOf('Report.PDF', '%PDF-1.4');
+    expect({ contentType, extension: hit.extension, assetDomain: hit.assetDomain }).toEqual({
       contentType: 'application/pdf',
       extension: 'pdf',
       assetDomain: 'pdf',
@@ -211,15 +216,8 @@ describe('a file name', () => {
   });
 
   it('that is only a dot and a word has no extension, for its content type as for search', async () => {
-    const asset = await upload('.csv', 'a,b', { folderPath: freshFolder() });
-    const graphql = await dataOf(
-      api,
-      'query($id: ID!) { asset(id: $id) { contentType } }',
-      { id: asset.id },
-      editor.token,
-    );
-    const hit = await hitOf(asset.id);
-    expect({ contentType: graphql.asset.contentType, extension: hit.extension }).toEqual({
+    const { contentType, hit } = await typeAndHitOf('.csv', 'a,b');
+    expect({ contentType, extension: hit.extension }).toEqual({
       contentType: 'application/octet-stream',
       extension: '',
     });

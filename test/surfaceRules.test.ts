@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServerWithUser, type TestServer, type TestUser } from './support/testServer.js';
-import { bearer, bodyOf, expectError } from './support/woodwingCalls.js';
+import { bearer, bodyOf, expectError, postServicesFile } from './support/woodwingCalls.js';
 
 let api: TestServer;
 let editor: TestUser;
@@ -17,18 +17,12 @@ afterAll(() => api.close());
 
 const freshFolder = () => `/surface-rules/t${++counter}`;
 
-/** A multipart POST to /services/<path>, with Filedata when a file is given. */
-function send(
+const send = (
   path: string,
   fields: Record<string, string>,
   file?: { name: string; content: string },
   token = editor.token,
-) {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  if (file) form.append('Filedata', new Blob([file.content]), file.name);
-  return fetch(`${api.url}/services/${path}`, { method: 'POST', headers: bearer(token), body: form });
-}
+) => postServicesFile(api.url, path, fields, file, bearer(token));
 
 async function createIn(folderPath: string, name: string, token = editor.token): Promise<string> {
   const response = await send('create', { folderPath }, { name, content: `content of ${name}` }, token);

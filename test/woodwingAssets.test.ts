@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { untilUploaded } from './support/graphqlCalls.js';
 import { startTestServerWithUser, type TestServer, type TestUser } from './support/testServer.js';
-import { bearer, bodyOf, expectError } from './support/woodwingCalls.js';
+import { bearer, bodyOf, expectError, postServicesFile } from './support/woodwingCalls.js';
 
 let api: TestServer;
 let editor: TestUser;
@@ -13,17 +13,12 @@ afterAll(() => api.close());
 /** A folder of its own for each test, so that names never clash by accident. */
 const folder = () => `/ww-assets/t${++counter}`;
 
-function send(
+const send = (
   path: string,
   fields: Record<string, string>,
   file?: { name: string; content: string },
   token = editor.token,
-) {
-  const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  if (file) form.append('Filedata', new Blob([file.content]), file.name);
-  return fetch(`${api.url}/services/${path}`, { method: 'POST', headers: bearer(token), body: form });
-}
+) => postServicesFile(api.url, path, fields, file, bearer(token));
 
 async function create(
   fields: Record<string, string>,

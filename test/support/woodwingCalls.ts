@@ -35,6 +35,20 @@ export function postServices(
   }
 }
 
+/** A multipart POST to <baseUrl>/services/<path> as create and update take it: the fields, then Filedata if given. */
+export function postServicesFile(
+  baseUrl: string,
+  path: string,
+  fields: Record<string, string>,
+  file: { name: string; content: string } | undefined,
+  headers: Record<string, string>,
+): Promise<Response> {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) form.append(name, value);
+  if (file) form.append('Filedata', new Blob([file.content]), file.name);
+  return fetch(`${baseUrl}/services/${path}`, { method: 'POST', headers, body: form });
+}
+
 export async function bodyOf(response: Response): Promise<any> {
   const text = await response.text();
   try {
