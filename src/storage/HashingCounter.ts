@@ -8,7 +8,7 @@ import { type HashJob, startHashJob } from './hashThreads.js';
  * full slot. Shared, not transferred: a buffer transferred back would be new memory to the main thread each
  * time, and V8 answers every 64 MiB of that with a full garbage collection.
  */
-const SLOT_BYTES = 1024 * 1024;
+const SLOT_BYTES = 512 * 1024;
 /** Slots per stream: how far the hash thread may lag behind before the stream waits for it. */
 const SLOTS = 4;
 
