@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { Process } from '../../db/entities/Process.js';
 import { BadInput } from '../../errors.js';
 import { removeAssets } from '../../resolvers/bulk/bulkRemove.js';
@@ -9,14 +10,27 @@ import { metadataOf } from './metadataParams.js';
 import type { WoodwingParams } from './params.js';
 import { sendWoodwingJson } from './responses.js';
 
-/** A finished process as `{processedCount, errorCount}`; one started with async=true as `{processId}`. */
-function bulkAnswer(process: Process) {
-  return process.status === 'RUNNING'
-    ? { processId: process.id }
-    : { processedCount: process.processedCount, errorCount: process.errorCount };
-}
-
 const background = (params: WoodwingParams) => ({ background: params.boolean('async') ?? false });
+
+/**
+ * A call with async=true is answered `{processId}`, even when its process is over by the time the answer is
+ * written (a small one can be); any other as `{processedCount, errorCount}`.
+ */
+async function sendBulkAnswer(
+  res: ServerResponse,
+  params: WoodwingParams,
+  run: (options: { background: boolean }) => Promise<Process>,
+): Promise<void> {
+  const options = background(params);
+  const process = await run(options);
+  sendWoodwingJson(
+    res,
+    200,
+    options.background
+      ? { processId: process.id }
+      : { processedCount: process.processedCount, errorCount: process.errorCount },
+  );
+}
 
 function transferOf(params: WoodwingParams): TransferInput {
   const source = params.string('source');
@@ -59,7 +73,7 @@ export const bulkEndpoints = {
   remove: {
     async handle({ res, ctx, params }) {
       const target = { query: params.string('q'), ids: params.list('ids'), folderPath: params.string('folderPath') };
-      sendWoodwingJson(res, 200, bulkAnswer(await removeAssets(ctx, target, background(params))));
+      await sendBulkAnswer(res, params, (options) => removeAssets(ctx, target, options));
     },
   },
 
@@ -72,19 +86,19 @@ export const bulkEndpoints = {
         metadata: metadataOf(params, ['q', 'async', 'parseMetadataModifications']),
         parseMetadataModifications: params.boolean('parseMetadataModifications') ?? true,
       };
-      sendWoodwingJson(res, 200, bulkAnswer(await updateAssets(ctx, input, background(params))));
+      await sendBulkAnswer(res, params, (options) => updateAssets(ctx, input, options));
     },
   },
 
   copy: {
     async handle({ res, ctx, params }) {
-      sendWoodwingJson(res, 200, bulkAnswer(await copyAssets(ctx, transferOf(params), background(params))));
+      await sendBulkAnswer(res, params, (options) => copyAssets(ctx, transferOf(params), options));
     },
   },
 
   move: {
     async handle({ res, ctx, params }) {
-      sendWoodwingJson(res, 200, bulkAnswer(await moveAssets(ctx, transferOf(params), background(params))));
+      await sendBulkAnswer(res, params, (options) => moveAssets(ctx, transferOf(params), options));
     },
   },
 
