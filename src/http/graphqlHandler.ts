@@ -119,8 +119,13 @@ export function createGraphqlHandler(schema: GraphQLSchema, config: Config, crea
         params = JSON.parse(await readJsonText(req));
       } catch (error) {
         const expected = expectedError(error);
-        if (expected) sendJson(res, 413, graphqlErrorBody(expected.message, expected.code));
-        else sendJson(res, 400, graphqlErrorBody('POST body sent invalid JSON.', 'BAD_REQUEST'));
+        if (!expected) {
+          sendJson(res, 400, graphqlErrorBody('POST body sent invalid JSON.', 'BAD_REQUEST'));
+          return;
+        }
+        // The rest of the body is not read: the connection cannot carry another request.
+        res.setHeader('connection', 'close');
+        sendJson(res, 413, graphqlErrorBody(expected.message, expected.code));
         return;
       }
       const single = params !== null && typeof params === 'object' && !Array.isArray(params);
