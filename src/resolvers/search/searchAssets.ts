@@ -1,8 +1,9 @@
-import { type EntityDictionary, raw, wrap } from '@mikro-orm/core';
+import { type EntityDictionary, raw } from '@mikro-orm/core';
 import type { RequestContext } from '../../context.js';
 import { Asset } from '../../db/entities/Asset.js';
 import { AssetRelation } from '../../db/entities/AssetRelation.js';
 import { isSqlite, rawColumn, rawObjects, rawRows } from '../../db/rawRows.js';
+import { heldEntity } from '../../db/rowsById.js';
 import { BadInput } from '../../errors.js';
 import { checkedFolderPath } from '../folders/paths.js';
 import { requireViewer } from '../policy/access.js';
@@ -226,13 +227,11 @@ async function assetsInOrder(ctx: RequestContext, page: { toQuery(): SqlQuery })
 }
 
 function managedAssets(ctx: RequestContext, rows: Record<string, unknown>[]): Asset[] {
-  const unitOfWork = ctx.em.getUnitOfWork();
-  return rows.map((row) => {
-    // An asset this request already holds is kept as it is (with any change not yet flushed), as a find
-    // keeps it; a mere reference to one is filled in.
-    const held = unitOfWork.getById<Asset>(Asset, String(row.id));
-    return held && wrap(held).isInitialized() ? held : ctx.em.map(Asset, row as EntityDictionary<Asset>);
-  });
+  // An asset this request already holds is kept as it is (with any change not yet flushed), as a find
+  // keeps it; a mere reference to one is filled in.
+  return rows.map(
+    (row) => heldEntity(ctx.em, Asset, String(row.id)) ?? ctx.em.map(Asset, row as EntityDictionary<Asset>),
+  );
 }
 
 interface FacetRequest {
