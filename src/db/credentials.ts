@@ -20,22 +20,35 @@ export interface ApiTokenCredential {
 }
 
 /**
- * Every authenticated request looks up its credential with its user: two prepared statements, and only the
- * user becomes a managed entity (resolvers write it into relations); the credential stays plain data, which
- * costs a tenth of making it an entity too.
+ * Every authenticated request looks up its credential with its user: one prepared statement joining the two,
+ * and only the user becomes a managed entity (resolvers write it into relations); the credential stays plain
+ * data, which costs a tenth of making it an entity too.
  */
 async function withUser<T>(
   em: EntityManager,
   table: string,
+  columns: readonly string[],
   id: string,
   credentialOf: (row: Record<string, unknown>) => T,
 ): Promise<{ credential: T; user: User } | null> {
-  const [row] = await rawObjects(em, `select * from ${table} where id = ?`, [id]);
+  const credentialColumns = columns.map((column) => `c.${column} as ${CREDENTIAL}${column}`).join(', ');
+  const [row] = await rawObjects(
+    em,
+    `select u.*, ${credentialColumns} from ${table} c join users u on u.id = c.user_id where c.id = ?`,
+    [id],
+  );
   if (!row) return null;
-  const [user] = await rawObjects(em, 'select * from users where id = ?', [row.user_id]);
-  if (!user) return null;
-  return { credential: credentialOf(row), user: em.map(User, user as EntityDictionary<User>) };
+  const credential: Record<string, unknown> = {};
+  const user: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (key.startsWith(CREDENTIAL)) credential[key.slice(CREDENTIAL.length)] = value;
+    else user[key] = value;
+  }
+  return { credential: credentialOf(credential), user: em.map(User, user as EntityDictionary<User>) };
 }
+
+/** Names the credential's columns apart from the user's in the joined row. */
+const CREDENTIAL = 'credential_';
 
 /** SQLite keeps dates as epoch milliseconds (booleans as 0/1); PostgreSQL's driver hands over a Date or its text. */
 function dateOf(value: unknown): Date {
@@ -43,8 +56,10 @@ function dateOf(value: unknown): Date {
   return new Date(typeof value === 'number' || /^\d+$/.test(String(value)) ? Number(value) : String(value));
 }
 
+const SESSION_COLUMNS = ['id', 'secret_hash', 'csrf_token_hash', 'client_id', 'for_api', 'expires_at'];
+
 export const sessionWithUser = (em: EntityManager, id: string) =>
-  withUser<SessionCredential>(em, 'sessions', id, (row) => ({
+  withUser<SessionCredential>(em, 'sessions', SESSION_COLUMNS, id, (row) => ({
     id: row.id as string,
     secretHash: row.secret_hash as string,
     csrfTokenHash: row.csrf_token_hash as string,
@@ -53,8 +68,10 @@ export const sessionWithUser = (em: EntityManager, id: string) =>
     expiresAt: dateOf(row.expires_at),
   }));
 
+const API_TOKEN_COLUMNS = ['id', 'secret_hash', 'revoked_at'];
+
 export const apiTokenWithUser = (em: EntityManager, id: string) =>
-  withUser<ApiTokenCredential>(em, 'api_tokens', id, (row) => ({
+  withUser<ApiTokenCredential>(em, 'api_tokens', API_TOKEN_COLUMNS, id, (row) => ({
     id: row.id as string,
     secretHash: row.secret_hash as string,
     revoked: row.revoked_at != null,

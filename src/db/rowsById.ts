@@ -1,4 +1,4 @@
-import type { EntityDictionary, EntityManager, EntityName } from '@mikro-orm/core';
+import { type EntityDictionary, type EntityManager, type EntityName, type Primary, wrap } from '@mikro-orm/core';
 import { rawObjects } from './rawRows.js';
 
 /**
@@ -15,4 +15,10 @@ export async function entitiesById<T extends object>(
   const placeholders = ids.length === 1 ? '?' : ids.map(() => '?').join(', ');
   const rows = await rawObjects(em, `select * from ${table} where id in (${placeholders})`, [...ids]);
   return rows.map((row) => em.map(entity, row as EntityDictionary<T>));
+}
+
+/** The entity with this id that `em` already holds loaded in full (not a mere reference to it), if any. */
+export function heldEntity<T extends object>(em: EntityManager, entity: EntityName<T>, id: string): T | null {
+  const held = em.getUnitOfWork().getById<T>(entity, id as Primary<T>);
+  return held && wrap(held).isInitialized() ? held : null;
 }

@@ -30,7 +30,7 @@ export interface CompiledQuery {
 
 const TRUE: SqlCondition = { sql: '1 = 1', params: [] };
 
-const hasWildcard = (value: string) => /[*?]/.test(value);
+export const hasWildcard = (value: string) => /[*?]/.test(value);
 
 /** A free-text word or phrase; null for a word with wildcards inside or before it (h?rbour, *ouse). */
 function freeWord(value: string, phrase: boolean): FreeWord | null {

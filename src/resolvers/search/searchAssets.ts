@@ -1,8 +1,9 @@
-import { type EntityDictionary, raw, wrap } from '@mikro-orm/core';
+import { type EntityDictionary, raw } from '@mikro-orm/core';
 import type { RequestContext } from '../../context.js';
 import { Asset } from '../../db/entities/Asset.js';
 import { AssetRelation } from '../../db/entities/AssetRelation.js';
 import { isSqlite, rawColumn, rawObjects, rawRows } from '../../db/rawRows.js';
+import { heldEntity } from '../../db/rowsById.js';
 import { BadInput } from '../../errors.js';
 import { checkedFolderPath } from '../folders/paths.js';
 import { requireViewer } from '../policy/access.js';
@@ -12,6 +13,7 @@ import { parseQuery, type QueryNode } from './queryParser.js';
 import {
   type CompiledQuery,
   compileQuery,
+  hasWildcard,
   relationCondition,
   type SqlCondition,
   unknownFieldError,
@@ -221,14 +223,15 @@ type SqlQuery = { sql: string; params: readonly unknown[] };
  */
 async function assetsInOrder(ctx: RequestContext, page: { toQuery(): SqlQuery }): Promise<Asset[]> {
   const { sql, params } = page.toQuery();
-  const rows = await rawObjects(ctx.em, sql, [...params]);
-  const unitOfWork = ctx.em.getUnitOfWork();
-  return rows.map((row) => {
-    // An asset this request already holds is kept as it is (with any change not yet flushed), as a find
-    // keeps it; a mere reference to one is filled in.
-    const held = unitOfWork.getById<Asset>(Asset, String(row.id));
-    return held && wrap(held).isInitialized() ? held : ctx.em.map(Asset, row as EntityDictionary<Asset>);
-  });
+  return managedAssets(ctx, await rawObjects(ctx.em, sql, [...params]));
+}
+
+function managedAssets(ctx: RequestContext, rows: Record<string, unknown>[]): Asset[] {
+  // An asset this request already holds is kept as it is (with any change not yet flushed), as a find
+  // keeps it; a mere reference to one is filled in.
+  return rows.map(
+    (row) => heldEntity(ctx.em, Asset, String(row.id)) ?? ctx.em.map(Asset, row as EntityDictionary<Asset>),
+  );
 }
 
 interface FacetRequest {
@@ -308,6 +311,20 @@ function orderOf(sort: Sort, query: CompiledQuery) {
   ] as never;
 }
 
+/** `id:<id>`, one exact id: its hit list holds at most one asset. */
+function isOneIdQuery(query: QueryNode): boolean {
+  return query.kind === 'term' && query.field === 'id' && !hasWildcard(query.value);
+}
+
+/**
+ * The hits of a query that can match at most one asset, read in one statement with every condition of
+ * the search (deletion, folder, visibility): the count is the list's length, and there is nothing to sort.
+ */
+async function atMostOneHit(ctx: RequestContext, filters: SqlCondition[]): Promise<Asset[]> {
+  const where = whereOf(filters);
+  return managedAssets(ctx, await rawObjects(ctx.em, `select a.* from assets a where ${where.sql}`, where.params));
+}
+
 /** The page's query: the hits by rowid when listed, else by their conditions; one row more than the page. */
 function pageQuery(
   ctx: RequestContext,
@@ -335,16 +352,25 @@ export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, p
   const viewer = requireViewer(ctx);
   const sort = parseSort(args.sort);
   const dialect = searchDialectOf(ctx.em);
-  const query = await compiled(ctx, parsed(args.query ?? ''), dialect);
+  const node = parsed(args.query ?? '');
+  const query = await compiled(ctx, node, dialect);
   const facets = facetRequestOf(args);
   const { base, filters } = conditionsOf(args, query, assetVisibility.sqlCondition(viewer, dialect), facets.selections);
-  const hits = await findHits(ctx, base, filters, facets.fields, facets.selections);
-
   const window = pageWindowOf(paging, sort);
-  const page = pageQuery(ctx, dialect, hits, filters, { sort, query }, window);
-  const hint = await orderedScanHint(ctx, sort, hits.count, window.offset + window.limit + 1);
-  if (hint) page.indexHint(hint);
-  const rows = hits.count > window.offset ? await assetsInOrder(ctx, page) : [];
+
+  let hits: Hits;
+  let rows: Asset[];
+  if (isOneIdQuery(node) && facets.fields.length === 0 && !window.afterCursor) {
+    const found = await atMostOneHit(ctx, filters);
+    hits = { count: found.length, rowids: null, facets: [] };
+    rows = found.slice(window.offset, window.offset + window.limit + 1);
+  } else {
+    hits = await findHits(ctx, base, filters, facets.fields, facets.selections);
+    const page = pageQuery(ctx, dialect, hits, filters, { sort, query }, window);
+    const hint = await orderedScanHint(ctx, sort, hits.count, window.offset + window.limit + 1);
+    if (hint) page.indexHint(hint);
+    rows = hits.count > window.offset ? await assetsInOrder(ctx, page) : [];
+  }
   const assets = rows.slice(0, window.limit);
   for (const asset of assets) ctx.loaders.assetById.prime(asset.id, asset);
   return {
