@@ -2,13 +2,13 @@ import { type EntityDictionary, raw } from '@mikro-orm/core';
 import type { RequestContext } from '../../context.js';
 import { Asset } from '../../db/entities/Asset.js';
 import { AssetRelation } from '../../db/entities/AssetRelation.js';
-import { isSqlite, rawColumn, rawObjects, rawRows } from '../../db/rawRows.js';
+import { isSqlite, rawObjects, rawRows } from '../../db/rawRows.js';
 import { heldEntity } from '../../db/rowsById.js';
 import { BadInput } from '../../errors.js';
 import { checkedFolderPath } from '../folders/paths.js';
 import { requireViewer } from '../policy/access.js';
 import { assetVisibility } from '../policy/visibility.js';
-import { checkedFacetFields, countFacets, type Facet, type FacetSelections, selectionCondition } from './facets.js';
+import { checkedFacetFields, type Facet, type FacetSelections, selectionCondition } from './facets.js';
 import { parseQuery, type QueryNode } from './queryParser.js';
 import {
   type CompiledQuery,
@@ -19,6 +19,7 @@ import {
   unknownFieldError,
 } from './querySql.js';
 import { type SearchDialect, searchDialectOf } from './searchDialect.js';
+import { findHits, type Hits, NOT_DELETED, whereOf } from './searchHits.js';
 import {
   afterKeyset,
   decodeKeysetCursor,
@@ -57,13 +58,6 @@ export interface AssetPage {
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 500;
 const MAX_QUERY_LENGTH = 10_000;
-
-function whereOf(conditions: SqlCondition[]): SqlCondition {
-  return {
-    sql: conditions.map((condition) => `(${condition.sql})`).join(' and ') || '1 = 1',
-    params: conditions.flatMap((condition) => condition.params),
-  };
-}
 
 /** Indexes that hold the assets in the order of a sort (its last tie broken by id). */
 const ORDERED_INDEXES: Partial<Record<SortProperty, string>> = {
@@ -138,81 +132,6 @@ async function relationsOfHits(ctx: RequestContext, query: CompiledQuery, hits: 
     relations.set(hitId, relation);
   }
   return relations;
-}
-
-/** Leaves deleted assets out; a search without includeDeleted has it among its conditions. */
-const NOT_DELETED: SqlCondition = { sql: 'a.deleted_at is null', params: [] };
-
-/**
- * The hit rowids without a look at the assets table, when the query is one list of rowids (its metadata
- * terms, or its free text) and nothing narrows it but deletion, which the small index of deleted assets
- * answers. Each hit listed would otherwise be looked up in the assets table for its deleted_at.
- */
-function listedOnly(conditions: SqlCondition[]): SqlCondition | null {
-  const [query, ...rest] = conditions;
-  if (!query?.hits || rest.some((condition) => condition !== NOT_DELETED)) return null;
-  const live = rest.length > 0 ? ' where h.hit not in (select rowid from assets where deleted_at is not null)' : '';
-  return { sql: `select distinct h.hit from (${query.hits.sql}) h${live}`, params: query.hits.params };
-}
-
-function hitsSelect(conditions: SqlCondition[]): SqlCondition {
-  const listed = listedOnly(conditions);
-  if (listed) return listed;
-  const where = whereOf(conditions);
-  return { sql: `select a.rowid from assets a where ${where.sql}`, params: where.params };
-}
-
-async function rowidsWhere(ctx: RequestContext, conditions: SqlCondition[], limit?: number): Promise<number[]> {
-  const hits = hitsSelect(conditions);
-  const limited = limit === undefined ? '' : ` limit ${limit}`;
-  const rowids = await rawColumn(ctx.em, `${hits.sql}${limited}`, hits.params);
-  // SQLite's are numbers already; PostgreSQL's bigints come as text.
-  return typeof rowids[0] === 'number' ? (rowids as number[]) : rowids.map(Number);
-}
-
-/** Each hit is listed once (conditions are subqueries or column tests, no joins), so count(*) counts hits. */
-async function countWhere(ctx: RequestContext, conditions: SqlCondition[]): Promise<number> {
-  // SQLite flattens the subquery: a count over a covering index stays one.
-  const hits = hitsSelect(conditions);
-  const [[count] = []] = await rawRows(ctx.em, `select count(*) from (${hits.sql}) hits`, hits.params);
-  return Number(count);
-}
-
-/**
- * A hit list no longer than this is read whole, once: its length is the total, and the page is then read
- * by rowid from it, instead of testing every condition again on each asset the page query looks at.
- */
-const LISTED_HITS = 5_000;
-
-interface Hits {
-  count: number;
-  /** Every hit's rowid, when there are at most LISTED_HITS. */
-  rowids: number[] | null;
-  facets: Facet[];
-}
-
-const listedIfFew = (rowids: number[]) => (rowids.length <= LISTED_HITS ? rowids : null);
-
-async function countedHits(ctx: RequestContext, filters: SqlCondition[]): Promise<Omit<Hits, 'facets'>> {
-  const listed = await rowidsWhere(ctx, filters, LISTED_HITS + 1);
-  if (listed.length <= LISTED_HITS) return { count: listed.length, rowids: listed };
-  return { count: await countWhere(ctx, filters), rowids: null };
-}
-
-/** The hits of `filters`; facets count the hits of `base`, which leaves the facet selections out. */
-async function findHits(
-  ctx: RequestContext,
-  base: SqlCondition[],
-  filters: SqlCondition[],
-  facetFields: string[],
-  selections: FacetSelections,
-): Promise<Hits> {
-  if (facetFields.length === 0) return { ...(await countedHits(ctx, filters)), facets: [] };
-  const unselected = await rowidsWhere(ctx, base);
-  const facets = await countFacets(ctx, facetFields, unselected, selections);
-  const anySelected = Object.values(selections).some((values) => values.length > 0);
-  if (anySelected) return { ...(await countedHits(ctx, filters)), facets };
-  return { count: unselected.length, rowids: listedIfFew(unselected), facets };
 }
 
 type SqlQuery = { sql: string; params: readonly unknown[] };
