@@ -2,19 +2,28 @@ import { type EntityDictionary, type EntityManager, type EntityName, type Primar
 import { rawObjects } from './rawRows.js';
 
 /**
- * The rows of `table` with these ids, as managed entities of `em`. One prepared statement and `em.map` cost
- * a fifth of the ORM's `find` (its query building and compiling run on every call), and give the same
- * entities: one already in `em`'s identity map is merged, not made twice.
+ * The entities of `table` with these ids (null where there is none), as `em.find` gives them: one `em` already
+ * holds in full is taken as it is, with any change not yet flushed; the others are read with one prepared
+ * statement and `em.map`, a fifth of what `find` costs (its query building and compiling run on every call).
  */
-export async function entitiesById<T extends object>(
+export async function entitiesById<T extends { id: string }>(
   em: EntityManager,
   entity: EntityName<T>,
   table: string,
   ids: readonly string[],
-): Promise<T[]> {
-  const placeholders = ids.length === 1 ? '?' : ids.map(() => '?').join(', ');
-  const rows = await rawObjects(em, `select * from ${table} where id in (${placeholders})`, [...ids]);
-  return rows.map((row) => em.map(entity, row as EntityDictionary<T>));
+): Promise<(T | null)[]> {
+  const found = new Map<string, T>();
+  for (const id of ids) {
+    const held = heldEntity(em, entity, id);
+    if (held) found.set(id, held);
+  }
+  const missing = ids.filter((id) => !found.has(id));
+  if (missing.length > 0) {
+    const placeholders = missing.map(() => '?').join(', ');
+    const rows = await rawObjects(em, `select * from ${table} where id in (${placeholders})`, missing);
+    for (const row of rows) found.set(String(row.id), em.map(entity, row as EntityDictionary<T>));
+  }
+  return ids.map((id) => found.get(id) ?? null);
 }
 
 /** The entity with this id that `em` already holds loaded in full (not a mere reference to it), if any. */
