@@ -4,7 +4,7 @@ import type { Auth } from './auth/authenticate.js';
 import type { SecretBox } from './auth/secretBox.js';
 import type { Config } from './config.js';
 import type { AuthKey } from './db/entities/AuthKey.js';
-import type { User } from './db/entities/User.js';
+import type { UserView } from './db/entities/User.js';
 import type { AssetEvents } from './events/AssetEvents.js';
 import type { Loaders } from './resolvers/loaders.js';
 import type { ScanQueue } from './scan/ScanQueue.js';
@@ -34,7 +34,7 @@ export interface ResponseCookie {
  */
 export interface RequestContext extends Services {
   em: EntityManager;
-  viewer: User | null;
+  viewer: UserView | null;
   auth: Auth;
   loaders: Loaders;
   requestId: string;

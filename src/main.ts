@@ -17,9 +17,11 @@ try {
   exitOnConfigError(error);
 }
 
-// Written asynchronously: under load the lines of many requests go out in one write, not one write each
-// (a synchronous write per request line took a sixth of a small request's time). Flushed at exit.
-const logDestination = pino.destination({ dest: 1, sync: false });
+// Written asynchronously and in batches of at least 4 KiB, flushed every LOG_FLUSH_MS and at exit: a write
+// per request line took a sixth of a small request's time, and under load still one in eight.
+const LOG_FLUSH_MS = 200;
+const logDestination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+setInterval(() => logDestination.flush(), LOG_FLUSH_MS).unref();
 process.once('exit', () => logDestination.flushSync());
 const log = pino({ level: config.logLevel, base: { service: 'asset-gateway' } }, logDestination);
 let server: RunningServer;
@@ -54,3 +56,5 @@ log.info(
   },
   `asset-gateway listening on http://${config.host}:${server.port} (GraphQL and GraphiQL at ${config.publicUrl}/graphql); database ${describeDatabase(config.database)}; storage ${storage}; virus scanning ${server.scanner.enabled ? 'on' : 'off'}`,
 );
+// Whoever waits for the banner gets it now, not at the next flush.
+logDestination.flush();

@@ -1,14 +1,14 @@
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
 import { parseCookie } from 'cookie';
 import { apiTokenWithUser, type SessionCredential, sessionWithUser } from '../db/credentials.js';
-import type { User } from '../db/entities/User.js';
+import type { UserView } from '../db/entities/User.js';
 import { parseToken, secretMatches } from './secrets.js';
 
 export const SESSION_COOKIE = 'authToken';
 export const CSRF_HEADER = 'x-csrf-token';
 
 export interface Auth {
-  viewer: User | null;
+  viewer: UserView | null;
   /** How the viewer was recognised: a cookie-authenticated change needs the csrf header too. */
   via: 'bearer' | 'cookie' | null;
   session: SessionCredential | null;
@@ -61,7 +61,7 @@ export async function authenticate(em: EntityManager, headers: CredentialHeaders
 async function findByToken(
   em: EntityManager,
   token: string,
-): Promise<{ viewer: User; session: SessionCredential | null } | undefined> {
+): Promise<{ viewer: UserView; session: SessionCredential | null } | undefined> {
   const parsed = parseToken(token);
   if (!parsed) return undefined;
   if (parsed.kind === 's') {

@@ -1,7 +1,7 @@
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
 import { ApiToken } from '../db/entities/ApiToken.js';
 import { Session } from '../db/entities/Session.js';
-import type { User } from '../db/entities/User.js';
+import type { UserView } from '../db/entities/User.js';
 import { hashSecret, issueToken, newSecret } from './secrets.js';
 
 export interface StartedSession {
@@ -12,7 +12,7 @@ export interface StartedSession {
 
 export async function startSession(
   em: EntityManager,
-  user: User,
+  user: UserView,
   clientId: string | null,
   lifetimeMs: number,
   forApi = false,
@@ -23,7 +23,7 @@ export async function startSession(
     id,
     secretHash,
     csrfTokenHash: hashSecret(csrfToken),
-    user,
+    user: user.id,
     clientId,
     forApi,
     expiresAt: new Date(Date.now() + lifetimeMs),
@@ -36,9 +36,9 @@ export async function endSession(em: EntityManager, sessionId: string): Promise<
   await em.nativeDelete(Session, { id: sessionId });
 }
 
-export async function createApiToken(em: EntityManager, user: User, name: string): Promise<string> {
+export async function createApiToken(em: EntityManager, user: UserView, name: string): Promise<string> {
   const { id, token, secretHash } = issueToken('t');
-  em.create(ApiToken, { id, name, secretHash, user });
+  em.create(ApiToken, { id, name, secretHash, user: user.id });
   await em.flush();
   return token;
 }

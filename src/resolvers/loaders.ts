@@ -1,15 +1,21 @@
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
 import DataLoader from 'dataloader';
-import { Asset } from '../db/entities/Asset.js';
+import { Asset, type AssetView } from '../db/entities/Asset.js';
 import { AssetVersion } from '../db/entities/AssetVersion.js';
 import { HistoryEntry } from '../db/entities/HistoryEntry.js';
-import { User } from '../db/entities/User.js';
-import { entitiesById } from '../db/rowsById.js';
+import { User, type UserView } from '../db/entities/User.js';
+import { assetView, entitiesById, heldEntity, userView, viewsById } from '../db/rowsById.js';
 
 /** Batches the look-ups that a page of assets repeats per asset, so a page costs a fixed number of queries. */
 export interface Loaders {
-  userById: DataLoader<string, User | null>;
+  /** Users are only read through a request: plain views. */
+  userById: DataLoader<string, UserView | null>;
+  /** Assets as entities, for what may change them. */
   assetById: DataLoader<string, Asset | null>;
+  /** Assets for answers that change nothing: plain views, unless the request holds the entity already. */
+  assetViewById: DataLoader<string, AssetView | null>;
+  /** An assets row another query read, as `assetViewById` would give it. */
+  assetViewOfRow(row: Record<string, unknown>): AssetView;
   versionsByAssetId: DataLoader<string, AssetVersion[]>;
   historyByAssetId: DataLoader<string, HistoryEntry[]>;
 }
@@ -20,18 +26,35 @@ function groupedByAsset<T extends { asset: { id: string } }>(rows: T[], assetIds
   return assetIds.map((id) => groups.get(id) ?? []);
 }
 
-export function createLoaders(em: EntityManager): Loaders {
+/**
+ * Where loaders read: `em()` is the request's fork (made when first asked for), `forked()` that fork if it
+ * was made, `reader` an EntityManager for plain reads that touch no identity map.
+ */
+export interface LoaderSource {
+  em(): EntityManager;
+  forked(): EntityManager | undefined;
+  reader: EntityManager;
+}
+
+export function createLoaders(from: EntityManager | LoaderSource): Loaders {
+  const source = 'reader' in from ? from : { em: () => from, forked: () => from, reader: from };
+  const em = () => source.em();
   return {
-    userById: new DataLoader((ids) => entitiesById(em, User, 'users', ids)),
-    assetById: new DataLoader((ids) => entitiesById(em, Asset, 'assets', ids)),
+    userById: new DataLoader((ids) => viewsById(source.reader, source.forked(), User, 'users', ids, userView)),
+    assetById: new DataLoader((ids) => entitiesById(em(), Asset, 'assets', ids)),
+    assetViewById: new DataLoader((ids) => viewsById(source.reader, source.forked(), Asset, 'assets', ids, assetView)),
+    assetViewOfRow(row) {
+      const held = source.forked();
+      return (held && heldEntity(held, Asset, String(row.id))) || assetView(source.reader, row);
+    },
     versionsByAssetId: new DataLoader(async (ids) =>
       groupedByAsset(
-        await em.find(AssetVersion, { asset: { $in: [...ids] } }, { orderBy: { versionNumber: 'asc' } }),
+        await em().find(AssetVersion, { asset: { $in: [...ids] } }, { orderBy: { versionNumber: 'asc' } }),
         ids,
       ),
     ),
     historyByAssetId: new DataLoader(async (ids) =>
-      groupedByAsset(await em.find(HistoryEntry, { asset: { $in: [...ids] } }, { orderBy: { id: 'asc' } }), ids),
+      groupedByAsset(await em().find(HistoryEntry, { asset: { $in: [...ids] } }, { orderBy: { id: 'asc' } }), ids),
     ),
   };
 }

@@ -1,6 +1,6 @@
 import { clearAllDataLoaders } from '@pothos/plugin-dataloader';
 import type { RequestContext } from '../context.js';
-import { ASSET_STATES, type Asset } from '../db/entities/Asset.js';
+import { ASSET_STATES, type AssetView } from '../db/entities/Asset.js';
 import { assetChanges } from '../resolvers/assets/assetChanges.js';
 import { getAsset } from '../resolvers/assets/assets.js';
 import { fileUrlOf, readableReplacement } from '../resolvers/assets/assetViews.js';
@@ -18,7 +18,7 @@ export const AssetStateEnum = builder.enumType('AssetState', {
   description: 'UNSCANNED -> CLEAN -> UPLOADED, or INFECTED; bytes are served only once UPLOADED',
 });
 
-export const AssetRef = builder.objectRef<Asset>('Asset');
+export const AssetRef = builder.objectRef<AssetView>('Asset');
 
 AssetRef.implement({
   interfaces: [NodeRef],

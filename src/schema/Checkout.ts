@@ -1,4 +1,4 @@
-import type { Asset } from '../db/entities/Asset.js';
+import type { AssetView } from '../db/entities/Asset.js';
 import { checkin, checkout, undoCheckout } from '../resolvers/assets/checkout.js';
 import { AssetRef } from './Asset.js';
 import { internalOrNull } from './assetInternals.js';
@@ -7,7 +7,7 @@ import { UserRef } from './User.js';
 import { incomingFile } from './uploads.js';
 
 /** The lock on an asset; resolved from the asset's own columns. */
-export const CheckoutRef = builder.objectRef<Asset>('Checkout').implement({
+export const CheckoutRef = builder.objectRef<AssetView>('Checkout').implement({
   fields: (t) => ({
     checkedOut: t.field({ type: 'DateTime', resolve: (asset) => asset.checkedOutAt as Date }),
     checkedOutBy: t.string({

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../context.js';
-import { ROLES, type User } from '../db/entities/User.js';
+import { ROLES, type UserView } from '../db/entities/User.js';
 import { listUsers } from '../resolvers/accounts/users.js';
 import { builder } from './builder.js';
 import { NodeRef } from './Node.js';
@@ -13,22 +13,26 @@ export const RoleEnum = builder.enumType('Role', {
  * A field of type User may resolve to the user's id: the request's userById loader batches them, and its
  * null for an unknown id answers null. (The shape is given since the loader's results may be null.)
  */
-export const UserRef = builder.loadableObject<User | null | Error, string, [typeof NodeRef], 'User', string, User>(
+export const UserRef = builder.loadableObject<
+  UserView | null | Error,
+  string,
+  [typeof NodeRef],
   'User',
-  {
-    load: (ids: string[], ctx: RequestContext) => ctx.loaders.userById.loadMany(ids),
-    interfaces: [NodeRef],
-    fields: (t) => ({
-      id: t.exposeID('id'),
-      username: t.exposeString('username'),
-      fullName: t.string({ nullable: true, resolve: (user) => user.fullName ?? null }),
-      email: t.string({ nullable: true, resolve: (user) => user.email ?? null }),
-      organisationId: t.string({ nullable: true, resolve: (user) => user.organisationId ?? null }),
-      role: t.field({ type: RoleEnum, resolve: (user) => user.role }),
-      createdAt: t.field({ type: 'DateTime', resolve: (user) => user.createdAt }),
-    }),
-  },
-);
+  string,
+  UserView
+>('User', {
+  load: (ids: string[], ctx: RequestContext) => ctx.loaders.userById.loadMany(ids),
+  interfaces: [NodeRef],
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    username: t.exposeString('username'),
+    fullName: t.string({ nullable: true, resolve: (user) => user.fullName ?? null }),
+    email: t.string({ nullable: true, resolve: (user) => user.email ?? null }),
+    organisationId: t.string({ nullable: true, resolve: (user) => user.organisationId ?? null }),
+    role: t.field({ type: RoleEnum, resolve: (user) => user.role }),
+    createdAt: t.field({ type: 'DateTime', resolve: (user) => user.createdAt }),
+  }),
+});
 
 builder.queryFields((t) => ({
   viewer: t.field({

@@ -65,3 +65,16 @@ export const Asset = defineEntity({
   },
 });
 export type Asset = InferEntity<typeof Asset>;
+
+type Related = { readonly id: string };
+
+/**
+ * An asset as a request that changes nothing reads it: the entity's values, with each many-to-one only its id.
+ * Every Asset entity is one too, so rules and presenters that take an AssetView serve both.
+ */
+export type AssetView = Omit<Asset, 'checkedOutBy' | 'replacement' | 'createdBy' | 'modifiedBy'> & {
+  checkedOutBy?: Related | null;
+  replacement?: Related | null;
+  createdBy?: Related | null;
+  modifiedBy?: Related | null;
+};

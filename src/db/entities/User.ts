@@ -18,3 +18,6 @@ export const User = defineEntity({
   },
 });
 export type User = InferEntity<typeof User>;
+
+/** A user as a request sees who is asking: plain data, without the password hash, never written back. */
+export type UserView = Pick<User, 'id' | 'username' | 'fullName' | 'email' | 'organisationId' | 'role' | 'createdAt'>;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../../context.js';
-import type { Asset } from '../../db/entities/Asset.js';
+import type { AssetView } from '../../db/entities/Asset.js';
 import { requestOrigin } from '../../http/requestOrigin.js';
 import type { RouteHandler } from '../../http/route.js';
 import { declaredBodyTooLarge } from '../../http/uploadLimits.js';
@@ -19,7 +19,7 @@ import { AssetKeyMissing, assetFieldsOf, legacyFieldsOf, readAssetParams } from 
 import { presentAsset, type ResponseStatus } from './presenter.js';
 import { NOT_FOUND, sendDomainError, sendEmpty, sendRailsJson } from './responses.js';
 
-function sendAsset(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, status: number, asset: Asset) {
+function sendAsset(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, status: number, asset: AssetView) {
   const responseStatus: ResponseStatus = status === 201 ? 'created' : req.method === 'GET' ? 'ok' : 'success';
   sendRailsJson(res, status, presentAsset(asset, responseStatus, requestOrigin(req), ctx.config.publicUrl));
 }

@@ -1,4 +1,4 @@
-import type { Asset } from '../../db/entities/Asset.js';
+import type { AssetView } from '../../db/entities/Asset.js';
 import { publicPathOf } from '../../resolvers/folders/paths.js';
 
 export type ResponseStatus = 'created' | 'ok' | 'success';
@@ -7,7 +7,7 @@ export type ResponseStatus = 'created' | 'ok' | 'success';
  * GOV.UK Asset Manager's AssetPresenter (reference section 3), key for key and in its order: optional keys
  * only when set, `id` a full URL on the host the client asked, `file_url` on the public URL.
  */
-export function presentAsset(asset: Asset, status: ResponseStatus, requestOrigin: string, publicUrl: string) {
+export function presentAsset(asset: AssetView, status: ResponseStatus, requestOrigin: string, publicUrl: string) {
   return {
     _response_info: { status },
     id: `${requestOrigin}/assets/${asset.id}`,

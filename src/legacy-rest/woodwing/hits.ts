@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../context.js';
-import type { Asset } from '../../db/entities/Asset.js';
+import type { AssetView } from '../../db/entities/Asset.js';
 import type { AssetRelation } from '../../db/entities/AssetRelation.js';
 import { assetPathOf } from '../../resolvers/folders/paths.js';
 import { assetPolicy, folderAccess } from '../../resolvers/policy/access.js';
@@ -26,7 +26,7 @@ function sizeValue(bytes: number) {
  * The permission mask VPWUMERXCD (View, Preview, non-Watermarked, Use original, edit Metadata, Edit,
  * Rename, moVe, Create, Delete), a `-` for each right the viewer lacks (reference section 3).
  */
-export function permissionsOf(ctx: RequestContext, asset: Asset): string {
+export function permissionsOf(ctx: RequestContext, asset: AssetView): string {
   return maskOf(ctx.viewer !== null && assetPolicy.canManage(ctx.viewer, asset));
 }
 
@@ -37,7 +37,7 @@ export function folderPermissionsOf(ctx: RequestContext): string {
 
 const maskOf = (changes: boolean) => `VPWU${changes ? 'MERXCD' : '------'}`;
 
-async function metadataOf(ctx: RequestContext, asset: Asset): Promise<Record<string, unknown>> {
+async function metadataOf(ctx: RequestContext, asset: AssetView): Promise<Record<string, unknown>> {
   const username = async (user: { id: string } | null | undefined) =>
     user ? ((await ctx.loaders.userById.load(user.id))?.username ?? null) : null;
   const metadata: Record<string, unknown> = {
@@ -79,7 +79,7 @@ export interface HitOptions {
 }
 
 /** A search hit as WoodWing's clients read it (reference section 3, "Hit shape"). */
-export async function hitOf(ctx: RequestContext, asset: Asset, options: HitOptions = {}) {
+export async function hitOf(ctx: RequestContext, asset: AssetView, options: HitOptions = {}) {
   const metadata = await metadataOf(ctx, asset);
   const relation = options.relation;
   const fileUrl = (kind: 'file' | 'preview' | 'thumbnail') =>

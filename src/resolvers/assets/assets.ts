@@ -1,8 +1,9 @@
-import { ref, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type DataLoader from 'dataloader';
 import type { RequestContext } from '../../context.js';
-import { Asset } from '../../db/entities/Asset.js';
+import { Asset, type AssetView } from '../../db/entities/Asset.js';
 import { AssetVersion } from '../../db/entities/AssetVersion.js';
-import type { User } from '../../db/entities/User.js';
+import { User, type UserView } from '../../db/entities/User.js';
 import { BadInput, Conflict, Forbidden, NotFound, ValidationFailed } from '../../errors.js';
 import { isWellFormedId, newId } from '../../ids.js';
 import type { StoredBlob } from '../../storage/BlobStore.js';
@@ -28,12 +29,20 @@ function checkedAssetId(id: string): string {
   return id;
 }
 
-/** The asset if it exists and the viewer may see it; NOT_FOUND otherwise, so hidden drafts stay hidden. */
-export async function findReadableAsset(ctx: RequestContext, id: string): Promise<Asset> {
+async function readableAsset<A extends AssetView>(
+  ctx: RequestContext,
+  id: string,
+  loader: DataLoader<string, A | null>,
+): Promise<A> {
   const viewer = requireViewer(ctx);
-  const asset = await ctx.loaders.assetById.load(checkedAssetId(id));
+  const asset = await loader.load(checkedAssetId(id));
   if (!asset || !assetPolicy.canRead(viewer, asset)) throw new NotFound(`No asset with id ${id}`);
   return asset;
+}
+
+/** The asset if it exists and the viewer may see it; NOT_FOUND otherwise, so hidden drafts stay hidden. */
+export function findReadableAsset(ctx: RequestContext, id: string): Promise<Asset> {
+  return readableAsset(ctx, id, ctx.loaders.assetById);
 }
 
 /** The asset if the viewer may change it, and nobody else holds its checkout. */
@@ -52,21 +61,22 @@ export async function findManageableAsset(ctx: RequestContext, id: string, doing
   return asset;
 }
 
-export function getAsset(ctx: RequestContext, id: string): Promise<Asset> {
-  return findReadableAsset(ctx, id);
+/** The asset as `findReadableAsset` finds it, for answers that change nothing. */
+export function getAsset(ctx: RequestContext, id: string): Promise<AssetView> {
+  return readableAsset(ctx, id, ctx.loaders.assetViewById);
 }
 
 /** An asset for its managers only (GOV.UK Asset Manager's GET /assets/:id); a checkout does not matter here. */
-export async function getManagedAsset(ctx: RequestContext, id: string): Promise<Asset> {
+export async function getManagedAsset(ctx: RequestContext, id: string): Promise<AssetView> {
   const viewer = requireViewer(ctx);
-  const asset = await findReadableAsset(ctx, id);
+  const asset = await getAsset(ctx, id);
   if (!assetPolicy.canManage(viewer, asset)) throw new Forbidden(`You may not manage asset ${id}`);
   return asset;
 }
 
 function touch(ctx: RequestContext, asset: Asset): void {
   asset.modifiedAt = new Date();
-  asset.modifiedBy = ctx.viewer ? ref(ctx.viewer) : null;
+  asset.modifiedBy = ctx.viewer ? ctx.em.getReference(User, ctx.viewer.id, { wrapped: true }) : null;
 }
 
 function addVersion(ctx: RequestContext, asset: Asset, blob: StoredBlob): void {
@@ -79,7 +89,7 @@ function addVersion(ctx: RequestContext, asset: Asset, blob: StoredBlob): void {
     md5: blob.md5,
     sha256: blob.sha256,
     blobKey: blob.key,
-    createdBy: ctx.viewer,
+    createdBy: ctx.viewer?.id ?? null,
   });
 }
 
@@ -141,7 +151,7 @@ export async function insertAsset(
   ctx: RequestContext,
   file: IncomingFile,
   input: AssetFieldsInput,
-  owner: User,
+  owner: UserView,
   { historyDetails = {}, legacy, placeholder = false }: InsertOptions = {},
 ): Promise<Asset> {
   const name = checkedFilename(input.name || file.filename);
@@ -165,8 +175,8 @@ export async function insertAsset(
       accessLimitedUserIds: [],
       accessLimitedOrganisationIds: [],
       authBypassIds: [],
-      createdBy: ref(owner),
-      modifiedBy: ref(owner),
+      createdBy: owner.id,
+      modifiedBy: owner.id,
       legacyUrlPath: legacy?.urlPath ?? null,
       legacyEtag: legacy?.etag ?? null,
       legacyLastModified: legacy?.lastModified ?? null,
@@ -196,7 +206,7 @@ export async function insertAsset(
 }
 
 /** Whether the viewer may upload at all: asked before a surface starts reading a file. */
-export function assertMayUpload(ctx: RequestContext): User {
+export function assertMayUpload(ctx: RequestContext): UserView {
   return requireRole(ctx, 'CONTRIBUTOR', 'upload assets');
 }
 

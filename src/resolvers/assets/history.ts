@@ -15,7 +15,7 @@ export function recordHistory(
   ctx.em.create(HistoryEntry, {
     asset,
     action,
-    user: ctx.viewer,
+    user: ctx.viewer?.id ?? null,
     username: ctx.viewer?.username ?? null,
     versionNumber: asset.versionNumber,
     details,

@@ -4,7 +4,7 @@ import DataLoader from 'dataloader';
 import type { RequestContext } from '../../context.js';
 import type { Asset } from '../../db/entities/Asset.js';
 import { AssetRelation } from '../../db/entities/AssetRelation.js';
-import type { User } from '../../db/entities/User.js';
+import type { UserView } from '../../db/entities/User.js';
 import { BadInput, Conflict, NotFound } from '../../errors.js';
 import { isWellFormedId, newId } from '../../ids.js';
 import { assetPolicy, requireRole, requireViewer } from '../policy/access.js';
@@ -41,7 +41,7 @@ export async function relationTarget(ctx: RequestContext, id: string): Promise<A
  */
 export async function insertRelationIfUnjoined(
   em: EntityManager,
-  relation: { id: string; relationType: string; target1: string; target2: string; createdBy: User | null },
+  relation: { id: string; relationType: string; target1: string; target2: string; createdBy: UserView | null },
 ): Promise<boolean> {
   const { id, relationType, target1, target2, createdBy } = relation;
   const createdAt = em.getPlatform().processDateProperty(new Date());
@@ -127,7 +127,7 @@ export function relationsChanged(ctx: RequestContext, assetIds: string[]): void 
 }
 
 /** The relations where the asset is either end; none for a shared-link holder, who sees shared content only. */
-export function relationsOf(ctx: RequestContext, asset: Asset): Promise<AssetRelation[]> {
+export function relationsOf(ctx: RequestContext, asset: { id: string }): Promise<AssetRelation[]> {
   if (!ctx.viewer) return Promise.resolve([]);
   return relationsByAssetId(ctx).load(asset.id);
 }

@@ -4,7 +4,7 @@ import type { RequestContext } from '../../context.js';
 import { Asset } from '../../db/entities/Asset.js';
 import { AssetVersion } from '../../db/entities/AssetVersion.js';
 import { Folder } from '../../db/entities/Folder.js';
-import type { User } from '../../db/entities/User.js';
+import type { UserView } from '../../db/entities/User.js';
 import { Conflict, NotFound } from '../../errors.js';
 import { newId } from '../../ids.js';
 import { recordHistory } from '../assets/history.js';
@@ -33,7 +33,7 @@ async function assertFolderExists(em: EntityManager, path: string): Promise<void
 }
 
 /** Only rows nobody holds a checkout of, but the viewer: the check before and the write agree, or nothing is written. */
-function notLockedByOther(viewer: User) {
+function notLockedByOther(viewer: UserView) {
   return { $or: [{ checkedOutBy: null }, { checkedOutBy: viewer.id }] };
 }
 
@@ -121,7 +121,7 @@ export async function moveFolderTree(ctx: RequestContext, rawFrom: string, rawTo
 function copyAsset(
   em: EntityManager,
   ctx: RequestContext,
-  viewer: User,
+  viewer: UserView,
   source: Asset,
   folderPath: string,
   name = source.name,
@@ -144,8 +144,8 @@ function copyAsset(
     accessLimitedUserIds: [...source.accessLimitedUserIds],
     accessLimitedOrganisationIds: [...source.accessLimitedOrganisationIds],
     authBypassIds: [...source.authBypassIds],
-    createdBy: viewer,
-    modifiedBy: viewer,
+    createdBy: viewer.id,
+    modifiedBy: viewer.id,
     fileStoredAt: new Date(),
   });
   em.create(AssetVersion, {
@@ -157,7 +157,7 @@ function copyAsset(
     md5: copy.md5,
     sha256: copy.sha256,
     blobKey: copy.blobKey,
-    createdBy: viewer,
+    createdBy: viewer.id,
   });
   recordHistory({ ...ctx, em }, copy, 'CREATE', {
     name: copy.name,

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../context.js';
-import type { Asset } from '../../db/entities/Asset.js';
+import type { AssetView } from '../../db/entities/Asset.js';
 import { requireViewer } from '../policy/access.js';
 import { anyOf, fieldIs } from '../search/queryTerms.js';
 import { searchAssets } from '../search/searchAssets.js';
@@ -17,7 +17,7 @@ export interface FolderListing {
   /** The folders directly inside, by path. */
   folders: FolderView[];
   /** The assets directly inside that the viewer may see, by name: every one of them, however many. */
-  assets: Asset[];
+  assets: AssetView[];
 }
 
 /** Search's largest page. */
@@ -26,7 +26,7 @@ const PAGE = 500;
 async function assetsIn(ctx: RequestContext, folderPath: string, extensions: readonly string[] | null) {
   if (extensions?.length === 0) return [];
   const query = extensions ? anyOf(extensions.map((extension) => fieldIs('extension', extension))) : null;
-  const assets: Asset[] = [];
+  const assets: AssetView[] = [];
   for (let offset = 0, more = true; more; offset += PAGE) {
     const page = await searchAssets(ctx, { query, folderPath, sort: 'name-asc' }, { offset, limit: PAGE });
     assets.push(...page.assets);

@@ -1,7 +1,7 @@
 import type { RequestContext } from '../../context.js';
 import type { Metadata } from '../../db/entities/Asset.js';
 import { Folder } from '../../db/entities/Folder.js';
-import type { User } from '../../db/entities/User.js';
+import type { UserView } from '../../db/entities/User.js';
 import { BadInput, Conflict, NotFound } from '../../errors.js';
 import { isWellFormedId, newId } from '../../ids.js';
 import { checkedMetadata, mergedMetadata } from '../assets/assetFields.js';
@@ -45,7 +45,7 @@ export async function folderRecordById(ctx: RequestContext, id: string): Promise
 async function claimFolderRow(
   ctx: RequestContext,
   path: string,
-  viewer: User,
+  viewer: UserView,
   metadata: Metadata | null,
 ): Promise<boolean> {
   const fresh = { createdAt: new Date(), createdBy: viewer.id, metadata };

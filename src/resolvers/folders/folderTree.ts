@@ -2,7 +2,7 @@ import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
 import { Asset } from '../../db/entities/Asset.js';
 import { Folder } from '../../db/entities/Folder.js';
 import { type HistoryAction, HistoryEntry } from '../../db/entities/HistoryEntry.js';
-import type { User } from '../../db/entities/User.js';
+import type { UserView } from '../../db/entities/User.js';
 import { Conflict, Forbidden } from '../../errors.js';
 import { assetPolicy } from '../policy/access.js';
 
@@ -124,7 +124,7 @@ export async function folderExists(em: EntityManager, path: string): Promise<boo
  * EDITOR and above change any folder; a CONTRIBUTOR only one whose every asset it created. Nobody changes a
  * folder holding an asset that someone else has checked out.
  */
-export function assertMayChangeAll(viewer: User, assets: TreeAsset[], doing: string): void {
+export function assertMayChangeAll(viewer: UserView, assets: TreeAsset[], doing: string): void {
   // The policy looks only at who created an asset; these rows are read without whole entities.
   const asOwner = (asset: TreeAsset) => ({ createdBy: asset.createdBy ? { id: asset.createdBy } : null }) as Asset;
   const foreign = assets.find((asset) => !assetPolicy.canManage(viewer, asOwner(asset)));
@@ -142,7 +142,7 @@ export function assertMayChangeAll(viewer: User, assets: TreeAsset[], doing: str
 /** One history entry per asset, written with the transaction's flush; recordHistory needs whole entities. */
 export function recordTreeHistory(
   em: EntityManager,
-  viewer: User,
+  viewer: UserView,
   assets: TreeAsset[],
   action: HistoryAction,
   detailsOf: (asset: TreeAsset) => Record<string, unknown>,
@@ -151,7 +151,7 @@ export function recordTreeHistory(
     em.create(HistoryEntry, {
       asset: em.getReference(Asset, asset.id),
       action,
-      user: viewer,
+      user: viewer.id,
       username: viewer.username,
       versionNumber: asset.versionNumber,
       details: detailsOf(asset),

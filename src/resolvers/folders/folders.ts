@@ -2,7 +2,7 @@ import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
 import type { RequestContext } from '../../context.js';
 import type { Metadata } from '../../db/entities/Asset.js';
 import { Folder } from '../../db/entities/Folder.js';
-import type { User } from '../../db/entities/User.js';
+import type { UserView } from '../../db/entities/User.js';
 import { BadInput, Conflict, NotFound } from '../../errors.js';
 import { newId } from '../../ids.js';
 import { folderAccess, requireRole, requireViewer } from '../policy/access.js';
@@ -34,7 +34,7 @@ export type FolderCreation = 'CREATED' | 'ALREADY_EXISTS';
  * Makes the folder and every folder above it exist, undeleting those that were removed; returns the paths it
  * created or undeleted. Concurrent uploads into a new folder may both try: the insert ignores the loser.
  */
-export async function ensureFolderRows(em: EntityManager, path: string, createdBy: User | null): Promise<string[]> {
+export async function ensureFolderRows(em: EntityManager, path: string, createdBy: UserView | null): Promise<string[]> {
   const wanted = selfAndAncestors(path);
   if (wanted.length === 0) return [];
   const existing = await em.find(Folder, { path: { $in: wanted } }, { fields: ['path', 'deletedAt'] });
@@ -52,7 +52,7 @@ export async function ensureFolderRows(em: EntityManager, path: string, createdB
 }
 
 /** New folder rows in one statement; a path that has a row already keeps it. */
-export async function insertFolderRows(em: EntityManager, paths: string[], createdBy: User | null): Promise<void> {
+export async function insertFolderRows(em: EntityManager, paths: string[], createdBy: UserView | null): Promise<void> {
   if (paths.length === 0) return;
   const now = new Date();
   await em

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../context.js';
-import type { Asset } from '../../db/entities/Asset.js';
+import type { Asset, AssetView } from '../../db/entities/Asset.js';
 import type { AuthKey } from '../../db/entities/AuthKey.js';
 import { NotFound, Unauthenticated } from '../../errors.js';
 import { usableAuthKeyOf } from '../sharing/authKeys.js';
@@ -30,7 +30,7 @@ export function linkAllows(authKey: AuthKey, file: SharedFile): boolean {
 export async function sharedLinkOpens(
   ctx: RequestContext,
   key: string | undefined,
-  asset: Asset,
+  asset: AssetView,
   file: SharedFile,
 ): Promise<boolean> {
   const authKey = key ? await usableAuthKeyOf(ctx, key) : null;

@@ -1,16 +1,18 @@
-import type { Asset } from '../../db/entities/Asset.js';
-import type { User } from '../../db/entities/User.js';
+import type { AssetView } from '../../db/entities/Asset.js';
+import type { UserView } from '../../db/entities/User.js';
 import type { SearchDialect, SqlCondition } from '../search/searchDialect.js';
 
 /** Whether the asset names users or organisations it is limited to (GOV.UK's access limits). */
-export function hasAccessLimits(asset: Pick<Asset, 'accessLimitedUserIds' | 'accessLimitedOrganisationIds'>): boolean {
+export function hasAccessLimits(
+  asset: Pick<AssetView, 'accessLimitedUserIds' | 'accessLimitedOrganisationIds'>,
+): boolean {
   return asset.accessLimitedUserIds.length > 0 || asset.accessLimitedOrganisationIds.length > 0;
 }
 
 /** One reason a user may see an asset: for a loaded asset, and as a condition over the assets table `a`. */
 interface Grant {
-  holds(viewer: User, asset: Asset): boolean;
-  sql(viewer: User, dialect: SearchDialect): SqlCondition;
+  holds(viewer: UserView, asset: AssetView): boolean;
+  sql(viewer: UserView, dialect: SearchDialect): SqlCondition;
 }
 
 const NEVER: SqlCondition = { sql: '1 = 0', params: [] };
@@ -47,7 +49,7 @@ const GRANTS: Grant[] = [
   },
 ];
 
-const seesEverything = (viewer: User) => viewer.role === 'ADMIN';
+const seesEverything = (viewer: UserView) => viewer.role === 'ADMIN';
 
 /**
  * Who may see an asset. A draft with access limits is seen only by the users and organisations it lists, by
@@ -55,12 +57,12 @@ const seesEverything = (viewer: User) => viewer.role === 'ADMIN';
  * (a direct read) and as SQL (search), so that what a user finds and what a user may open cannot drift apart.
  */
 export const assetVisibility = {
-  canSee(viewer: User, asset: Asset): boolean {
+  canSee(viewer: UserView, asset: AssetView): boolean {
     return seesEverything(viewer) || GRANTS.some((grant) => grant.holds(viewer, asset));
   },
 
   /** The assets (table alias `a`) the viewer may see, as a search condition; null when that is every asset. */
-  sqlCondition(viewer: User, dialect: SearchDialect): SqlCondition | null {
+  sqlCondition(viewer: UserView, dialect: SearchDialect): SqlCondition | null {
     if (seesEverything(viewer)) return null;
     const conditions = GRANTS.map((grant) => grant.sql(viewer, dialect));
     return {

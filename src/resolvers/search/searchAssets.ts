@@ -1,9 +1,8 @@
-import { type EntityDictionary, raw } from '@mikro-orm/core';
+import { raw } from '@mikro-orm/core';
 import type { RequestContext } from '../../context.js';
-import { Asset } from '../../db/entities/Asset.js';
+import { Asset, type AssetView } from '../../db/entities/Asset.js';
 import { AssetRelation } from '../../db/entities/AssetRelation.js';
 import { isSqlite, rawObjects, rawRows } from '../../db/rawRows.js';
-import { heldEntity } from '../../db/rowsById.js';
 import { BadInput } from '../../errors.js';
 import { checkedFolderPath } from '../folders/paths.js';
 import { requireViewer } from '../policy/access.js';
@@ -45,7 +44,7 @@ export interface AssetSearchArgs {
 export type Paging = { first?: number | null; after?: string | null } | { offset: number; limit: number };
 
 export interface AssetPage {
-  assets: Asset[];
+  assets: AssetView[];
   cursors: string[];
   hasNextPage: boolean;
   hasPreviousPage: boolean;
@@ -115,7 +114,7 @@ function checkedPageSize(value: number | null | undefined): number {
   return size;
 }
 
-async function relationsOfHits(ctx: RequestContext, query: CompiledQuery, hits: Asset[]) {
+async function relationsOfHits(ctx: RequestContext, query: CompiledQuery, hits: AssetView[]) {
   const relations = new Map<string, AssetRelation>();
   const filter = query.relation;
   if (!filter || hits.length === 0) return relations;
@@ -138,19 +137,11 @@ type SqlQuery = { sql: string; params: readonly unknown[] };
 
 /**
  * The assets of a page query, in its order: the query builder's SQL with its parameters bound (prepared
- * once on SQLite), each row then made a managed entity as a find would make it.
+ * once on SQLite), each row then a plain view (a search changes nothing), or the entity the request holds.
  */
-async function assetsInOrder(ctx: RequestContext, page: { toQuery(): SqlQuery }): Promise<Asset[]> {
+async function assetsInOrder(ctx: RequestContext, page: { toQuery(): SqlQuery }): Promise<AssetView[]> {
   const { sql, params } = page.toQuery();
-  return managedAssets(ctx, await rawObjects(ctx.em, sql, [...params]));
-}
-
-function managedAssets(ctx: RequestContext, rows: Record<string, unknown>[]): Asset[] {
-  // An asset this request already holds is kept as it is (with any change not yet flushed), as a find
-  // keeps it; a mere reference to one is filled in.
-  return rows.map(
-    (row) => heldEntity(ctx.em, Asset, String(row.id)) ?? ctx.em.map(Asset, row as EntityDictionary<Asset>),
-  );
+  return (await rawObjects(ctx.em, sql, [...params])).map((row) => ctx.loaders.assetViewOfRow(row));
 }
 
 interface FacetRequest {
@@ -239,9 +230,10 @@ function isOneIdQuery(query: QueryNode): boolean {
  * The hits of a query that can match at most one asset, read in one statement with every condition of
  * the search (deletion, folder, visibility): the count is the list's length, and there is nothing to sort.
  */
-async function atMostOneHit(ctx: RequestContext, filters: SqlCondition[]): Promise<Asset[]> {
+async function atMostOneHit(ctx: RequestContext, filters: SqlCondition[]): Promise<AssetView[]> {
   const where = whereOf(filters);
-  return managedAssets(ctx, await rawObjects(ctx.em, `select a.* from assets a where ${where.sql}`, where.params));
+  const rows = await rawObjects(ctx.em, `select a.* from assets a where ${where.sql}`, where.params);
+  return rows.map((row) => ctx.loaders.assetViewOfRow(row));
 }
 
 /** The page's query: the hits by rowid when listed, else by their conditions; one row more than the page. */
@@ -278,7 +270,7 @@ export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, p
   const window = pageWindowOf(paging, sort);
 
   let hits: Hits;
-  let rows: Asset[];
+  let rows: AssetView[];
   if (isOneIdQuery(node) && facets.fields.length === 0 && !window.afterCursor) {
     const found = await atMostOneHit(ctx, filters);
     hits = { count: found.length, rowids: null, facets: [] };
@@ -291,7 +283,7 @@ export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, p
     rows = hits.count > window.offset ? await assetsInOrder(ctx, page) : [];
   }
   const assets = rows.slice(0, window.limit);
-  for (const asset of assets) ctx.loaders.assetById.prime(asset.id, asset);
+  for (const asset of assets) ctx.loaders.assetViewById.prime(asset.id, asset);
   return {
     assets,
     cursors: assets.map((asset, index) =>

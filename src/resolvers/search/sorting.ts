@@ -1,4 +1,4 @@
-import type { Asset } from '../../db/entities/Asset.js';
+import type { AssetView } from '../../db/entities/Asset.js';
 import { BadInput } from '../../errors.js';
 import { COLUMN_FIELDS, type ColumnField } from './searchFields.js';
 
@@ -43,12 +43,12 @@ export function parseSort(sort: string | null | undefined): Sort {
 
 type CursorValue = string | number;
 
-function sortValueOf(asset: Asset, property: SortProperty): CursorValue {
+function sortValueOf(asset: AssetView, property: SortProperty): CursorValue {
   const value = asset[property];
   return value instanceof Date ? value.getTime() : (value as CursorValue);
 }
 
-export function keysetCursor(asset: Asset, keys: SortKey[]): string {
+export function keysetCursor(asset: AssetView, keys: SortKey[]): string {
   const values = [...keys.map((key) => sortValueOf(asset, key.property)), asset.id];
   return Buffer.from(JSON.stringify(values)).toString('base64url');
 }

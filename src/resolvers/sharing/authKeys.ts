@@ -1,10 +1,9 @@
-import { ref } from '@mikro-orm/core';
 import { hashSecret, newSecret } from '../../auth/secrets.js';
 import type { RequestContext } from '../../context.js';
 import type { Asset } from '../../db/entities/Asset.js';
 import { AuthKey } from '../../db/entities/AuthKey.js';
 import { DownloadPreset } from '../../db/entities/DownloadPreset.js';
-import type { User } from '../../db/entities/User.js';
+import type { UserView } from '../../db/entities/User.js';
 import { BadInput, Forbidden, NotFound } from '../../errors.js';
 import { newId } from '../../ids.js';
 import { recordHistory } from '../assets/history.js';
@@ -60,7 +59,7 @@ export async function findUsableAuthKey(ctx: RequestContext, key: string): Promi
   return authKey;
 }
 
-function mayAdminister(viewer: User, authKey: AuthKey): boolean {
+function mayAdminister(viewer: UserView, authKey: AuthKey): boolean {
   return viewer.role === 'ADMIN' || authKey.createdBy?.id === viewer.id;
 }
 
@@ -192,7 +191,7 @@ export async function createAuthKey(ctx: RequestContext, input: CreateAuthKeyInp
       requestUpload: false,
       downloadPresetIds: [],
       watermarked: false,
-      createdBy: ref(viewer),
+      createdBy: viewer.id,
     },
     { persist: false },
   );

@@ -1,4 +1,3 @@
-import { ref } from '@mikro-orm/core';
 import type { RequestContext } from '../../context.js';
 import { Asset } from '../../db/entities/Asset.js';
 import { AssetRelation } from '../../db/entities/AssetRelation.js';
@@ -63,7 +62,7 @@ export async function uploadToSharedLink(
       relationType: 'contains',
       target1: ctx.em.getReference(Asset, authKey.containerId),
       target2: asset,
-      createdBy: ref(owner),
+      createdBy: owner.id,
     });
     await ctx.em.flush();
   }
