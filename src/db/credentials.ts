@@ -33,12 +33,7 @@ async function withUser<T>(
   id: string,
   credentialOf: (row: Record<string, unknown>) => T,
 ): Promise<{ credential: T; user: UserView } | null> {
-  const credentialColumns = columns.map((column) => `c.${column} as ${CREDENTIAL}${column}`).join(', ');
-  const [row] = await rawObjects(
-    em,
-    `select u.*, ${credentialColumns} from ${table} c join users u on u.id = c.user_id where c.id = ?`,
-    [id],
-  );
+  const [row] = await rawObjects(em, joinedStatement(table, columns), [id]);
   if (!row) return null;
   const credential: Record<string, unknown> = {};
   const user: Record<string, unknown> = {};
@@ -51,6 +46,19 @@ async function withUser<T>(
 
 /** Names the credential's columns apart from the user's in the joined row. */
 const CREDENTIAL = 'credential_';
+
+const joinedStatements = new Map<string, string>();
+
+/** Made once per table: a string made anew would be hashed anew by every statement-cache look-up. */
+function joinedStatement(table: string, columns: readonly string[]): string {
+  let sql = joinedStatements.get(table);
+  if (!sql) {
+    const credentialColumns = columns.map((column) => `c.${column} as ${CREDENTIAL}${column}`).join(', ');
+    sql = `select u.*, ${credentialColumns} from ${table} c join users u on u.id = c.user_id where c.id = ?`;
+    joinedStatements.set(table, sql);
+  }
+  return sql;
+}
 
 const SESSION_COLUMNS = ['id', 'secret_hash', 'csrf_token_hash', 'client_id', 'for_api', 'expires_at'];
 

@@ -5,12 +5,18 @@ import {
   type Platform,
   ReferenceKind,
   Type,
+  wrap,
 } from '@mikro-orm/core';
 
-/** One of an entity's records as a request that changes nothing reads it: a many-to-one is only its id. */
-export type Related = { readonly id: string };
-
 type Row = Record<string, unknown>;
+
+/** Which entity a plain record was read from: its prototype says, since it has no ORM metadata. */
+const ENTITY_NAME = Symbol('entityName');
+
+/** The entity name of an entity or of a plain record read as one (for GraphQL's abstract types). */
+export function entityNameOf(value: object): string {
+  return (value as { [ENTITY_NAME]?: string })[ENTITY_NAME] ?? wrap(value, true).__meta.className;
+}
 type Conversion = (value: unknown) => unknown;
 
 /** SQLite keeps dates as epoch milliseconds; PostgreSQL's driver hands over a Date or its text. */
@@ -49,8 +55,9 @@ export function plainRowReader<T>(
       column: prop.fieldNames[0] as string,
       convert: conversionOf(meta, prop.name as string, platform),
     }));
+  const kind = { [ENTITY_NAME]: meta.className };
   return (row) => {
-    const plain: Row = {};
+    const plain: Row = Object.create(kind);
     for (const { name, column, convert } of fields) {
       const value = row[column];
       plain[name] = value == null ? null : convert ? convert(value) : value;

@@ -8,27 +8,28 @@ interface NativeStatement {
   all(...params: unknown[]): unknown[];
 }
 interface NativeDatabase {
+  readonly open: boolean;
   prepare(sql: string): NativeStatement;
 }
 
 const MAX_CACHED_STATEMENTS = 500;
-const statements = new WeakMap<NativeDatabase, Map<string, NativeStatement>>();
-
 type Shape = 'rows' | 'column' | 'objects';
+/** Per database and shape, by SQL text (most of it constant strings, whose hash V8 keeps). */
+const statements = new WeakMap<NativeDatabase, Record<Shape, Map<string, NativeStatement>>>();
 
 function prepared(database: NativeDatabase, sql: string, shape: Shape): NativeStatement {
-  let cache = statements.get(database);
-  if (!cache) {
-    cache = new Map();
-    statements.set(database, cache);
+  let shapes = statements.get(database);
+  if (!shapes) {
+    shapes = { rows: new Map(), column: new Map(), objects: new Map() };
+    statements.set(database, shapes);
   }
-  const key = `${shape}:${sql}`;
-  let statement = cache.get(key);
+  const cache = shapes[shape];
+  let statement = cache.get(sql);
   if (!statement) {
     if (cache.size >= MAX_CACHED_STATEMENTS) cache.clear();
     const fresh = database.prepare(sql);
     statement = shape === 'rows' ? fresh.raw(true) : shape === 'column' ? fresh.pluck(true) : fresh;
-    cache.set(key, statement);
+    cache.set(sql, statement);
   }
   return statement;
 }
@@ -37,10 +38,17 @@ export function isSqlite(em: EntityManager): boolean {
   return em.getConnection() instanceof SqliteConnection;
 }
 
+const openDatabases = new WeakMap<SqliteConnection, NativeDatabase>();
+
+/** The connection's better-sqlite3 handle: asked of the ORM once (an await each time), then kept while open. */
 async function nativeDatabase(em: EntityManager): Promise<NativeDatabase | null> {
   const connection = em.getConnection();
   if (!(connection instanceof SqliteConnection)) return null;
-  return (await connection.getNativeClient()) as unknown as NativeDatabase;
+  const known = openDatabases.get(connection);
+  if (known?.open) return known;
+  const database = (await connection.getNativeClient()) as unknown as NativeDatabase;
+  openDatabases.set(connection, database);
+  return database;
 }
 
 /** better-sqlite3 binds neither dates nor booleans: they go in as the ORM stores them. */

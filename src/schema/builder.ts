@@ -1,10 +1,10 @@
-import { wrap } from '@mikro-orm/core';
 import SchemaBuilder from '@pothos/core';
 import ComplexityPlugin from '@pothos/plugin-complexity';
 import DataloaderPlugin from '@pothos/plugin-dataloader';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type { RequestContext } from '../context.js';
+import { entityNameOf } from '../db/plainRows.js';
 import { seesAssetInternals } from '../resolvers/assets/assetViews.js';
 import { ONCE_PER_PAGE } from './connections.js';
 import { nodeOrNull } from './nodeLookup.js';
@@ -36,8 +36,8 @@ export const builder = new SchemaBuilder<{
     encodeGlobalID: (_typename, id) => String(id),
     decodeGlobalID: (globalID) => ({ typename: 'Node', id: globalID }),
     nodeTypeOptions: {
-      // Every node is an entity, and each entity is the GraphQL type of the same name.
-      resolveType: (value) => wrap(value as object, true).__meta.className,
+      // Every node is an entity or a plain record read as one, each the GraphQL type of the same name.
+      resolveType: (value) => entityNameOf(value as object),
     },
     nodeQueryOptions: {
       description: 'Any record by its id: an asset, a user or a download preset. Null when none is visible.',
