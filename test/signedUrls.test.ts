@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configProblemWith, configWith } from './support/configSettings.js';
 import { untilUploaded, uploadAs } from './support/graphqlCalls.js';
 import { startTestServer, startTestServerWithUser, type TestServer } from './support/testServer.js';
 import { bearer, bodyOf, expectError } from './support/woodwingCalls.js';
@@ -165,5 +166,16 @@ describe('signed URLs across instances', () => {
     } finally {
       await other.stop();
     }
+  });
+});
+
+describe('the lifetime settings', () => {
+  it('default to 1800 seconds, at most 86400', () => {
+    expect(configWith({}).signedUrlSeconds).toEqual({ default: 1800, max: 86_400 });
+  });
+
+  it('refuse SIGNED_URL_DEFAULT_SECONDS above SIGNED_URL_MAX_SECONDS, naming it', () => {
+    const problem = configProblemWith({ SIGNED_URL_DEFAULT_SECONDS: '600', SIGNED_URL_MAX_SECONDS: '60' });
+    expect(problem.message).toMatch(/^SIGNED_URL_DEFAULT_SECONDS:/);
   });
 });

@@ -159,6 +159,29 @@ describe('/api/asset/search', () => {
 });
 
 describe('calls the service does not offer', () => {
+  it('answers admin/externalProcessing to an admin with 501 naming it', async () => {
+    const response = await fetch(`${api.url}/services/admin/externalProcessing`, {
+      headers: bearer(await api.adminToken()),
+    });
+    const error = await expectError(response, 501);
+    expect(error.message).toContain('externalProcessing');
+  });
+
+  it('answers DELETE admin/externalProcessing/all to an admin with 501', async () => {
+    const response = await fetch(`${api.url}/services/admin/externalProcessing/all`, {
+      method: 'DELETE',
+      headers: bearer(await api.adminToken()),
+    });
+    await expectError(response, 501);
+  });
+
+  it('refuses admin/externalProcessing to a user who is not an admin with 403', async () => {
+    await expectError(
+      await fetch(`${api.url}/services/admin/externalProcessing`, { headers: bearer(editor.token) }),
+      403,
+    );
+  });
+
   it('answers signed-image-rendition-url with 501 naming it', async () => {
     const response = await fetch(`${api.url}/api/asset/${image.id}/signed-image-rendition-url?format=jpg`, {
       headers: bearer(editor.token),
