@@ -128,6 +128,7 @@ export function createRoutes(targets: RouteTargets): Dispatch {
       ['GET POST', '/api/asset/search', assetApi.search],
       ['GET', '/api/asset/:id', assetApi.get],
       ['GET', '/api/asset/:id/original', assetApi.original],
+      ['PUT POST', '/api/asset/:id/original', assetApi.upload],
       ['GET', '/api/asset/:id/preview', assetApi.preview],
       ['GET', '/api/asset/:id/thumbnail', assetApi.thumbnail],
       ['GET', '/api/asset/:id/signed-original-url', assetApi.signedOriginalUrl],

@@ -78,6 +78,37 @@ describe('POST /api/asset', () => {
   });
 });
 
+describe('PUT and POST /api/asset/<id>/original', () => {
+  const sendFile = (id: string, method: string, content: string, field = 'file') => {
+    const form = new FormData();
+    form.append(field, new Blob([content]), 'Upload.txt');
+    return fetch(`${api.url}/api/asset/${id}/original`, { method, headers: bearer(editor.token), body: form });
+  };
+
+  it('gives the record made by POST /api/asset its file, as a new version', async () => {
+    const created = await bodyOf(await createV2({ assetPath: `${folder}/Upload.txt` }));
+    const response = await sendFile(created.id, 'PUT', 'the uploaded bytes');
+    const hit = await bodyOf(response);
+    expect({ status: response.status, versionNumber: hit.metadata.versionNumber }).toEqual({
+      status: 200,
+      versionNumber: created.metadata.versionNumber + 1,
+    });
+    await untilUploaded(api, editor.token, created.id);
+    const file = await fetch(`${api.url}/api/asset/${created.id}/original`, { headers: bearer(editor.token) });
+    expect(await file.text()).toBe('the uploaded bytes');
+  });
+
+  it('takes the file by POST too', async () => {
+    const created = await bodyOf(await createV2({ assetPath: `${folder}/Posted.txt` }));
+    expect((await sendFile(created.id, 'POST', 'posted bytes')).status).toBe(200);
+  });
+
+  it('refuses a form without the file part with 400', async () => {
+    const created = await bodyOf(await createV2({ assetPath: `${folder}/Empty.txt` }));
+    await expectError(await sendFile(created.id, 'PUT', 'misnamed', 'other'), 400);
+  });
+});
+
 describe('GET /api/asset/<id>', () => {
   it('answers the asset as a hit', async () => {
     const response = await fetch(`${api.url}/api/asset/${text.id}`, { headers: bearer(editor.token) });

@@ -4,12 +4,13 @@ import { BadInput } from '../../errors.js';
 import type { RouteCall, RouteHandler } from '../../http/route.js';
 import { freeNameIn } from '../../resolvers/assets/assetNaming.js';
 import { findReadableAsset } from '../../resolvers/assets/assets.js';
+import { updateOrCheckIn } from '../../resolvers/assets/checkout.js';
 import { createPlaceholder } from '../../resolvers/assets/collections.js';
 import { checkedFilename } from '../../resolvers/assets/files.js';
 import { checkedFolderPath } from '../../resolvers/folders/paths.js';
 import { searchAssets } from '../../resolvers/search/searchAssets.js';
 import { assetForSignedUrl, signedUrlsFor } from '../../resolvers/serving/signedUrls.js';
-import { readJsonBody } from '../formBody.js';
+import { readForm, readJsonBody } from '../formBody.js';
 import { fileRoute, sendOriginal } from '../woodwing/fileRoutes.js';
 import { hitOf } from '../woodwing/hits.js';
 import { readWoodwingParams, WoodwingParams } from '../woodwing/params.js';
@@ -60,6 +61,18 @@ async function createAsset(ctx: RequestContext, call: RouteCall): Promise<ApiAns
 async function getAsset(ctx: RequestContext, { params, url }: RouteCall): Promise<ApiAnswer> {
   const asset = await findReadableAsset(ctx, params.id ?? '');
   return { status: 200, body: await hitOf(ctx, asset, { fields: listOf(url.searchParams.get('metadataToReturn')) }) };
+}
+
+/**
+ * `PUT` or `POST /api/asset/<id>/original`, multipart with the file as `file`: the asset's new file, as
+ * /services/update takes Filedata (a new version; checked in when the caller holds the checkout). Every file
+ * is kept as a version here, so `createVersion` changes nothing.
+ */
+async function uploadOriginal(ctx: RequestContext, { req, res, params }: RouteCall): Promise<ApiAnswer> {
+  const file = await readForm(ctx, req, res, 'file', () => {});
+  if (!file) throw new BadInput('Send the file as the multipart part named file');
+  const asset = await updateOrCheckIn(ctx, params.id ?? '', {}, file);
+  return { status: 200, body: await hitOf(ctx, asset) };
 }
 
 /**
@@ -126,6 +139,7 @@ const unsupportedRendition: RouteHandler = ({ res }) =>
 export const assetApiRoutes = {
   create: apiRoute(createAsset),
   get: apiRoute(getAsset),
+  upload: apiRoute(uploadOriginal),
   search: apiRoute(searchAssetsV2),
   original: downloadRoute('original'),
   preview: downloadRoute('preview'),
