@@ -30,6 +30,12 @@ export interface Config {
   storage: StorageSettings;
   /** What one GraphQL operation may ask for: nesting, fields in all, and estimated cost. */
   graphqlLimits: GraphqlLimits;
+  /** How long a signed URL of WoodWing's v2 API works: when the caller names no time, and at most. */
+  signedUrlSeconds: { default: number; max: number };
+  /** The SMTP server notify/email sends through (smtp:// or smtps://); undefined: mails are only logged. */
+  smtpUrl: string | undefined;
+  /** The From address of those mails. */
+  smtpFrom: string;
 }
 
 export interface GraphqlLimits {
@@ -164,6 +170,40 @@ function readStorage(env: Env, dataDir: string, maxUploadBytes: number): Storage
   return storage;
 }
 
+function readSmtpUrl(env: Env): string | undefined {
+  const raw = env.SMTP_URL;
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    // The URL may hold a password: it is not repeated in the message.
+    throw new ConfigError('SMTP_URL', 'not a valid URL; e.g. smtp://user:password@mail.example:587');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') {
+    throw new ConfigError('SMTP_URL', 'must start with smtp:// or smtps://');
+  }
+  if (url.hostname === '') throw new ConfigError('SMTP_URL', 'needs a host, e.g. smtp://mail.example:587');
+  return raw;
+}
+
+function readSmtpFrom(env: Env, publicUrl: string): string {
+  const raw = env.SMTP_FROM;
+  if (raw === undefined || raw === '') return `asset-gateway@${new URL(publicUrl).hostname}`;
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(raw))
+    throw new ConfigError('SMTP_FROM', `expected an e-mail address, got "${raw}"`);
+  return raw;
+}
+
+function readSignedUrlSeconds(env: Env): { default: number; max: number } {
+  const max = readInteger(env, 'SIGNED_URL_MAX_SECONDS', 86_400, 1, 31 * 86_400);
+  const fallback = readInteger(env, 'SIGNED_URL_DEFAULT_SECONDS', Math.min(1800, max), 1, 31 * 86_400);
+  if (fallback > max) {
+    throw new ConfigError('SIGNED_URL_DEFAULT_SECONDS', `must be at most SIGNED_URL_MAX_SECONDS (${max})`);
+  }
+  return { default: fallback, max };
+}
+
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Reads every setting once at start; a bad value stops the start with the variable's name. */
@@ -200,5 +240,8 @@ export function loadConfig(env: Env = process.env): Config {
       maxBreadth: readInteger(env, 'GRAPHQL_MAX_BREADTH', 300, 10, 1_000_000),
       maxCost: readInteger(env, 'GRAPHQL_MAX_COST', 100_000, 10, 100_000_000),
     },
+    signedUrlSeconds: readSignedUrlSeconds(env),
+    smtpUrl: readSmtpUrl(env),
+    smtpFrom: readSmtpFrom(env, readPublicUrl(env, port)),
   };
 }

@@ -2,10 +2,12 @@ import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import type { Auth } from './auth/authenticate.js';
 import type { SecretBox } from './auth/secretBox.js';
+import type { UrlSigner } from './auth/urlSignatures.js';
 import type { Config } from './config.js';
 import type { AuthKey } from './db/entities/AuthKey.js';
 import type { UserView } from './db/entities/User.js';
 import type { AssetEvents } from './events/AssetEvents.js';
+import type { EmailNotifier } from './notify/emailNotifier.js';
 import type { Loaders } from './resolvers/loaders.js';
 import type { ScanQueue } from './scan/ScanQueue.js';
 import type { BlobStore } from './storage/BlobStore.js';
@@ -16,6 +18,10 @@ export interface Services {
   blobStore: BlobStore;
   scanQueue: ScanQueue;
   secretBox: SecretBox;
+  /** Signs and checks the v2 API's signed URLs. */
+  urlSigner: UrlSigner;
+  /** notify/email's mail: by SMTP, or to the log. */
+  notifier: EmailNotifier;
   assetEvents: AssetEvents;
   log: Logger;
 }

@@ -17,6 +17,14 @@ import { messagesEndpoint } from './legacy-rest/woodwing/messages.js';
 import { organizingEndpoints as organizing } from './legacy-rest/woodwing/organizing.js';
 import { woodwingRefusals } from './legacy-rest/woodwing/responses.js';
 import { zipRoute } from './legacy-rest/woodwing/zipRoute.js';
+import { assetApiRoutes as assetApi } from './legacy-rest/woodwing-api/assetApi.js';
+import {
+  externalProcessingEndpoint,
+  notifyEmailEndpoint,
+  prometheusRoute,
+  systemMetricsEndpoint,
+} from './legacy-rest/woodwing-api/systemEndpoints.js';
+import type { ServiceMetrics } from './metrics/serviceMetrics.js';
 import type { Scanner } from './scan/Scanner.js';
 import type { BlobStore } from './storage/BlobStore.js';
 
@@ -26,6 +34,7 @@ export interface RouteTargets {
   orm: Orm;
   blobStore: BlobStore;
   scanner: Scanner;
+  metrics: ServiceMetrics;
 }
 
 /**
@@ -33,7 +42,8 @@ export interface RouteTargets {
  * handler. A path answers the methods listed for it; any other method gets its surface's 405 with `Allow`
  * (GOV.UK's is Rails' 404), and HEAD is answered wherever GET is, but on /graphql.
  */
-export function createRoutes({ handleGraphql, createContext, orm, blobStore, scanner }: RouteTargets): Dispatch {
+export function createRoutes(targets: RouteTargets): Dispatch {
+  const { handleGraphql, createContext, orm, blobStore, scanner, metrics } = targets;
   const graphql: Surface = {
     refusals: graphqlRefusals,
     prefixes: [],
@@ -51,6 +61,8 @@ export function createRoutes({ handleGraphql, createContext, orm, blobStore, sca
     routes: [
       ['GET', '/healthcheck/live', ({ res }) => sendLive(res)],
       ['GET', '/healthcheck/ready', ({ res }) => sendReady(res, orm, blobStore, scanner)],
+      // Prometheus' scrape; the same figures as /services/system/metrics, which needs no login either.
+      ['GET', '/metrics', prometheusRoute(metrics)],
     ],
   };
 
@@ -58,7 +70,7 @@ export function createRoutes({ handleGraphql, createContext, orm, blobStore, sca
   // path with a trailing slash.
   const woodwing: Surface = {
     refusals: woodwingRefusals,
-    prefixes: ['/services/', '/api/folder/'],
+    prefixes: ['/services/', '/api/folder/', '/api/asset/'],
     trailingSlash: true,
     headWithGet: true,
     routes: [
@@ -96,6 +108,13 @@ export function createRoutes({ handleGraphql, createContext, orm, blobStore, sca
       ['POST', '/services/updateAuthKey', service(core.updateAuthKey)],
       ['POST', '/services/revokeAuthKeys', service(core.revokeAuthKeys)],
 
+      // The collection posts e-mail to /notify/email, WoodWing's docs to /services/notify/email.
+      ['POST', '/services/notify/email', service(notifyEmailEndpoint)],
+      ['POST', '/notify/email', service(notifyEmailEndpoint)],
+      ['GET', '/services/system/metrics', service(systemMetricsEndpoint(metrics))],
+      ['GET POST', '/services/admin/externalProcessing', service(externalProcessingEndpoint)],
+      ['GET PUT DELETE', '/services/admin/externalProcessing/:id', service(externalProcessingEndpoint)],
+
       // The v2 folder API.
       ['POST', '/api/folder', folders.create],
       ['GET', '/api/folder/get', folders.getByPath],
@@ -103,6 +122,19 @@ export function createRoutes({ handleGraphql, createContext, orm, blobStore, sca
       ['GET', '/api/folder/:id', folders.get],
       ['PUT', '/api/folder/:id', folders.update],
       ['DELETE', '/api/folder/:id', folders.remove],
+
+      // The v2 asset API; <id> of the signed-URL calls may be several ids, comma-separated.
+      ['POST', '/api/asset', assetApi.create],
+      ['GET POST', '/api/asset/search', assetApi.search],
+      ['GET', '/api/asset/:id', assetApi.get],
+      ['GET', '/api/asset/:id/original', assetApi.original],
+      ['PUT POST', '/api/asset/:id/original', assetApi.upload],
+      ['GET', '/api/asset/:id/preview', assetApi.preview],
+      ['GET', '/api/asset/:id/thumbnail', assetApi.thumbnail],
+      ['GET', '/api/asset/:id/signed-original-url', assetApi.signedOriginalUrl],
+      ['GET', '/api/asset/:id/signed-preview-url', assetApi.signedPreviewUrl],
+      ['GET', '/api/asset/:id/signed-thumbnail-url', assetApi.signedThumbnailUrl],
+      ['GET', '/api/asset/:id/signed-image-rendition-url', assetApi.signedImageRenditionUrl],
     ],
   };
 
@@ -138,5 +170,5 @@ export function createRoutes({ handleGraphql, createContext, orm, blobStore, sca
     ],
   };
 
-  return buildRouter([graphql, health, woodwing, woodwingFiles, assetManager], createContext);
+  return buildRouter([graphql, health, woodwing, woodwingFiles, assetManager], createContext, metrics);
 }

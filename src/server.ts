@@ -3,12 +3,15 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { SecretBox } from './auth/secretBox.js';
+import { UrlSigner } from './auth/urlSignatures.js';
 import type { Config } from './config.js';
 import type { Services } from './context.js';
 import { type Orm, openDatabase, type QueryStats } from './db/orm.js';
 import { openAssetEvents } from './events/openAssetEvents.js';
 import { createGraphqlHandler } from './http/graphqlHandler.js';
 import { requestContextFactory, sendJson } from './http/requestContext.js';
+import { ServiceMetrics } from './metrics/serviceMetrics.js';
+import { EmailNotifier } from './notify/emailNotifier.js';
 import { ensureFirstAdmin } from './resolvers/accounts/users.js';
 import { createRoutes } from './routes.js';
 import { ClamdScanner } from './scan/ClamdScanner.js';
@@ -36,10 +39,17 @@ function requestIdOf(req: IncomingMessage): string {
 }
 
 /** One line per request, written when the response is done (or the client went away). */
-function logWhenDone(log: Logger, req: IncomingMessage, res: ServerResponse, requestId: string): void {
+function logWhenDone(
+  log: Logger,
+  metrics: ServiceMetrics,
+  req: IncomingMessage,
+  res: ServerResponse,
+  requestId: string,
+): void {
   const started = process.hrtime.bigint();
   res.once('close', () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    metrics.requestDone(res, ms / 1000);
     // The path only: query strings can carry keys and tokens.
     const path = (req.url ?? '/').split('?')[0];
     log.info(
@@ -69,16 +79,19 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const secretBox = await SecretBox.open(config.secretKey, config.dataDir);
   await ensureFirstAdmin(orm.em.fork(), config, log);
 
-  const services: Services = { config, blobStore, scanQueue, secretBox, assetEvents, log };
+  const urlSigner = new UrlSigner(secretBox);
+  const notifier = new EmailNotifier(config.smtpUrl, config.smtpFrom, log);
+  const metrics = new ServiceMetrics(orm);
+  const services: Services = { config, blobStore, scanQueue, secretBox, urlSigner, notifier, assetEvents, log };
   const createContext = requestContextFactory(orm, services);
   const handleGraphql = createGraphqlHandler(schema, config, createContext);
 
-  const dispatch = createRoutes({ handleGraphql, createContext, orm, blobStore, scanner });
+  const dispatch = createRoutes({ handleGraphql, createContext, orm, blobStore, scanner, metrics });
 
   const server: Server = createServer((req, res) => {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
-    logWhenDone(log, req, res, requestId);
+    logWhenDone(log, metrics, req, res, requestId);
     const failed = (error: unknown) => {
       log.error({ err: error, requestId }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { error: 'Internal error', requestId });
@@ -115,6 +128,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       });
       await scanQueue.stop();
       await assetEvents.close();
+      notifier.close();
       await blobStore.close();
       await orm.close();
     },

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -23,6 +23,11 @@ export class SecretBox {
       });
     }
     return new SecretBox(createHash('sha256').update(stored).digest());
+  }
+
+  /** A key of its own for one purpose (e.g. signing URLs), derived from the server's secret. */
+  keyFor(purpose: string): Buffer {
+    return createHmac('sha256', this.key).update(purpose).digest();
   }
 
   seal(plaintext: string): string {

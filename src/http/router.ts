@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import Router, { type HTTPMethod } from 'find-my-way';
+import { type RouteMeter, ServiceMetrics } from '../metrics/serviceMetrics.js';
 import { plainRefusals, type Refusals, refuseMethod } from './refusals.js';
 import type { RequestContextFactory } from './requestContext.js';
 import { requestUrlOf } from './requestUrl.js';
@@ -26,6 +27,8 @@ export type Dispatch = (req: IncomingMessage, res: ServerResponse, requestId: st
 interface RouteStore {
   handle: RouteHandler;
   refuse: RouteHandler;
+  /** Counts the requests of this path and method. */
+  meter: RouteMeter;
 }
 
 /** find-my-way's own handler slot stays unused: requests go through find() and the store. */
@@ -60,7 +63,11 @@ function pathsOf(surfaces: Surface[]): Map<string, PathMethods> {
  * Builds the router once, at start: every path is registered for every method the table uses, the
  * methods it does not take answered by the surface's 405, so that a lookup settles each request at once.
  */
-export function buildRouter(surfaces: Surface[], createContext: RequestContextFactory): Dispatch {
+export function buildRouter(
+  surfaces: Surface[],
+  createContext: RequestContextFactory,
+  metrics: ServiceMetrics,
+): Dispatch {
   // The query never reaches find(): requestUrlOf splits it off first. No parameter length limit of its own:
   // node:http already caps the request line with the headers (16 KiB).
   const noQuery = {};
@@ -73,9 +80,11 @@ export function buildRouter(surfaces: Surface[], createContext: RequestContextFa
     const allow = [...handlers.keys()].join(', ');
     const refuse: RouteHandler = ({ req, res }) => refuseMethod(res, req.method ?? '', allow, surface.refusals);
     const head = handlers.get('HEAD') ?? (surface.headWithGet ? handlers.get('GET') : undefined);
+    const route = surface.trailingSlash && path.endsWith('/') ? path.slice(0, -1) : path;
     for (const method of methods) {
       const handle = (method === 'HEAD' ? head : handlers.get(method)) ?? refuse;
-      router.on(method as HTTPMethod, path, viaStore, { handle, refuse } satisfies RouteStore);
+      const meter = metrics.meterFor(route, method);
+      router.on(method as HTTPMethod, path, viaStore, { handle, refuse, meter } satisfies RouteStore);
     }
   }
   router.compile();
@@ -90,6 +99,7 @@ export function buildRouter(surfaces: Surface[], createContext: RequestContextFa
     const url = requestUrlOf(req.url ?? '/');
     const found = router.find(req.method as HTTPMethod, url.pathname);
     if (found) {
+      ServiceMetrics.markRoute(res, (found.store as RouteStore).meter);
       return (found.store as RouteStore).handle(new RouteCall(req, res, requestId, url, found.params, createContext));
     }
     // A method no route uses has no tree; the path may still be known, and then it is a 405.

@@ -15,7 +15,8 @@ export function hasPreview(asset: Pick<Asset, 'contentType'>): boolean {
   return SELF_PREVIEWING_TYPES.has(asset.contentType.split(';')[0]?.trim().toLowerCase() ?? '');
 }
 
-function withPreview(asset: Asset, rendition: Rendition): Asset {
+/** The asset, if it has that rendition to serve; NOT_FOUND otherwise. */
+export function withPreview(asset: Asset, rendition: Rendition): Asset {
   if (!hasPreview(asset)) {
     // Not 409: WoodWing's own client retries a 409 as "not available yet", and this one never will be.
     throw new NotFound(
