@@ -36,6 +36,37 @@ export interface Config {
   smtpUrl: string | undefined;
   /** The From address of those mails. */
   smtpFrom: string;
+  /** What one GraphQL request may hold besides: aliases, and operations in a batch. */
+  graphqlRequestLimits: GraphqlRequestLimits;
+  /** Whether the schema may be introspected (__schema, __type); GraphiQL needs it. */
+  graphqlIntrospection: boolean;
+  /** How long a connection may take to send its headers, wait idle between requests, or stall mid-request. */
+  connectionTimeouts: ConnectionTimeouts;
+  /** How much one zip download (WoodWing's /zip) may hold. */
+  zipLimits: ZipLimits;
+}
+
+export interface ZipLimits {
+  /** At most 10,000: a query finds no more (MAX_QUERY_HITS). */
+  maxFiles: number;
+  /** The files' sizes added up, before the zip's own framing. */
+  maxBytes: number;
+}
+
+export interface GraphqlRequestLimits {
+  /** Aliased fields in one document. */
+  maxAliases: number;
+  /** Operations in one batched request (a JSON array body). */
+  maxBatchedOperations: number;
+}
+
+export interface ConnectionTimeouts {
+  /** From the connection's first byte of a request to the end of its headers. */
+  headersMs: number;
+  /** An idle kept-alive connection between two requests. */
+  keepAliveMs: number;
+  /** No byte read or written on a busy connection (a stalled upload body, a reader that stopped reading). */
+  idleMs: number;
 }
 
 export interface GraphqlLimits {
@@ -74,6 +105,18 @@ function readBoolean(env: Env, name: string, fallback: boolean): boolean {
   if (raw === 'true' || raw === '1') return true;
   if (raw === 'false' || raw === '0') return false;
   throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+/** GraphiQL reads the schema by introspection: it follows GRAPHQL_INTROSPECTION unless set, and cannot do without it. */
+function readGraphiql(env: Env, introspection: boolean): boolean {
+  const graphiql = readBoolean(env, 'GRAPHIQL', introspection);
+  if (graphiql && !introspection) {
+    throw new ConfigError(
+      'GRAPHIQL',
+      'cannot be true while GRAPHQL_INTROSPECTION is false (GraphiQL reads the schema by introspection)',
+    );
+  }
+  return graphiql;
 }
 
 function readDatabase(env: Env, dataDir: string): DatabaseConfig {
@@ -218,6 +261,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('ADMIN_PASSWORD', 'must be at least 8 characters');
   }
   const maxUploadBytes = readInteger(env, 'MAX_UPLOAD_MB', 1024, 1, 1024 * 1024) * 1024 * 1024;
+  const graphqlIntrospection = readBoolean(env, 'GRAPHQL_INTROSPECTION', true);
   return {
     port,
     host: env.HOST || '0.0.0.0',
@@ -228,7 +272,7 @@ export function loadConfig(env: Env = process.env): Config {
     adminPassword,
     maxUploadBytes,
     logLevel,
-    graphiql: readBoolean(env, 'GRAPHIQL', true),
+    graphiql: readGraphiql(env, graphqlIntrospection),
     secretKey: readSecretKey(env),
     draftAssetsHost: readHost(env, 'DRAFT_ASSETS_HOST'),
     jwtAuthSecret: env.JWT_AUTH_SECRET || undefined,
@@ -243,5 +287,19 @@ export function loadConfig(env: Env = process.env): Config {
     signedUrlSeconds: readSignedUrlSeconds(env),
     smtpUrl: readSmtpUrl(env),
     smtpFrom: readSmtpFrom(env, readPublicUrl(env, port)),
+    graphqlRequestLimits: {
+      maxAliases: readInteger(env, 'GRAPHQL_MAX_ALIASES', 30, 0, 100_000),
+      maxBatchedOperations: readInteger(env, 'GRAPHQL_MAX_BATCH', 10, 1, 1000),
+    },
+    graphqlIntrospection,
+    connectionTimeouts: {
+      headersMs: readInteger(env, 'HEADERS_TIMEOUT_SECONDS', 20, 1, 3600) * 1000,
+      keepAliveMs: readInteger(env, 'KEEP_ALIVE_TIMEOUT_SECONDS', 5, 1, 3600) * 1000,
+      idleMs: readInteger(env, 'IDLE_TIMEOUT_SECONDS', 60, 1, 86_400) * 1000,
+    },
+    zipLimits: {
+      maxFiles: readInteger(env, 'ZIP_MAX_FILES', 1000, 1, 10_000),
+      maxBytes: readInteger(env, 'ZIP_MAX_MB', 4096, 1, 1024 * 1024) * 1024 * 1024,
+    },
   };
 }

@@ -88,23 +88,34 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 
   const dispatch = createRoutes({ handleGraphql, createContext, orm, blobStore, scanner, metrics });
 
-  const server: Server = createServer((req, res) => {
-    const requestId = requestIdOf(req);
-    res.setHeader('x-request-id', requestId);
-    logWhenDone(log, metrics, req, res, requestId);
-    const failed = (error: unknown) => {
-      log.error({ err: error, requestId }, 'request failed');
-      if (!res.headersSent) sendJson(res, 500, { error: 'Internal error', requestId });
-      else res.destroy();
-    };
-    try {
-      dispatch(req, res, requestId)?.catch(failed);
-    } catch (error) {
-      failed(error);
-    }
-  });
-  // Uploads of a gigabyte over a slow link take a while; the default request timeout would cut them off.
-  server.requestTimeout = 0;
+  const timeouts = config.connectionTimeouts;
+  const server: Server = createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      keepAliveTimeout: timeouts.keepAliveMs,
+      // Uploads of a gigabyte over a slow link take a while: no cap on a whole request, but on its silences (timeout).
+      requestTimeout: 0,
+      // How often node looks for connections past headersTimeout (its default, 30 s, would let one wait that much more).
+      connectionsCheckingInterval: Math.min(1000, timeouts.headersMs),
+    },
+    (req, res) => {
+      const requestId = requestIdOf(req);
+      res.setHeader('x-request-id', requestId);
+      logWhenDone(log, metrics, req, res, requestId);
+      const failed = (error: unknown) => {
+        log.error({ err: error, requestId }, 'request failed');
+        if (!res.headersSent) sendJson(res, 500, { error: 'Internal error', requestId });
+        else res.destroy();
+      };
+      try {
+        dispatch(req, res, requestId)?.catch(failed);
+      } catch (error) {
+        failed(error);
+      }
+    },
+  );
+  // A connection with nothing read or written for this long (a stalled body, a reader that stopped) is closed.
+  server.timeout = timeouts.idleMs;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -29,7 +29,13 @@ export function maskError(error: unknown, genericMessage: string): Error {
       source: error.source,
       positions: error.positions,
       path: error.path,
-      extensions: { ...expected.details, code: expected.code },
+      // yoga answers with the status an error asks for (and leaves `http` out of the body): a file over the
+      // limit is a 413 on GraphQL too, as it is on the REST routes.
+      extensions: {
+        ...expected.details,
+        code: expected.code,
+        ...(expected.code === 'PAYLOAD_TOO_LARGE' ? { http: { status: 413 } } : {}),
+      },
     });
   }
   if (!isUnexpected(error)) return error;

@@ -1,14 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { GraphQLError, type GraphQLSchema, getOperationAST } from 'graphql';
+import { GraphQLError, type GraphQLSchema, getOperationAST, type ValidationRule } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { Config } from '../config.js';
 import type { RequestContext } from '../context.js';
 import { stageFile } from '../resolvers/assets/files.js';
+import { documentLimitRules } from '../schema/operationLimits.js';
 import { setCookieValue } from './cookies.js';
 import { expectedError, isUnexpected, maskError } from './graphqlErrors.js';
 import { createJsonPostExecutor, type GraphqlParams, jsonMediaTypeFor, readJsonText } from './graphqlJsonPost.js';
 import { type GraphqlBody, readGraphqlMultipart } from './graphqlMultipart.js';
+import { drainRefusedBody } from './refusedBody.js';
 import { type RequestContextFactory, sendJson } from './requestContext.js';
 import { declaredBodyTooLarge } from './uploadLimits.js';
 
@@ -79,6 +81,13 @@ const logUnexpectedErrors: Plugin<object, ServerContext> = {
   },
 };
 
+/** Rules yoga validates every document with besides the specified ones; its validation cache keeps the result per document. */
+const useValidationRule = (rules: ValidationRule[]): Plugin<object, ServerContext> => ({
+  onValidate({ addValidationRule }) {
+    for (const rule of rules) addValidationRule(rule);
+  },
+});
+
 const sendResponseCookies = (secure: boolean): Plugin<object, ServerContext> => ({
   onResponse({ serverContext, response }) {
     for (const cookie of serverContext?.requestContext?.responseCookies ?? []) {
@@ -88,6 +97,7 @@ const sendResponseCookies = (secure: boolean): Plugin<object, ServerContext> => 
 });
 
 export function createGraphqlHandler(schema: GraphQLSchema, config: Config, createContext: RequestContextFactory) {
+  const limitRules = documentLimitRules(config);
   const yoga = createYoga<ServerContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -98,7 +108,9 @@ export function createGraphqlHandler(schema: GraphQLSchema, config: Config, crea
     renderGraphiQL,
     maskedErrors: { maskError: (error, message) => maskError(error, message) },
     context: ({ requestContext }) => requestContext,
+    batching: { limit: config.graphqlRequestLimits.maxBatchedOperations },
     plugins: [
+      useValidationRule(limitRules),
       hidePreparsedBody,
       csrfForCookieMutations,
       logUnexpectedErrors,
@@ -106,7 +118,7 @@ export function createGraphqlHandler(schema: GraphQLSchema, config: Config, crea
     ],
   });
 
-  const executeJsonPost = createJsonPostExecutor(schema, config.publicUrl.startsWith('https:'));
+  const executeJsonPost = createJsonPostExecutor(schema, config.publicUrl.startsWith('https:'), limitRules);
 
   return async function handleGraphql(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
     const ctx = await createContext(req, requestId);
@@ -116,16 +128,18 @@ export function createGraphqlHandler(schema: GraphQLSchema, config: Config, crea
     if (req.method === 'POST' && contentType.startsWith('application/json') && jsonMediaType) {
       let params: unknown;
       try {
-        params = JSON.parse(await readJsonText(req));
+        params = JSON.parse(await readJsonText(req, res));
       } catch (error) {
         const expected = expectedError(error);
         if (!expected) {
           sendJson(res, 400, graphqlErrorBody('POST body sent invalid JSON.', 'BAD_REQUEST'));
           return;
         }
-        // The rest of the body is not read: the connection cannot carry another request.
-        res.setHeader('connection', 'close');
-        sendJson(res, 413, graphqlErrorBody(expected.message, expected.code));
+        sendJson(
+          res,
+          expected.code === 'PAYLOAD_TOO_LARGE' ? 413 : 400,
+          graphqlErrorBody(expected.message, expected.code),
+        );
         return;
       }
       const single = params !== null && typeof params === 'object' && !Array.isArray(params);
@@ -140,8 +154,8 @@ export function createGraphqlHandler(schema: GraphQLSchema, config: Config, crea
       }
       if (declaredBodyTooLarge(req, ctx.config)) {
         const message = `The request is larger than the upload limit of ${ctx.config.maxUploadBytes / 1024 / 1024} MiB`;
-        res.setHeader('connection', 'close');
         sendJson(res, 413, graphqlErrorBody(message, 'PAYLOAD_TOO_LARGE'));
+        drainRefusedBody(req, res);
         return;
       }
       try {

@@ -7,10 +7,12 @@ import {
   getOperationAST,
   type OperationDefinitionNode,
   parse,
+  specifiedRules,
+  type ValidationRule,
   validate,
 } from 'graphql';
 import type { RequestContext } from '../context.js';
-import { PayloadTooLarge } from '../errors.js';
+import { readBodyText } from './bodyText.js';
 import { setCookieValue } from './cookies.js';
 import { isUnexpected, maskError } from './graphqlErrors.js';
 
@@ -30,22 +32,11 @@ export interface GraphqlParams {
 
 type Prepared = { document: DocumentNode; operations: Map<string | null, OperationDefinitionNode | null> };
 
-/** Reads a JSON body of at most MAX_JSON_BODY_BYTES as text, decoded as UTF-8 across chunks. */
-export async function readJsonText(req: IncomingMessage): Promise<string> {
-  const declared = Number(req.headers['content-length']);
-  if (declared > MAX_JSON_BODY_BYTES) throw new PayloadTooLarge(jsonTooLargeMessage());
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_JSON_BODY_BYTES) throw new PayloadTooLarge(jsonTooLargeMessage());
-    chunks.push(chunk);
-  }
-  return (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))?.toString('utf8') ?? '';
-}
+const JSON_TOO_LARGE = `A GraphQL JSON body may be at most ${MAX_JSON_BODY_BYTES / 1024 / 1024} MiB; send files as multipart uploads`;
 
-function jsonTooLargeMessage(): string {
-  return `A GraphQL JSON body may be at most ${MAX_JSON_BODY_BYTES / 1024 / 1024} MiB; send files as multipart uploads`;
+/** Reads a JSON body of at most MAX_JSON_BODY_BYTES as text. */
+export function readJsonText(req: IncomingMessage, res: ServerResponse): Promise<string> {
+  return readBodyText(req, res, MAX_JSON_BODY_BYTES, JSON_TOO_LARGE);
 }
 
 /** The media type to answer in, as yoga picks it from Accept; undefined when yoga must answer (406, SSE). */
@@ -67,7 +58,8 @@ export function jsonMediaTypeFor(accept: string | undefined): string | undefined
  * validate, variables that do not fit, a subscription, a cookie mutation without its csrf token) returns
  * false with nothing written, for yoga.
  */
-export function createJsonPostExecutor(schema: GraphQLSchema, secureCookies: boolean) {
+export function createJsonPostExecutor(schema: GraphQLSchema, secureCookies: boolean, limitRules: ValidationRule[]) {
+  const rules = [...specifiedRules, ...limitRules];
   const documents = new Map<string, Prepared>();
 
   function prepared(query: string): Prepared | undefined {
@@ -79,7 +71,7 @@ export function createJsonPostExecutor(schema: GraphQLSchema, secureCookies: boo
     } catch {
       return undefined;
     }
-    if (validate(schema, document).length > 0) return undefined;
+    if (validate(schema, document, rules).length > 0) return undefined;
     if (documents.size >= MAX_CACHED_DOCUMENTS) documents.clear();
     entry = { document, operations: new Map() };
     documents.set(query, entry);

@@ -5,9 +5,12 @@ import type { GraphQLParams } from 'graphql-yoga';
 import { BadInput, PayloadTooLarge } from '../errors.js';
 import { type FileUpload, PendingUpload } from '../schema/uploads.js';
 import type { StagedBlob } from '../storage/BlobStore.js';
+import { drainRefusedBody } from './refusedBody.js';
 
 /** `operations` and `map` are read whole: they hold a query and its variables, never a file's bytes. */
 const MAX_FIELD_BYTES = 1024 * 1024;
+/** Text fields: the spec has two (operations, map); a few more are read past and ignored. */
+const MAX_FIELDS = 10;
 
 export type GraphqlBody = GraphQLParams | GraphQLParams[];
 
@@ -98,7 +101,7 @@ export function readGraphqlMultipart(
         headers: req.headers,
         // Clients send file names in UTF-8 (browsers, curl, apollo-upload-client), not busboy's default latin1.
         defParamCharset: 'utf8',
-        limits: { fieldSize: MAX_FIELD_BYTES, files: maxFiles },
+        limits: { fieldSize: MAX_FIELD_BYTES, fields: MAX_FIELDS, files: maxFiles, parts: MAX_FIELDS + maxFiles },
       });
     } catch (error) {
       reject(new BadInput(`The multipart request cannot be read: ${(error as Error).message}`));
@@ -117,8 +120,7 @@ export function readGraphqlMultipart(
       reject(error);
       for (const file of files?.values() ?? []) file.reject(error);
       for (const bytes of arriving) bytes.destroy(error);
-      req.unpipe(parser);
-      req.resume();
+      drainRefusedBody(req, res);
     };
 
     parser.on('field', (name, value, info) => {
@@ -170,6 +172,10 @@ export function readGraphqlMultipart(
       );
     });
 
+    parser.on('fieldsLimit', () => stop(new PayloadTooLarge(`A request may carry at most ${MAX_FIELDS} text fields`)));
+    parser.on('partsLimit', () =>
+      stop(new PayloadTooLarge(`A request may carry at most ${MAX_FIELDS + maxFiles} parts`)),
+    );
     parser.on('filesLimit', () => stop(new PayloadTooLarge(`A request may carry at most ${maxFiles} files`)));
     parser.on('error', (error) =>
       stop(new BadInput(`The multipart request cannot be read: ${(error as Error).message}`)),

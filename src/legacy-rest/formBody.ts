@@ -2,10 +2,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import busboy from 'busboy';
 import type { RequestContext } from '../context.js';
-import { BadInput } from '../errors.js';
+import { BadInput, PayloadTooLarge } from '../errors.js';
+import { readBodyText } from '../http/bodyText.js';
+import { drainRefusedBody } from '../http/refusedBody.js';
 import { type IncomingFile, stageFile } from '../resolvers/assets/files.js';
 
 const MAX_FIELDS = 500;
+/** The file, and a few more that clients send beside it (they are drained, never stored). */
+const MAX_FILES = 10;
+const MAX_PARTS = MAX_FIELDS + MAX_FILES;
 const MAX_JSON_BYTES = 1024 * 1024;
 const MAX_FIELD_BYTES = 1024 * 1024;
 
@@ -30,9 +35,12 @@ export function readForm(
       if (!settled) resolve(file);
       settled = true;
     };
+    /** Stops reading: the rest of the body is drained (bounded), so that the client reads the refusal. */
     const fail = (error: unknown) => {
-      if (!settled) reject(error);
+      if (settled) return;
       settled = true;
+      reject(error);
+      drainRefusedBody(req, res);
     };
     let parser: busboy.Busboy;
     try {
@@ -40,7 +48,13 @@ export function readForm(
         headers: req.headers,
         // Clients send file names in UTF-8 (curl, fetch, rest-client, Guzzle), not busboy's default latin1.
         defParamCharset: 'utf8',
-        limits: { files: 1, fields: MAX_FIELDS, fieldSize: MAX_FIELD_BYTES, fileSize: ctx.config.maxUploadBytes + 1 },
+        limits: {
+          files: MAX_FILES,
+          fields: MAX_FIELDS,
+          parts: MAX_PARTS,
+          fieldSize: MAX_FIELD_BYTES,
+          fileSize: ctx.config.maxUploadBytes + 1,
+        },
       });
     } catch {
       reject(new BadInput('The body is not a form: send multipart/form-data or application/x-www-form-urlencoded'));
@@ -56,21 +70,25 @@ export function readForm(
           return { filename, staged };
         });
       // A failed store destroys busboy's file stream, after which busboy never finishes: answer now.
-      stored.catch((error: unknown) => {
-        req.unpipe(parser);
-        req.resume();
-        fail(error);
-      });
+      stored.catch(fail);
     };
     parser.on('field', (name, value, info) => {
+      if (settled) return;
       if (fileAsDataUri && name === fileField && !stored && value.startsWith('data:')) {
         if (info.valueTruncated) {
           fail(new BadInput(`${fileField} as a data: URI may be at most 1 MiB; send a larger file as a file part`));
         } else stage('', bytesOfDataUri(fileField, value));
         return;
       }
+      if (info.valueTruncated) {
+        fail(new PayloadTooLarge(`The field ${name} is larger than ${MAX_FIELD_BYTES / 1024 / 1024} MiB`));
+        return;
+      }
       onField(name, value);
     });
+    parser.once('fieldsLimit', () => fail(new PayloadTooLarge(`A form may have at most ${MAX_FIELDS} fields`)));
+    parser.once('filesLimit', () => fail(new PayloadTooLarge(`A form may have at most ${MAX_FILES} files`)));
+    parser.once('partsLimit', () => fail(new PayloadTooLarge(`A form may have at most ${MAX_PARTS} parts`)));
     parser.on('file', (name, stream, info) => {
       if (name !== fileField || stored) {
         stream.resume();
@@ -107,17 +125,8 @@ export function addValue(values: Map<string, string[]>, name: string, value: str
 }
 
 /** A JSON body of at most 1 MiB, read whole (it holds parameters, never a file); undefined when empty. */
-export async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  // A streaming decoder, because a UTF-8 character may be split across two chunks.
-  const decoder = new TextDecoder();
-  let text = '';
-  let bytes = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    bytes += chunk.length;
-    if (bytes > MAX_JSON_BYTES) throw new BadInput('The JSON body is larger than 1 MiB');
-    text += decoder.decode(chunk, { stream: true });
-  }
-  text += decoder.decode();
+export async function readJsonBody(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+  const text = await readBodyText(req, res, MAX_JSON_BYTES, 'The JSON body may be at most 1 MiB');
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text);

@@ -8,7 +8,6 @@ import { entityNameOf } from '../db/plainRows.js';
 import { seesAssetInternals } from '../resolvers/assets/assetViews.js';
 import { ONCE_PER_PAGE } from './connections.js';
 import { nodeOrNull } from './nodeLookup.js';
-import { operationLimitError } from './operationLimits.js';
 import type { FileUpload } from './uploads.js';
 
 /** The one builder; it holds no type. Each type lives in its own file beside this one. */
@@ -53,14 +52,9 @@ export const builder = new SchemaBuilder<{
       complexity: { field: 1, multiplier: 1 },
     },
   },
-  complexity: {
-    limit: (ctx) => ({
-      depth: ctx.config.graphqlLimits.maxDepth,
-      breadth: ctx.config.graphqlLimits.maxBreadth,
-      complexity: ctx.config.graphqlLimits.maxCost,
-    }),
-    complexityError: operationLimitError,
-  },
+  // The fields' costs are declared here; the limits are checked once per document, by validation rules
+  // (operationLimits.ts), not on every request as the plugin would.
+  complexity: { disabled: true },
 });
 
 builder.queryType({});

@@ -24,7 +24,7 @@ export async function readAssetParams(
   let params: AssetParams;
   if (type.startsWith('application/json')) {
     const values = new Map<string, string[]>();
-    addJsonFields(values, ((await readJsonBody(req)) as { asset?: unknown } | undefined)?.asset);
+    addJsonFields(values, ((await readJsonBody(req, res)) as { asset?: unknown } | undefined)?.asset);
     params = { values, file: null };
   } else {
     const values = new Map<string, string[]>();

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../../context.js';
 import type { AssetView } from '../../db/entities/Asset.js';
+import { drainRefusedBody } from '../../http/refusedBody.js';
 import { requestOrigin } from '../../http/requestOrigin.js';
 import type { RouteHandler } from '../../http/route.js';
 import { declaredBodyTooLarge } from '../../http/uploadLimits.js';
@@ -96,8 +97,8 @@ function managementRoute(answer: ManagementCall): RouteHandler {
     const method = req.method ?? 'GET';
     const writes = method === 'POST' || method === 'PUT' || method === 'PATCH';
     if (writes && declaredBodyTooLarge(req, ctx.config)) {
-      res.setHeader('connection', 'close');
       sendEmpty(res, 413);
+      drainRefusedBody(req, res);
       return;
     }
     const id = call.params.id ?? '';

@@ -29,7 +29,7 @@ function listOf(value: unknown): string[] | undefined {
 }
 
 async function bodyObject(call: RouteCall): Promise<Record<string, unknown>> {
-  const body = (await readJsonBody(call.req)) ?? {};
+  const body = (await readJsonBody(call.req, call.res)) ?? {};
   if (typeof body !== 'object' || Array.isArray(body) || body === null) {
     throw new BadInput('The body must be a JSON object, e.g. {"assetPath": "/Photos/sea.jpg", "metadata": {}}');
   }

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import type { RequestContext } from '../../context.js';
 import type { Folder } from '../../db/entities/Folder.js';
 import { BadInput } from '../../errors.js';
@@ -62,8 +61,8 @@ async function folderList(ctx: RequestContext, url: RequestUrl) {
 }
 
 /** The JSON object of the body; `{}` when there is none. */
-async function bodyObject(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const body = (await readJsonBody(req)) ?? {};
+async function bodyObject({ req, res }: RouteCall): Promise<Record<string, unknown>> {
+  const body = (await readJsonBody(req, res)) ?? {};
   if (typeof body !== 'object' || Array.isArray(body) || body === null) {
     throw new BadInput('The body must be a JSON object, e.g. {"path": "/Photos", "metadata": {}}');
   }
@@ -75,8 +74,8 @@ type Answer = { status: number; body: unknown };
 /** One `/api/folder` call: what it answers, and with which status. */
 type FolderCall = (ctx: RequestContext, call: RouteCall) => Promise<Answer>;
 
-async function createFolder(ctx: RequestContext, { req }: RouteCall): Promise<Answer> {
-  const { path, metadata } = await bodyObject(req);
+async function createFolder(ctx: RequestContext, call: RouteCall): Promise<Answer> {
+  const { path, metadata } = await bodyObject(call);
   if (typeof path !== 'string' || path === '') throw new BadInput('path is required: the folder to create');
   return { status: 201, body: folderJson(ctx, await createFolderRecord(ctx, path, metadata)) };
 }
@@ -96,9 +95,9 @@ async function getFolder(ctx: RequestContext, { params }: RouteCall): Promise<An
   return { status: 200, body: folderJson(ctx, await folderRecordById(ctx, params.id ?? '')) };
 }
 
-async function updateFolder(ctx: RequestContext, { req, params }: RouteCall): Promise<Answer> {
-  const { metadata } = await bodyObject(req);
-  return { status: 200, body: folderJson(ctx, await updateFolderMetadata(ctx, params.id ?? '', metadata ?? {})) };
+async function updateFolder(ctx: RequestContext, call: RouteCall): Promise<Answer> {
+  const { metadata } = await bodyObject(call);
+  return { status: 200, body: folderJson(ctx, await updateFolderMetadata(ctx, call.params.id ?? '', metadata ?? {})) };
 }
 
 async function removeFolder(ctx: RequestContext, { params }: RouteCall): Promise<Answer> {

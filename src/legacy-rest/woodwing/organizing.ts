@@ -9,6 +9,7 @@ import { assetPathOf } from '../../resolvers/folders/paths.js';
 import type { Call, Endpoint } from './endpoint.js';
 import { folderPermissionsOf, permissionsOf } from './hits.js';
 import { sendWoodwingJson } from './responses.js';
+import { MAX_NUM } from './searchParams.js';
 
 const USAGE_PARAMS = ['assetId', 'assetID', 'action'];
 
@@ -96,7 +97,7 @@ export const organizingEndpoints = {
       const start = params.integer('start') ?? 0;
       const num = params.integer('num') ?? 50;
       const { asset, entries } = await historyOf(ctx, id, params.list('actions'));
-      const hits = entries.slice(start, start + num).map((entry) => ({
+      const hits = entries.slice(start, start + Math.min(num, MAX_NUM)).map((entry) => ({
         usageStatsRecord: {
           id: String(entry.id),
           logDate: entry.at.getTime(),

@@ -88,7 +88,7 @@ export async function readWoodwingParams(
   let json: unknown;
   if (req.method === 'POST' || req.method === 'PUT') {
     if (type.startsWith('application/json')) {
-      json = await readJsonBody(req);
+      json = await readJsonBody(req, res);
       addJsonFields(values, json);
     } else if (type.startsWith('multipart/form-data') || type.startsWith('application/x-www-form-urlencoded')) {
       file = await readForm(ctx, req, res, 'Filedata', (name, value) => addValue(values, name, value), {

@@ -4,8 +4,8 @@ import type { AssetSearchArgs } from '../../resolvers/search/searchAssets.js';
 import type { WoodwingParams } from './params.js';
 
 const DEFAULT_NUM = 50;
-/** WoodWing returns no hits past 10,000; a page here holds at most 500. */
-const MAX_NUM = 500;
+/** WoodWing returns no hits past 10,000; a page here (of search hits, or of history) holds at most 500. */
+export const MAX_NUM = 500;
 
 interface AssetSearchBody {
   firstResult?: number;

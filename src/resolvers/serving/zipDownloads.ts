@@ -62,15 +62,25 @@ function uniqueName(name: string, taken: Set<string>): string {
 export async function zipEntries(ctx: RequestContext, selection: ZipSelection, kind: ZipKind): Promise<ZipEntry[]> {
   requireViewer(ctx);
   const byId = Boolean(selection.ids?.length);
+  const { maxFiles, maxBytes } = ctx.config.zipLimits;
+  const ids = await selectedIds(ctx, selection);
+  if (ids.length > maxFiles) {
+    throw new BadInput(`A zip may hold at most ${maxFiles} files (ZIP_MAX_FILES); this one would hold ${ids.length}`);
+  }
   // All at once, so that the asset loader reads them in batches.
   const found = await Promise.all(
-    (await selectedIds(ctx, selection)).map((id) =>
-      byId ? downloadableFile(ctx, id) : downloadableFile(ctx, id).catch(() => null),
-    ),
+    ids.map((id) => (byId ? downloadableFile(ctx, id) : downloadableFile(ctx, id).catch(() => null))),
   );
   const assets = found.filter((asset): asset is Asset => asset !== null && (kind === 'original' || hasPreview(asset)));
   if (assets.length === 0)
     throw new NotFound(`None of the assets asked for has ${kind === 'original' ? 'a file' : 'a preview'} to zip`);
+  const bytes = assets.reduce((sum, asset) => sum + asset.size, 0);
+  if (bytes > maxBytes) {
+    const mib = (size: number) => Math.ceil(size / 1024 / 1024);
+    throw new BadInput(
+      `A zip may hold at most ${mib(maxBytes)} MiB (ZIP_MAX_MB); this one would hold ${mib(bytes)} MiB`,
+    );
+  }
   const taken = new Set<string>();
   return assets.map((asset) => ({
     name: uniqueName(asset.name, taken),
