@@ -40,6 +40,11 @@ export interface ResponseCookie {
  */
 export interface RequestContext extends Services {
   em: EntityManager;
+  /**
+   * What plain reads (no entity made) go through: the request's fork once it has one, else the root
+   * EntityManager, so that a read answered from plain rows makes no fork.
+   */
+  readonly reader: EntityManager;
   viewer: UserView | null;
   auth: Auth;
   loaders: Loaders;

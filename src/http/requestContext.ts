@@ -40,6 +40,9 @@ export function requestContextFactory(orm: Orm, services: Services): RequestCont
       set em(value) {
         em = value;
       },
+      get reader() {
+        return em ?? orm.em;
+      },
       get loaders() {
         loaders ??= primedWith(auth.viewer, createLoaders({ em: forkedEm, forked: () => em, reader: orm.em }));
         return loaders;

@@ -64,7 +64,7 @@ const KEEP_FINISHED_MS = 7 * 24 * 3600_000;
 /** The request's viewer and services, with an EntityManager and loaders of its own: one asset's work, isolated. */
 export function isolatedContext(ctx: RequestContext): RequestContext {
   const em = ctx.em.fork();
-  return { ...ctx, em, loaders: createLoaders(em) };
+  return { ...ctx, em, reader: em, loaders: createLoaders(em) };
 }
 
 /**

@@ -232,7 +232,7 @@ function isOneIdQuery(query: QueryNode): boolean {
  */
 async function atMostOneHit(ctx: RequestContext, filters: SqlCondition[]): Promise<AssetView[]> {
   const where = whereOf(filters);
-  const rows = await rawObjects(ctx.em, `select a.* from assets a where ${where.sql}`, where.params);
+  const rows = await rawObjects(ctx.reader, `select a.* from assets a where ${where.sql}`, where.params);
   return rows.map((row) => ctx.loaders.assetViewOfRow(row));
 }
 
@@ -262,7 +262,7 @@ function pageQuery(
 export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, paging: Paging): Promise<AssetPage> {
   const viewer = requireViewer(ctx);
   const sort = parseSort(args.sort);
-  const dialect = searchDialectOf(ctx.em);
+  const dialect = searchDialectOf(ctx.reader);
   const node = parsed(args.query ?? '');
   const query = await compiled(ctx, node, dialect);
   const facets = facetRequestOf(args);
