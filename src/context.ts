@@ -1,6 +1,7 @@
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import type { Auth } from './auth/authenticate.js';
+import type { RateLimits } from './auth/rateLimits.js';
 import type { SecretBox } from './auth/secretBox.js';
 import type { Config } from './config.js';
 import type { AuthKey } from './db/entities/AuthKey.js';
@@ -17,6 +18,7 @@ export interface Services {
   scanQueue: ScanQueue;
   secretBox: SecretBox;
   assetEvents: AssetEvents;
+  rateLimits: RateLimits;
   log: Logger;
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { openRateLimits } from './auth/rateLimits.js';
 import { SecretBox } from './auth/secretBox.js';
 import type { Config } from './config.js';
 import type { Services } from './context.js';
@@ -68,8 +69,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const scanQueue = new ScanQueue(orm, blobStore, scanner, assetEvents, log);
   const secretBox = await SecretBox.open(config.secretKey, config.dataDir);
   await ensureFirstAdmin(orm.em.fork(), config, log);
+  const rateLimits = await openRateLimits(orm, config.rateLimits, log);
 
-  const services: Services = { config, blobStore, scanQueue, secretBox, assetEvents, log };
+  const services: Services = { config, blobStore, scanQueue, secretBox, assetEvents, rateLimits, log };
   const createContext = requestContextFactory(orm, services);
   const handleGraphql = createGraphqlHandler(schema, config, createContext);
 
@@ -114,6 +116,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         server.closeAllConnections();
       });
       await scanQueue.stop();
+      rateLimits.close();
       await assetEvents.close();
       await blobStore.close();
       await orm.close();
