@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configProblemWith, configWith } from './support/configSettings.js';
 import { assetCount, authKeyFor, codeOf, uploadAs } from './support/graphqlCalls.js';
 import { startTestServer, type TestServer, type TestUser } from './support/testServer.js';
 
@@ -194,5 +195,34 @@ describe('limits per address', () => {
     const keys = (await api.sql('select key from rate_limits')).map((row) => String(row.key));
     expect(keys.length).toBeGreaterThan(0);
     expect(keys.filter((key) => key.includes(user.username) || key.includes('127.0.0.1'))).toEqual([]);
+  });
+});
+
+describe('RATE_LIMIT_* settings', () => {
+  it('take <requests>/<seconds>', () => {
+    const limits = configWith({ RATE_LIMIT_UPLOAD_PER_USER: '30/60' }).rateLimits.upload;
+    expect(limits.perSubject).toEqual({ points: 30, windowSeconds: 60 });
+  });
+
+  it('turn a limit off with 0', () => {
+    expect(configWith({ RATE_LIMIT_LOGIN_PER_ADDRESS: '0' }).rateLimits.login.perAddress.points).toBe(0);
+  });
+
+  it('have generous defaults', () => {
+    expect(configWith({}).rateLimits.login).toEqual({
+      perSubject: { points: 100, windowSeconds: 60 },
+      perAddress: { points: 1000, windowSeconds: 60 },
+    });
+  });
+
+  it('refuse anything else, naming the setting', () => {
+    const problem = configProblemWith({ RATE_LIMIT_SHARED_LINK_PER_LINK: '30 a minute' });
+    expect(problem.message).toMatch(/^RATE_LIMIT_SHARED_LINK_PER_LINK: expected <requests>\/<seconds>/);
+  });
+
+  it('refuse a window of 0 seconds', () => {
+    expect(configProblemWith({ RATE_LIMIT_UPLOAD_PER_ADDRESS: '5/0' }).message).toMatch(
+      /^RATE_LIMIT_UPLOAD_PER_ADDRESS: the window/,
+    );
   });
 });
