@@ -198,6 +198,27 @@ describe('limits per address', () => {
   });
 });
 
+describe('the lock-out after failed logins, beside the rate limits', () => {
+  let api: TestServer;
+
+  beforeAll(async () => {
+    api = await startTestServer();
+  });
+  afterAll(() => api.close());
+
+  it('answers a locked-out login with 429 and Retry-After, keeping its FORBIDDEN code', async () => {
+    const user = await api.createUser('VIEWER');
+    // Ten failures lock the username out for this address; later ones are answered ever more slowly.
+    for (let failure = 0; failure < 10; failure++) {
+      await login(api, { username: user.username, password: 'a-wrong-password' });
+    }
+    const refused = await login(api, user);
+    expect(refused.status).toBe(429);
+    expect(codeOf(refused)).toBe('FORBIDDEN');
+    expect(Number(refused.headers.get('retry-after'))).toBe(refused.errors?.[0]?.extensions?.retryAfterSeconds);
+  }, 60_000);
+});
+
 describe('RATE_LIMIT_* settings', () => {
   it('take <requests>/<seconds>', () => {
     const limits = configWith({ RATE_LIMIT_UPLOAD_PER_USER: '30/60' }).rateLimits.upload;

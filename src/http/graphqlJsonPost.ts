@@ -62,11 +62,10 @@ export function jsonMediaTypeFor(accept: string | undefined): string | undefined
 /**
  * Runs the common request, one query or mutation POSTed as JSON, straight on node:http: parsed and validated
  * documents are kept by their text, and the answer is written without yoga's fetch Request and Response, which
- * cost more than the operation itself. It answers exactly as yoga would (status 200, or 429 with Retry-After when a
- * lock-out or rate limit refused a field, the masked errors, the
- * cookies resolvers asked for). Anything it does not take on (a batch, a document that does not parse or
- * validate, variables that do not fit, a subscription, a cookie mutation without its csrf token) returns
- * false with nothing written, for yoga.
+ * cost more than the operation itself. It answers exactly as yoga would (status 200, or 429 with Retry-After when
+ * a lock-out or rate limit refused a field; the masked errors; the cookies resolvers asked for). Anything it
+ * does not take on (a batch, a document that does not parse or validate, variables that do not fit, a
+ * subscription, a cookie mutation without its csrf token) returns false with nothing written, for yoga.
  */
 export function createJsonPostExecutor(schema: GraphQLSchema, secureCookies: boolean) {
   const documents = new Map<string, Prepared>();
