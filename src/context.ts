@@ -1,6 +1,7 @@
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import type { Auth } from './auth/authenticate.js';
+import type { RateLimits } from './auth/rateLimits.js';
 import type { SecretBox } from './auth/secretBox.js';
 import type { UrlSigner } from './auth/urlSignatures.js';
 import type { Config } from './config.js';
@@ -23,6 +24,7 @@ export interface Services {
   /** notify/email's mail: by SMTP, or to the log. */
   notifier: EmailNotifier;
   assetEvents: AssetEvents;
+  rateLimits: RateLimits;
   log: Logger;
 }
 

@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'BAD_USER_INPUT'
   | 'PAYLOAD_TOO_LARGE'
-  | 'GONE';
+  | 'GONE'
+  | 'TOO_MANY_REQUESTS';
 
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
@@ -70,4 +71,20 @@ export class Gone extends DomainError {
 export class TooManyAttempts extends DomainError {
   readonly code = 'FORBIDDEN';
   readonly httpStatus = 429;
+}
+
+/** Refused by a rate limit (RATE_LIMIT_* settings): too many requests of one kind in its window. */
+export class RateLimited extends DomainError {
+  readonly code = 'TOO_MANY_REQUESTS';
+  readonly httpStatus = 429;
+
+  constructor(message: string, retryAfterSeconds: number) {
+    super(message, { retryAfterSeconds });
+  }
+}
+
+/** Seconds a refused client should wait, for the Retry-After header; undefined for an error that is no 429. */
+export function retryAfterOf(error: DomainError): number | undefined {
+  const seconds = error.details?.retryAfterSeconds;
+  return error.httpStatus === 429 && typeof seconds === 'number' ? seconds : undefined;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { openRateLimits } from './auth/rateLimits.js';
 import { SecretBox } from './auth/secretBox.js';
 import { UrlSigner } from './auth/urlSignatures.js';
 import type { Config } from './config.js';
@@ -78,11 +79,22 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const scanQueue = new ScanQueue(orm, blobStore, scanner, assetEvents, log);
   const secretBox = await SecretBox.open(config.secretKey, config.dataDir);
   await ensureFirstAdmin(orm.em.fork(), config, log);
+  const rateLimits = await openRateLimits(orm, config.rateLimits, log);
 
   const urlSigner = new UrlSigner(secretBox);
   const notifier = new EmailNotifier(config.smtpUrl, config.smtpFrom, log);
   const metrics = new ServiceMetrics(orm);
-  const services: Services = { config, blobStore, scanQueue, secretBox, urlSigner, notifier, assetEvents, log };
+  const services: Services = {
+    config,
+    blobStore,
+    scanQueue,
+    secretBox,
+    urlSigner,
+    notifier,
+    assetEvents,
+    rateLimits,
+    log,
+  };
   const createContext = requestContextFactory(orm, services);
   const handleGraphql = createGraphqlHandler(schema, config, createContext);
 
@@ -138,6 +150,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         server.closeAllConnections();
       });
       await scanQueue.stop();
+      rateLimits.close();
       await assetEvents.close();
       notifier.close();
       await blobStore.close();

@@ -106,7 +106,7 @@ export function createGraphqlHandler(schema: GraphQLSchema, config: Config, crea
     logging: false,
     graphiql: config.graphiql ? { title: 'asset-gateway', credentials: 'same-origin' } : false,
     renderGraphiQL,
-    maskedErrors: { maskError: (error, message) => maskError(error, message) },
+    maskedErrors: { maskError: (error, message) => maskError(error, message, true) },
     context: ({ requestContext }) => requestContext,
     batching: { limit: config.graphqlRequestLimits.maxBatchedOperations },
     plugins: [

@@ -14,7 +14,7 @@ import {
 import type { RequestContext } from '../context.js';
 import { readBodyText } from './bodyText.js';
 import { setCookieValue } from './cookies.js';
-import { isUnexpected, maskError } from './graphqlErrors.js';
+import { isUnexpected, maskError, retryAfterIn } from './graphqlErrors.js';
 
 /** A JSON body larger than this is refused before it is read whole (uploads go as multipart, not JSON). */
 export const MAX_JSON_BODY_BYTES = 4 * 1024 * 1024;
@@ -53,10 +53,10 @@ export function jsonMediaTypeFor(accept: string | undefined): string | undefined
 /**
  * Runs the common request, one query or mutation POSTed as JSON, straight on node:http: parsed and validated
  * documents are kept by their text, and the answer is written without yoga's fetch Request and Response, which
- * cost more than the operation itself. It answers exactly as yoga would (status 200, the masked errors, the
- * cookies resolvers asked for). Anything it does not take on (a batch, a document that does not parse or
- * validate, variables that do not fit, a subscription, a cookie mutation without its csrf token) returns
- * false with nothing written, for yoga.
+ * cost more than the operation itself. It answers exactly as yoga would (status 200, or 429 with Retry-After when
+ * a lock-out or rate limit refused a field; the masked errors; the cookies resolvers asked for). Anything it
+ * does not take on (a batch, a document that does not parse or validate, variables that do not fit, a
+ * subscription, a cookie mutation without its csrf token) returns false with nothing written, for yoga.
  */
 export function createJsonPostExecutor(schema: GraphQLSchema, secureCookies: boolean, limitRules: ValidationRule[]) {
   const rules = [...specifiedRules, ...limitRules];
@@ -119,7 +119,9 @@ export function createJsonPostExecutor(schema: GraphQLSchema, secureCookies: boo
       return maskError(error, UNEXPECTED_ERROR) as GraphQLError;
     });
     const text = JSON.stringify(errors ? { errors, data: result.data } : { data: result.data });
-    res.statusCode = 200;
+    const retryAfter = result.errors && retryAfterIn(result.errors);
+    res.statusCode = retryAfter === undefined ? 200 : 429;
+    if (retryAfter !== undefined) res.setHeader('retry-after', String(retryAfter));
     res.setHeader('content-type', `${mediaType}; charset=utf-8`);
     res.setHeader('content-length', Buffer.byteLength(text));
     if (ctx.responseCookies.length > 0) {

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { DomainError, ValidationFailed } from '../../errors.js';
+import { DomainError, retryAfterOf, ValidationFailed } from '../../errors.js';
 import type { Refusals } from '../../http/refusals.js';
 
 /** GOV.UK Asset Manager's bodies (reference section 7's NF, GONE and FORB). */
@@ -45,6 +45,12 @@ export function sendEmpty(res: ServerResponse, status: number, headers: Record<s
 /** A domain error in the shape GOV.UK Asset Manager's clients expect; false for anything unexpected. */
 export function sendDomainError(res: ServerResponse, error: unknown): boolean {
   if (!(error instanceof DomainError)) return false;
+  const retryAfter = retryAfterOf(error);
+  if (retryAfter !== undefined) {
+    // A refusal for now (a login lock-out or a rate limit), with when to try again.
+    sendRailsJson(res, 429, { message: error.message }, { 'retry-after': String(retryAfter) });
+    return true;
+  }
   switch (error.code) {
     case 'NOT_FOUND':
       sendRailsJson(res, 404, NOT_FOUND);
@@ -53,8 +59,7 @@ export function sendDomainError(res: ServerResponse, error: unknown): boolean {
       sendRailsJson(res, 410, GONE);
       break;
     case 'FORBIDDEN':
-      if (error.httpStatus === 429) sendRailsJson(res, 429, { message: error.message });
-      else sendRailsJson(res, 403, FORBIDDEN);
+      sendRailsJson(res, 403, FORBIDDEN);
       break;
     case 'UNAUTHENTICATED':
       sendRailsJson(

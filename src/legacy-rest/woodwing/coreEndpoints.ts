@@ -1,4 +1,5 @@
-import { BadInput, DomainError } from '../../errors.js';
+import type { ServerResponse } from 'node:http';
+import { BadInput, DomainError, RateLimited, retryAfterOf } from '../../errors.js';
 import { writeCookies } from '../../http/cookies.js';
 import { login, logout } from '../../resolvers/accounts/users.js';
 import { checkout, undoCheckout } from '../../resolvers/assets/checkout.js';
@@ -60,6 +61,20 @@ function credentialsOf(params: WoodwingParams): { username: string; password: st
   return { username: params.string('username') ?? '', password: params.string('password') ?? '' };
 }
 
+/**
+ * A failed login as clients read it: `loginSuccess:false` and why, with 200 (reference section 2.1). A rate
+ * limit's refusal is 429 with Retry-After instead, and carries WoodWing's error fields besides.
+ */
+function sendLoginFailure(res: ServerResponse, error: DomainError): void {
+  const failure = { loginSuccess: false, loginFaultMessage: error.message, serverVersion: SERVER_VERSION };
+  if (!(error instanceof RateLimited)) {
+    sendWoodwingJson(res, 200, failure);
+    return;
+  }
+  const refusal = { errorname: 'TooManyRequestsException', message: error.message, errorcode: 429 };
+  sendWoodwingJson(res, 429, { ...failure, ...refusal }, { 'retry-after': String(retryAfterOf(error)) });
+}
+
 /** WoodWing's session, profile, search, checkout and shared-link calls. */
 export const coreEndpoints = {
   ping: {
@@ -89,13 +104,8 @@ export const coreEndpoints = {
           ...profile,
         });
       } catch (error) {
-        // Clients read the body's flag, not the status (reference section 2.1).
         if (!(error instanceof DomainError)) throw error;
-        sendWoodwingJson(res, 200, {
-          loginSuccess: false,
-          loginFaultMessage: error.message,
-          serverVersion: SERVER_VERSION,
-        });
+        sendLoginFailure(res, error);
       }
     },
   },
@@ -114,11 +124,7 @@ export const coreEndpoints = {
         });
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
-        sendWoodwingJson(res, 200, {
-          loginSuccess: false,
-          loginFaultMessage: error.message,
-          serverVersion: SERVER_VERSION,
-        });
+        sendLoginFailure(res, error);
       }
     },
   },

@@ -1,22 +1,34 @@
 import type { ServerResponse } from 'node:http';
 import type { RequestContext } from '../../context.js';
-import { DomainError, type ErrorCode } from '../../errors.js';
+import { DomainError, type ErrorCode, retryAfterOf } from '../../errors.js';
 import type { Refusals } from '../../http/refusals.js';
 import { PathTaken } from '../../resolvers/assets/assetNaming.js';
 
-export function sendWoodwingJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendWoodwingJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json;charset=utf-8',
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-cache',
+    ...headers,
   });
   res.end(text);
 }
 
 /** WoodWing's error body, `{errorname, message, errorcode}`, sent with the real status equal to errorcode. */
-export function sendWoodwingError(res: ServerResponse, status: number, errorname: string, message: string): void {
-  sendWoodwingJson(res, status, { errorname, message, errorcode: status });
+export function sendWoodwingError(
+  res: ServerResponse,
+  status: number,
+  errorname: string,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  sendWoodwingJson(res, status, { errorname, message, errorcode: status }, headers);
 }
 
 const ERROR_NAMES: Record<DomainError['code'], string> = {
@@ -27,6 +39,7 @@ const ERROR_NAMES: Record<DomainError['code'], string> = {
   BAD_USER_INPUT: 'IllegalArgumentException',
   PAYLOAD_TOO_LARGE: 'MaxUploadSizeExceededException',
   GONE: 'NotFoundException',
+  TOO_MANY_REQUESTS: 'TooManyRequestsException',
 };
 
 /** A domain error in WoodWing's shape; false for anything unexpected. */
@@ -39,7 +52,8 @@ export function sendDomainError(
   const status = statusFor[error.code] ?? error.httpStatus;
   const message = error.code === 'UNAUTHENTICATED' ? 'Not logged in' : error.message;
   const name = error instanceof PathTaken ? 'PathAlreadyExistsException' : ERROR_NAMES[error.code];
-  sendWoodwingError(res, status, name, message);
+  const retryAfter = retryAfterOf(error);
+  sendWoodwingError(res, status, name, message, retryAfter === undefined ? {} : { 'retry-after': String(retryAfter) });
   return true;
 }
 

@@ -34,6 +34,7 @@ export async function login(
   if (clientId !== null && clientId.length > MAX_CLIENT_ID_LENGTH) {
     throw new BadInput(`clientId is longer than ${MAX_CLIENT_ID_LENGTH} characters`);
   }
+  await ctx.rateLimits.consume('login', username.toLowerCase(), ctx.clientAddress);
   await refuseIfLocked(ctx.em, username, ctx.clientAddress);
   const user = await ctx.em.findOne(User, { username });
   const valid = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstNothing(password);
@@ -108,6 +109,7 @@ export function listUsers(ctx: RequestContext): Promise<User[]> {
 
 export async function createApiToken(ctx: RequestContext, name: string): Promise<{ token: string; name: string }> {
   const viewer = requireViewer(ctx);
+  await ctx.rateLimits.consume('tokenCreation', viewer.id, ctx.clientAddress);
   const trimmed = name.trim();
   if (trimmed === '' || trimmed.length > 256) throw new BadInput('name must be 1 to 256 characters, not blank');
   return { token: await issueApiToken(ctx.em, viewer, trimmed), name: trimmed };

@@ -63,13 +63,15 @@ export function contentTypeFor(name: string, explicit?: string | null): string {
 
 /**
  * Streams a file into the blob store. An empty file is refused, unless `mayBeEmpty` (a placeholder), and a
- * too large one too; either leaves nothing behind.
+ * too large one too; either leaves nothing behind. A file from the client counts as an upload against the
+ * rate limits of its user and address (a placeholder does not).
  */
 export async function storeFile(
   ctx: RequestContext,
   file: IncomingFile,
   { mayBeEmpty = false }: { mayBeEmpty?: boolean } = {},
 ): Promise<StoredBlob> {
+  if (!mayBeEmpty) await ctx.rateLimits.consume('upload', ctx.viewer?.id ?? null, ctx.clientAddress);
   const staged = 'staged' in file ? file.staged : await stageFile(ctx, file.stream);
   if (staged.size === 0 && !mayBeEmpty) {
     await staged.discard();

@@ -46,9 +46,14 @@ export function isExpired(authKey: AuthKey): boolean {
   return authKey.validUntil.getTime() <= Date.now();
 }
 
-/** The key behind a shared link if it still works, else null: unknown, expired and revoked all look the same. */
+/**
+ * The key behind a shared link if it still works, else null: unknown, expired and revoked all look the same.
+ * Each use counts against the link's rate limit and the address's; an unknown key's against the address's,
+ * so that guessing keys is limited too.
+ */
 export async function usableAuthKeyOf(ctx: RequestContext, key: string): Promise<AuthKey | null> {
   const authKey = await findAuthKeyByKey(ctx, key);
+  await ctx.rateLimits.consume('sharedLinkUse', authKey?.id ?? null, ctx.clientAddress);
   return authKey && !authKey.revokedAt && !isExpired(authKey) ? authKey : null;
 }
 
