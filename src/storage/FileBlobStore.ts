@@ -4,6 +4,7 @@ import { access, mkdir, open, readdir, rename, rm, stat, unlink, writeFile } fro
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { Logger } from 'pino';
 import {
   type BlobStore,
   type ByteRange,
@@ -15,9 +16,7 @@ import {
 } from './BlobStore.js';
 import { openForSending, sendOpenFile } from './fileSending.js';
 import { HashingCounter } from './HashingCounter.js';
-
-/** A temporary file not written to for this long was left by a process that stopped. */
-const ABANDONED_AFTER_MS = 60 * 60 * 1000;
+import { isLeftBehind, newStagingName } from './stagingNames.js';
 
 /**
  * Blobs as files under one folder, at `<2 hex>/<2 hex>/<sha256>`. A write goes to `.tmp/` first and is
@@ -30,17 +29,22 @@ export class FileBlobStore implements BlobStore {
     this.tmpDir = join(root, '.tmp');
   }
 
-  static async open(root: string): Promise<FileBlobStore> {
+  /** Opens the folder and removes what stopped processes left in its staging area. */
+  static async open(root: string, log?: Logger): Promise<FileBlobStore> {
     const store = new FileBlobStore(root);
     await mkdir(store.tmpDir, { recursive: true });
-    // What is in .tmp was being written when a process stopped, and belongs to no row. Only old files go:
-    // another instance sharing this folder may be writing the newer ones right now.
-    const cutoff = Date.now() - ABANDONED_AFTER_MS;
+    // What is in .tmp belongs to no row. Another instance sharing this folder may be writing some of it
+    // right now: only what a stopped process left goes (see isLeftBehind).
+    let leftoversRemoved = 0;
     for (const name of await readdir(store.tmpDir)) {
       const path = join(store.tmpDir, name);
       const stats = await stat(path).catch(() => null);
-      if (stats && stats.mtimeMs < cutoff) await rm(path, { recursive: true, force: true });
+      if (stats && isLeftBehind(name, stats.mtimeMs)) {
+        await rm(path, { recursive: true, force: true });
+        leftoversRemoved++;
+      }
     }
+    if (leftoversRemoved > 0) log?.info({ leftoversRemoved }, 'removed the leftovers of interrupted uploads');
     return store;
   }
 
@@ -52,7 +56,7 @@ export class FileBlobStore implements BlobStore {
   async close(): Promise<void> {}
 
   async stage(source: Readable, { maxBytes }: PutOptions): Promise<StagedBlob> {
-    const tmpPath = join(this.tmpDir, randomBytes(12).toString('hex'));
+    const tmpPath = join(this.tmpDir, newStagingName());
     const removeTmp = () => unlink(tmpPath).catch(() => {});
     const counter = new HashingCounter(maxBytes);
     try {

@@ -26,6 +26,7 @@ import {
   stagedBlob,
 } from './BlobStore.js';
 import { HashingCounter } from './HashingCounter.js';
+import { isLeftBehind, newStagingName } from './stagingNames.js';
 import { describeStorage, S3_MAX_BLOB_BYTES, type S3StorageSettings } from './storageUrl.js';
 
 // S3's smallest part; with two parts in flight and one filling, an upload holds about 15 MiB of memory.
@@ -33,8 +34,6 @@ const PART_BYTES = 5 * 1024 ** 2;
 const PARTS_IN_FLIGHT = 2;
 const BLOBS = 'blobs/';
 const TEMPORARY = 'tmp/';
-// Nothing stays under tmp/ longer than one upload's copy; older objects are leftovers of a crash.
-const STALE_AFTER_MS = 60 * 60 * 1000;
 
 /**
  * Blobs as objects `blobs/<sha256>` in one bucket of an S3-compatible store. The key is only known once
@@ -72,7 +71,7 @@ export class S3BlobStore implements BlobStore {
       client.destroy();
       throw new Error(`${store.describe()}: ${reasonOf(error)}`);
     }
-    await store.removeLeftovers().catch((error: unknown) => {
+    await store.removeLeftovers(log).catch((error: unknown) => {
       log.warn({ err: error }, 'could not remove the leftovers of interrupted uploads from the bucket');
     });
     return store;
@@ -89,7 +88,7 @@ export class S3BlobStore implements BlobStore {
 
   async stage(source: Readable, { maxBytes }: PutOptions): Promise<StagedBlob> {
     const counter = new HashingCounter(Math.min(maxBytes, S3_MAX_BLOB_BYTES));
-    const temporaryKey = `${TEMPORARY}${randomBytes(16).toString('hex')}`;
+    const temporaryKey = TEMPORARY + newStagingName();
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.settings.bucket, Key: temporaryKey, Body: counter },
@@ -181,17 +180,25 @@ export class S3BlobStore implements BlobStore {
 
   /**
    * What a crash left under tmp/: completed temporary objects and multipart uploads never completed nor
-   * aborted. Only old ones: other instances may be uploading right now.
+   * aborted, whose writer stopped (see isLeftBehind: other instances may be uploading right now).
    */
-  private async removeLeftovers(): Promise<void> {
+  private async removeLeftovers(log: Logger): Promise<void> {
     const { bucket } = this.settings;
-    const before = Date.now() - STALE_AFTER_MS;
-    const objects = await this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: TEMPORARY }));
-    for (const object of objects.Contents ?? []) {
-      if (object.Key && object.LastModified && object.LastModified.getTime() < before) {
-        await this.deleteQuietly(object.Key);
+    const nameOf = (key: string) => key.slice(TEMPORARY.length);
+    let removed = 0;
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: TEMPORARY, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key && object.LastModified && isLeftBehind(nameOf(object.Key), object.LastModified.getTime())) {
+          await this.deleteQuietly(object.Key);
+          removed++;
+        }
       }
-    }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
     const uploads = await this.client
       .send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: TEMPORARY }))
       .catch((error: unknown) => {
@@ -200,12 +207,19 @@ export class S3BlobStore implements BlobStore {
         throw error;
       });
     for (const upload of uploads.Uploads ?? []) {
-      if (upload.Key && upload.UploadId && upload.Initiated && upload.Initiated.getTime() < before) {
+      if (
+        upload.Key &&
+        upload.UploadId &&
+        upload.Initiated &&
+        isLeftBehind(nameOf(upload.Key), upload.Initiated.getTime())
+      ) {
         await this.client
           .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }))
           .catch(() => {});
+        removed++;
       }
     }
+    if (removed > 0) log.info({ leftoversRemoved: removed }, 'removed the leftovers of interrupted uploads');
   }
 }
 
