@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BlobCensus, bucketBlobCensus, fileBlobCensus } from '../support/blobCensus.js';
-import { type ChildServer, type ChildServerData, childServerData } from '../support/childServer.js';
+import { type ChildServerData, childServerData } from '../support/childServer.js';
 import { postStreamedGraphqlUpload } from '../support/multipart.js';
 import { S3RVER_CREDENTIALS, type S3TestServer, startS3Server } from '../support/s3Server.js';
 import { eventually } from '../support/testServer.js';
@@ -16,23 +16,6 @@ import { eventually } from '../support/testServer.js';
 const MiB = 1024 * 1024;
 const UPLOAD_BYTES = 300 * MiB;
 const UPLOAD = 'mutation($file: Upload!) { uploadAsset(file: $file) { id } }';
-const SMALL_UPLOAD =
-  'mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { id } }';
-
-async function uploadSmall(server: ChildServer, token: string, content: string): Promise<void> {
-  const form = new FormData();
-  form.set('operations', JSON.stringify({ query: SMALL_UPLOAD, variables: { file: null, input: {} } }));
-  form.set('map', JSON.stringify({ 0: ['variables.file'] }));
-  form.set('0', new Blob([content]), 'kept.txt');
-  const response = await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: { 'apollo-require-preflight': 'true', authorization: `Bearer ${token}` },
-    body: form,
-  });
-  const body = (await response.json()) as { data?: { uploadAsset?: { id: string } } };
-  if (!body.data?.uploadAsset) throw new Error(`upload failed: ${JSON.stringify(body)}`);
-}
-
 /**
  * Stores one small asset, starts the big upload, kills the process once `underWay` says the upload's bytes
  * are reaching the store, starts the service again and returns what the store and the database then hold.
@@ -46,7 +29,7 @@ async function killMidUploadAndRestart(
   const settings = { MAX_UPLOAD_MB: '400', ...env };
   const first = await data.start(settings);
   const token = await data.adminToken(first);
-  await uploadSmall(first, token, 'stored before the crash');
+  await data.upload(first, token, 'kept.txt', 'stored before the crash');
   const upload = postStreamedGraphqlUpload(first.url, token, UPLOAD, UPLOAD_BYTES).catch(() => undefined);
   await eventually(async () => ((await underWay()) ? true : undefined), 120_000);
   await first.kill9();

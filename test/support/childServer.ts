@@ -12,6 +12,7 @@ import { ADMIN } from './testServer.js';
  */
 
 const MAIN = resolve(import.meta.dirname, '../../dist/src/main.js');
+const UPLOAD = 'mutation($file: Upload!) { uploadAsset(file: $file) { id } }';
 
 export interface ChildServer {
   url: string;
@@ -31,6 +32,8 @@ export interface ChildServerData {
   start(env?: Record<string, string>): Promise<ChildServer>;
   /** Logs in as the first admin there and returns the bearer token. */
   adminToken(server: ChildServer): Promise<string>;
+  /** Uploads a small file by GraphQL as `token`'s user and returns the new asset's id. */
+  upload(server: ChildServer, token: string, name: string, content: string): Promise<string>;
   /** Kills what still runs, drops the database and removes the folder. */
   remove(): Promise<void>;
 }
@@ -55,6 +58,20 @@ export async function childServerData(dataDir?: string): Promise<ChildServerData
       const body = (await response.json()) as { data?: { login?: { token: string } } };
       if (!body.data?.login) throw new Error(`login failed: ${JSON.stringify(body)}`);
       return body.data.login.token;
+    },
+    async upload(server, token, name, content) {
+      const form = new FormData();
+      form.set('operations', JSON.stringify({ query: UPLOAD, variables: { file: null } }));
+      form.set('map', JSON.stringify({ 0: ['variables.file'] }));
+      form.set('0', new Blob([content]), name);
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'apollo-require-preflight': 'true', authorization: `Bearer ${token}` },
+        body: form,
+      });
+      const body = (await response.json()) as { data?: { uploadAsset?: { id: string } } };
+      if (!body.data?.uploadAsset) throw new Error(`upload of ${name} failed: ${JSON.stringify(body)}`);
+      return body.data.uploadAsset.id;
     },
     async remove() {
       for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
