@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Readable, type Writable } from 'node:stream';
+import { pipeline as pipelineStreams, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   AbortMultipartUploadCommand,
@@ -17,17 +17,21 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Logger } from 'pino';
 import {
+  type BlobRef,
   type BlobStore,
   type ByteRange,
   checkBlobKey,
+  DamagedBlob,
   MissingBlob,
   type PutOptions,
   type StagedBlob,
   stagedBlob,
 } from './BlobStore.js';
 import { HashingCounter } from './HashingCounter.js';
+import { RecentVerdicts } from './recentVerdicts.js';
 import { isLeftBehind, newStagingName } from './stagingNames.js';
 import { describeStorage, S3_MAX_BLOB_BYTES, type S3StorageSettings } from './storageUrl.js';
+import { VerifyingStream } from './verifyingStream.js';
 
 // S3's smallest part; with two parts in flight and one filling, an upload holds about 15 MiB of memory.
 const PART_BYTES = 5 * 1024 ** 2;
@@ -42,6 +46,9 @@ const TEMPORARY = 'tmp/';
  * failed or aborted upload is aborted and deleted: nothing half-written ever shows under `blobs/`.
  */
 export class S3BlobStore implements BlobStore {
+  /** By ETag: an object written again under its key has a new one, and is hashed again. */
+  private readonly verdicts = new RecentVerdicts<string>((a, b) => a === b);
+
   private constructor(
     private readonly client: S3Client,
     private readonly settings: S3StorageSettings,
@@ -126,25 +133,70 @@ export class S3BlobStore implements BlobStore {
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
+    return this.getChecked(key, undefined, range);
+  }
+
+  async writeTo({ key, size }: BlobRef, destination: Writable, range?: ByteRange): Promise<void> {
+    await pipeline(await this.getChecked(key, size, range), destination);
+  }
+
+  /**
+   * The object's bytes: DamagedBlob before any when its length is not `size` or it hashed damaged under
+   * its ETag; hashed on the way (the last chunk held) when it was not hashed under its ETag since start.
+   */
+  private async getChecked(key: string, size: number | undefined, range?: ByteRange): Promise<Readable> {
+    const response = await this.getObject(key, range);
+    const body = response.Body;
+    if (!(body instanceof Readable)) throw new Error('the S3 client gave no Node.js stream');
+    const etag = response.ETag ?? '';
+    const intact = this.verdicts.intact(key, etag);
+    const length = range ? undefined : response.ContentLength;
+    let problem: string | undefined;
+    if (size !== undefined && length !== undefined && length !== size) problem = `${length} bytes, ${size} stored`;
+    else if (intact === false) problem = 'its bytes do not hash to its key';
+    if (problem) {
+      body.destroy();
+      throw new DamagedBlob(key, problem);
+    }
+    if (intact) return body;
+    if (range) {
+      body.destroy();
+      // A range cannot be checked alone: the whole object is hashed once, then the range is read.
+      await pipeline(await this.getChecked(key, size), new Writable({ write: (_chunk, _encoding, done) => done() }));
+      return this.getChecked(key, size, range);
+    }
+    const verifier = new VerifyingStream(key, (good) => this.verdicts.record(key, etag, good));
+    return pipelineStreams(body, verifier, () => {});
+  }
+
+  private async getObject(key: string, range?: ByteRange) {
     checkBlobKey(key);
     try {
-      const response = await this.client.send(
+      return await this.client.send(
         new GetObjectCommand({
           Bucket: this.settings.bucket,
           Key: BLOBS + key,
           Range: range ? `bytes=${range.start}-${range.end}` : undefined,
         }),
       );
-      if (!(response.Body instanceof Readable)) throw new Error('the S3 client gave no Node.js stream');
-      return response.Body;
     } catch (error) {
       if (statusOf(error) === 404) throw new MissingBlob(key);
       throw error;
     }
   }
 
-  async writeTo(key: string, destination: Writable, range?: ByteRange): Promise<void> {
-    await pipeline(await this.get(key, range), destination);
+  async *keys(): AsyncIterable<string> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: BLOBS, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) {
+        const key = object.Key?.slice(BLOBS.length);
+        if (key && /^[0-9a-f]{64}$/.test(key)) yield key;
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 
   async checkWritable(): Promise<void> {
