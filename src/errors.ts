@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'BAD_USER_INPUT'
   | 'PAYLOAD_TOO_LARGE'
-  | 'GONE';
+  | 'GONE'
+  | 'INSUFFICIENT_STORAGE';
 
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
@@ -64,6 +65,12 @@ export class PayloadTooLarge extends DomainError {
 export class Gone extends DomainError {
   readonly code = 'GONE';
   readonly httpStatus = 410;
+}
+
+/** The store has no room for the bytes (a full disk or quota): the client may try again later, unchanged. */
+export class InsufficientStorage extends DomainError {
+  readonly code = 'INSUFFICIENT_STORAGE';
+  readonly httpStatus = 507;
 }
 
 /** Login refused for a while after repeated failures. The contract has no code of its own for it. */

@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 
-import { BadInput } from '../errors.js';
+import { BadInput, InsufficientStorage } from '../errors.js';
 
 /** No blob under that key: a row points at bytes the store does not hold (a server fault, not the client's). */
 export class MissingBlob extends Error {
@@ -85,6 +85,13 @@ export interface BlobStore {
   describe(): string;
   /** Lets go of connections and sockets at shutdown; nothing is read or written after it. */
   close(): Promise<void>;
+}
+
+/** ENOSPC (disk full) or EDQUOT (quota) as the client's InsufficientStorage; any other error as it is. */
+export function asStorageFull(error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return error;
+  return new InsufficientStorage('The server has no room left to store this file; nothing was stored. Try again later');
 }
 
 const BLOB_KEY = /^[0-9a-f]{64}$/;

@@ -6,6 +6,7 @@ import { pipeline as pipelineStreams, type Readable, type Writable } from 'node:
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import {
+  asStorageFull,
   type BlobRef,
   type BlobStore,
   type ByteRange,
@@ -75,7 +76,7 @@ export class FileBlobStore implements BlobStore {
       await syncFile(tmpPath);
     } catch (error) {
       await removeTmp();
-      throw error;
+      throw asStorageFull(error);
     }
     const { md5, sha256 } = counter.digests();
     const blob = { key: sha256, size: counter.bytesPassed, md5, sha256 };
@@ -87,7 +88,7 @@ export class FileBlobStore implements BlobStore {
         await rename(tmpPath, finalPath);
       } catch (error) {
         await removeTmp();
-        throw error;
+        throw asStorageFull(error);
       }
     };
     return stagedBlob(blob, moveIntoPlace, removeTmp);

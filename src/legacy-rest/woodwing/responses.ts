@@ -27,6 +27,7 @@ const ERROR_NAMES: Record<DomainError['code'], string> = {
   BAD_USER_INPUT: 'IllegalArgumentException',
   PAYLOAD_TOO_LARGE: 'MaxUploadSizeExceededException',
   GONE: 'NotFoundException',
+  INSUFFICIENT_STORAGE: 'InsufficientStorageException',
 };
 
 /** A domain error in WoodWing's shape; false for anything unexpected. */
