@@ -90,6 +90,9 @@ export class FileBlobStore implements BlobStore {
         await removeTmp();
         throw asStorageFull(error);
       }
+      // Its bytes were hashed as they were written: its first read (the scan, a download) need not hash them.
+      const stats = await stat(finalPath).catch(() => null);
+      if (stats) this.verdicts.record(sha256, stats, true);
     };
     return stagedBlob(blob, moveIntoPlace, removeTmp);
   }

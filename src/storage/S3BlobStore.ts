@@ -137,7 +137,18 @@ export class S3BlobStore implements BlobStore {
   }
 
   async writeTo({ key, size }: BlobRef, destination: Writable, range?: ByteRange): Promise<void> {
-    await pipeline(await this.getChecked(key, size, range), destination);
+    const source = await this.getChecked(key, size, range);
+    // The first chunk before the destination is touched: a damaged blob small enough to be checked whole
+    // fails here, and the caller can still answer an error.
+    const chunks = source[Symbol.asyncIterator]();
+    const first = await chunks.next().catch((error: unknown) => {
+      source.destroy();
+      throw error;
+    });
+    await pipeline(async function* () {
+      if (!first.done) yield first.value;
+      yield* { [Symbol.asyncIterator]: () => chunks };
+    }, destination);
   }
 
   /**
@@ -211,9 +222,12 @@ export class S3BlobStore implements BlobStore {
     const { bucket } = this.settings;
     if (await this.exists(BLOBS + sha256)) return;
     // A copy is atomic: the blobs/ key shows all of the bytes or does not exist.
-    await this.client.send(
+    const copied = await this.client.send(
       new CopyObjectCommand({ Bucket: bucket, Key: BLOBS + sha256, CopySource: `${bucket}/${temporaryKey}` }),
     );
+    // Its bytes were hashed as they went up: its first read need not hash them.
+    const etag = copied.CopyObjectResult?.ETag;
+    if (etag) this.verdicts.record(sha256, etag, true);
   }
 
   private async exists(key: string): Promise<boolean> {
