@@ -10,7 +10,8 @@ export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'PAYLOAD_TOO_LARGE'
   | 'GONE'
-  | 'TOO_MANY_REQUESTS';
+  | 'TOO_MANY_REQUESTS'
+  | 'INSUFFICIENT_STORAGE';
 
 export abstract class DomainError extends Error {
   abstract readonly code: ErrorCode;
@@ -65,6 +66,12 @@ export class PayloadTooLarge extends DomainError {
 export class Gone extends DomainError {
   readonly code = 'GONE';
   readonly httpStatus = 410;
+}
+
+/** The store has no room for the bytes (a full disk or quota): the client may try again later, unchanged. */
+export class InsufficientStorage extends DomainError {
+  readonly code = 'INSUFFICIENT_STORAGE';
+  readonly httpStatus = 507;
 }
 
 /** Login refused for a while after repeated failures. The contract has no code of its own for it. */

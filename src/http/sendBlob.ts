@@ -100,7 +100,7 @@ export async function sendBlob(
     return;
   }
   // A client that goes away mid-download stops the reading, and the file is closed.
-  await blobStore.writeTo(download.blobKey, res, range).catch((error: unknown) => {
+  await blobStore.writeTo({ key: download.blobKey, size: download.size }, res, range).catch((error: unknown) => {
     if (!res.destroyed) throw error;
   });
 }

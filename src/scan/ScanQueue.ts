@@ -7,8 +7,12 @@ import type { AssetEvents } from '../events/AssetEvents.js';
 import type { BlobStore } from '../storage/BlobStore.js';
 import type { Scanner, ScanVerdict } from './Scanner.js';
 
-/** How long a claimed asset is reserved for the worker that claimed it before another may take it. */
-const LEASE_MS = 5 * 60_000;
+/**
+ * How long a claim holds without being renewed. The worker renews it every RENEW_MS while it scans, so a
+ * long scan keeps its file, and a file claimed by a process that was killed is free again this soon after.
+ */
+export const LEASE_MS = 30_000;
+const RENEW_MS = 10_000;
 const POLL_MS = 2_000;
 const FIRST_RETRY_MS = 2_000;
 const MAX_RETRY_MS = 30 * 60_000;
@@ -100,13 +104,30 @@ export class ScanQueue {
     return null;
   }
 
+  /** Runs `scan`, renewing the claim on the asset's file every RENEW_MS until it settles. */
+  private async whileClaimRenewed<T>(em: EntityManager, asset: Asset, scan: () => Promise<T> | T): Promise<T> {
+    const claimed = { id: asset.id, sha256: asset.sha256, state: 'UNSCANNED' as const };
+    const renewal = setInterval(() => {
+      em.nativeUpdate(Asset, claimed, { nextScanAt: new Date(Date.now() + LEASE_MS) }).catch((error: unknown) =>
+        this.log.warn({ assetId: asset.id, err: error }, 'could not renew the claim on a file being scanned'),
+      );
+    }, RENEW_MS);
+    try {
+      return await scan();
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
   private async scanClaimed(em: EntityManager, asset: Asset): Promise<void> {
     const sameFile = { id: asset.id, sha256: asset.sha256 };
     let verdict: ScanVerdict;
     try {
-      verdict = this.scanner.enabled
-        ? await this.scanner.scan(await this.blobStore.get(asset.blobKey))
-        : { infected: false };
+      verdict = await this.whileClaimRenewed(em, asset, () =>
+        this.scanner.enabled
+          ? this.blobStore.get(asset.blobKey).then((bytes) => this.scanner.scan(bytes))
+          : { infected: false },
+      );
     } catch (error) {
       // An error never marks a file clean: it stays UNSCANNED and is tried again, later each time.
       const attempts = asset.scanAttempts + 1;

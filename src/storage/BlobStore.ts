@@ -1,6 +1,6 @@
 import type { Readable, Writable } from 'node:stream';
 
-import { BadInput } from '../errors.js';
+import { BadInput, InsufficientStorage } from '../errors.js';
 
 /** No blob under that key: a row points at bytes the store does not hold (a server fault, not the client's). */
 export class MissingBlob extends Error {
@@ -8,6 +8,26 @@ export class MissingBlob extends Error {
     super(`no blob under the key ${key}`);
     this.name = 'MissingBlob';
   }
+}
+
+/**
+ * The bytes under a key are not the ones stored there (changed or truncated on disk, or in the bucket): they
+ * are never served as the asset. A server fault, answered with an error and logged.
+ */
+export class DamagedBlob extends Error {
+  constructor(
+    readonly key: string,
+    readonly reason: string,
+  ) {
+    super(`the blob ${key} is damaged: ${reason}`);
+    this.name = 'DamagedBlob';
+  }
+}
+
+/** Which blob to read, and its size as stored (from its row), checked before any byte goes out. */
+export interface BlobRef {
+  key: string;
+  size: number;
 }
 
 export interface StoredBlob {
@@ -45,19 +65,33 @@ export interface StagedBlob extends StoredBlob {
 export interface BlobStore {
   /** Streams `source` into the store's staging area while hashing it; nothing is left if the stream fails. */
   stage(source: Readable, options: PutOptions): Promise<StagedBlob>;
-  /** A stream of the blob's bytes (or of a range of them); MissingBlob when there is none under the key. */
+  /**
+   * A stream of the blob's bytes (or of a range of them); MissingBlob when there is none under the key. Bytes
+   * that do not hash to their key end the stream with DamagedBlob before its last chunk.
+   */
   get(key: string, range?: ByteRange): Promise<Readable>;
   /**
    * Writes the blob's bytes (or a range of them) into `destination` and ends it: MissingBlob before anything
-   * is written when there is none under the key; rejects when the destination is destroyed first.
+   * is written when there is none under the key, DamagedBlob when its size or hash is not the stored one
+   * (before anything is written when that can be known, else in place of the last chunk, the destination
+   * destroyed); rejects when the destination is destroyed first.
    */
-  writeTo(key: string, destination: Writable, range?: ByteRange): Promise<void>;
+  writeTo(blob: BlobRef, destination: Writable, range?: ByteRange): Promise<void>;
+  /** Every key the store holds a blob under, in no set order (for `verify`). */
+  keys(): AsyncIterable<string>;
   /** Throws when the store cannot take a write now (for the readiness check). */
   checkWritable(): Promise<void>;
   /** Says where the blobs are, for the start banner. */
   describe(): string;
   /** Lets go of connections and sockets at shutdown; nothing is read or written after it. */
   close(): Promise<void>;
+}
+
+/** ENOSPC (disk full) or EDQUOT (quota) as the client's InsufficientStorage; any other error as it is. */
+export function asStorageFull(error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== 'ENOSPC' && code !== 'EDQUOT') return error;
+  return new InsufficientStorage('The server has no room left to store this file; nothing was stored. Try again later');
 }
 
 const BLOB_KEY = /^[0-9a-f]{64}$/;

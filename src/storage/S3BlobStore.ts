@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Readable, type Writable } from 'node:stream';
+import { pipeline as pipelineStreams, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   AbortMultipartUploadCommand,
@@ -17,24 +17,27 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Logger } from 'pino';
 import {
+  type BlobRef,
   type BlobStore,
   type ByteRange,
   checkBlobKey,
+  DamagedBlob,
   MissingBlob,
   type PutOptions,
   type StagedBlob,
   stagedBlob,
 } from './BlobStore.js';
 import { HashingCounter } from './HashingCounter.js';
+import { RecentVerdicts } from './recentVerdicts.js';
+import { isLeftBehind, newStagingName } from './stagingNames.js';
 import { describeStorage, S3_MAX_BLOB_BYTES, type S3StorageSettings } from './storageUrl.js';
+import { VerifyingStream } from './verifyingStream.js';
 
 // S3's smallest part; with two parts in flight and one filling, an upload holds about 15 MiB of memory.
 const PART_BYTES = 5 * 1024 ** 2;
 const PARTS_IN_FLIGHT = 2;
 const BLOBS = 'blobs/';
 const TEMPORARY = 'tmp/';
-// Nothing stays under tmp/ longer than one upload's copy; older objects are leftovers of a crash.
-const STALE_AFTER_MS = 60 * 60 * 1000;
 
 /**
  * Blobs as objects `blobs/<sha256>` in one bucket of an S3-compatible store. The key is only known once
@@ -43,6 +46,9 @@ const STALE_AFTER_MS = 60 * 60 * 1000;
  * failed or aborted upload is aborted and deleted: nothing half-written ever shows under `blobs/`.
  */
 export class S3BlobStore implements BlobStore {
+  /** By ETag: an object written again under its key has a new one, and is hashed again. */
+  private readonly verdicts = new RecentVerdicts<string>((a, b) => a === b);
+
   private constructor(
     private readonly client: S3Client,
     private readonly settings: S3StorageSettings,
@@ -72,7 +78,7 @@ export class S3BlobStore implements BlobStore {
       client.destroy();
       throw new Error(`${store.describe()}: ${reasonOf(error)}`);
     }
-    await store.removeLeftovers().catch((error: unknown) => {
+    await store.removeLeftovers(log).catch((error: unknown) => {
       log.warn({ err: error }, 'could not remove the leftovers of interrupted uploads from the bucket');
     });
     return store;
@@ -89,7 +95,7 @@ export class S3BlobStore implements BlobStore {
 
   async stage(source: Readable, { maxBytes }: PutOptions): Promise<StagedBlob> {
     const counter = new HashingCounter(Math.min(maxBytes, S3_MAX_BLOB_BYTES));
-    const temporaryKey = `${TEMPORARY}${randomBytes(16).toString('hex')}`;
+    const temporaryKey = TEMPORARY + newStagingName();
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.settings.bucket, Key: temporaryKey, Body: counter },
@@ -127,25 +133,81 @@ export class S3BlobStore implements BlobStore {
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
+    return this.getChecked(key, undefined, range);
+  }
+
+  async writeTo({ key, size }: BlobRef, destination: Writable, range?: ByteRange): Promise<void> {
+    const source = await this.getChecked(key, size, range);
+    // The first chunk before the destination is touched: a damaged blob small enough to be checked whole
+    // fails here, and the caller can still answer an error.
+    const chunks = source[Symbol.asyncIterator]();
+    const first = await chunks.next().catch((error: unknown) => {
+      source.destroy();
+      throw error;
+    });
+    await pipeline(async function* () {
+      if (!first.done) yield first.value;
+      yield* { [Symbol.asyncIterator]: () => chunks };
+    }, destination);
+  }
+
+  /**
+   * The object's bytes: DamagedBlob before any when its length is not `size` or it hashed damaged under
+   * its ETag; hashed on the way (the last chunk held) when it was not hashed under its ETag since start.
+   */
+  private async getChecked(key: string, size: number | undefined, range?: ByteRange): Promise<Readable> {
+    const response = await this.getObject(key, range);
+    const body = response.Body;
+    if (!(body instanceof Readable)) throw new Error('the S3 client gave no Node.js stream');
+    const etag = response.ETag ?? '';
+    const intact = this.verdicts.intact(key, etag);
+    const length = range ? undefined : response.ContentLength;
+    let problem: string | undefined;
+    if (size !== undefined && length !== undefined && length !== size) problem = `${length} bytes, ${size} stored`;
+    else if (intact === false) problem = 'its bytes do not hash to its key';
+    if (problem) {
+      body.destroy();
+      throw new DamagedBlob(key, problem);
+    }
+    if (intact) return body;
+    if (range) {
+      body.destroy();
+      // A range cannot be checked alone: the whole object is hashed once, then the range is read.
+      await pipeline(await this.getChecked(key, size), new Writable({ write: (_chunk, _encoding, done) => done() }));
+      return this.getChecked(key, size, range);
+    }
+    const verifier = new VerifyingStream(key, (good) => this.verdicts.record(key, etag, good));
+    return pipelineStreams(body, verifier, () => {});
+  }
+
+  private async getObject(key: string, range?: ByteRange) {
     checkBlobKey(key);
     try {
-      const response = await this.client.send(
+      return await this.client.send(
         new GetObjectCommand({
           Bucket: this.settings.bucket,
           Key: BLOBS + key,
           Range: range ? `bytes=${range.start}-${range.end}` : undefined,
         }),
       );
-      if (!(response.Body instanceof Readable)) throw new Error('the S3 client gave no Node.js stream');
-      return response.Body;
     } catch (error) {
       if (statusOf(error) === 404) throw new MissingBlob(key);
       throw error;
     }
   }
 
-  async writeTo(key: string, destination: Writable, range?: ByteRange): Promise<void> {
-    await pipeline(await this.get(key, range), destination);
+  async *keys(): AsyncIterable<string> {
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.settings.bucket, Prefix: BLOBS, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) {
+        const key = object.Key?.slice(BLOBS.length);
+        if (key && /^[0-9a-f]{64}$/.test(key)) yield key;
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
   }
 
   async checkWritable(): Promise<void> {
@@ -160,9 +222,12 @@ export class S3BlobStore implements BlobStore {
     const { bucket } = this.settings;
     if (await this.exists(BLOBS + sha256)) return;
     // A copy is atomic: the blobs/ key shows all of the bytes or does not exist.
-    await this.client.send(
+    const copied = await this.client.send(
       new CopyObjectCommand({ Bucket: bucket, Key: BLOBS + sha256, CopySource: `${bucket}/${temporaryKey}` }),
     );
+    // Its bytes were hashed as they went up: its first read need not hash them.
+    const etag = copied.CopyObjectResult?.ETag;
+    if (etag) this.verdicts.record(sha256, etag, true);
   }
 
   private async exists(key: string): Promise<boolean> {
@@ -181,17 +246,25 @@ export class S3BlobStore implements BlobStore {
 
   /**
    * What a crash left under tmp/: completed temporary objects and multipart uploads never completed nor
-   * aborted. Only old ones: other instances may be uploading right now.
+   * aborted, whose writer stopped (see isLeftBehind: other instances may be uploading right now).
    */
-  private async removeLeftovers(): Promise<void> {
+  private async removeLeftovers(log: Logger): Promise<void> {
     const { bucket } = this.settings;
-    const before = Date.now() - STALE_AFTER_MS;
-    const objects = await this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: TEMPORARY }));
-    for (const object of objects.Contents ?? []) {
-      if (object.Key && object.LastModified && object.LastModified.getTime() < before) {
-        await this.deleteQuietly(object.Key);
+    const nameOf = (key: string) => key.slice(TEMPORARY.length);
+    let removed = 0;
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: bucket, Prefix: TEMPORARY, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key && object.LastModified && isLeftBehind(nameOf(object.Key), object.LastModified.getTime())) {
+          await this.deleteQuietly(object.Key);
+          removed++;
+        }
       }
-    }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
     const uploads = await this.client
       .send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: TEMPORARY }))
       .catch((error: unknown) => {
@@ -200,12 +273,19 @@ export class S3BlobStore implements BlobStore {
         throw error;
       });
     for (const upload of uploads.Uploads ?? []) {
-      if (upload.Key && upload.UploadId && upload.Initiated && upload.Initiated.getTime() < before) {
+      if (
+        upload.Key &&
+        upload.UploadId &&
+        upload.Initiated &&
+        isLeftBehind(nameOf(upload.Key), upload.Initiated.getTime())
+      ) {
         await this.client
           .send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: upload.Key, UploadId: upload.UploadId }))
           .catch(() => {});
+        removed++;
       }
     }
+    if (removed > 0) log.info({ leftoversRemoved: removed }, 'removed the leftovers of interrupted uploads');
   }
 }
 

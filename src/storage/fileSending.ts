@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { close, open, read } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream';
-import type { ByteRange } from './BlobStore.js';
+import { type ByteRange, DamagedBlob } from './BlobStore.js';
 
 /**
  * Reads are this large and reuse their buffers: a download allocates nothing per chunk. Fresh buffers (as
@@ -29,15 +30,31 @@ export function openForSending(path: string): Promise<number> {
   return new Promise((resolve, reject) => open(path, 'r', (error, fd) => (error ? reject(error) : resolve(fd))));
 }
 
+/** A whole file sent while its sha256 is checked against its key, the last chunk held until it matches. */
+export interface SendingCheck {
+  key: string;
+  size: number;
+  onVerdict(intact: boolean): void;
+}
+
 /**
  * Writes the file's bytes (all, or `range`) into `destination` and ends it; resolves once it has finished,
  * rejects when it is destroyed first (a client that went away) or a read fails. Always closes `fd`, and
- * only once no read of it is under way.
+ * only once no read of it is under way. With `check` (the whole file), rejects with DamagedBlob instead of
+ * writing the last chunk when the bytes do not hash to the key, the destination left untouched when
+ * nothing was written yet (so the caller may still answer an error) and destroyed otherwise.
  */
-export function sendOpenFile(fd: number, destination: Writable, range?: ByteRange): Promise<void> {
+export function sendOpenFile(
+  fd: number,
+  destination: Writable,
+  range?: ByteRange,
+  check?: SendingCheck,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let position = range?.start ?? 0;
-    const end = range ? range.end + 1 : Number.POSITIVE_INFINITY;
+    const end = range ? range.end + 1 : (check?.size ?? Number.POSITIVE_INFINITY);
+    const hash = check ? createHash('sha256') : null;
+    let written = false;
     let inFlight = 0;
     let reading = false;
     let allRead = false;
@@ -67,6 +84,22 @@ export function sendOpenFile(fd: number, destination: Writable, range?: ByteRang
       const buffer = takeBuffer();
       read(fd, buffer, 0, Math.min(CHUNK_BYTES, end - position), position, (error, bytesRead) => {
         reading = false;
+        if (hash && check && !error && !stopped) {
+          hash.update(buffer.subarray(0, bytesRead));
+          const complete = position + bytesRead >= end;
+          // The end of the file, or less of it than its size (truncated since it was opened).
+          if (complete || bytesRead === 0) {
+            const intact = complete && hash.digest('hex') === check.key;
+            check.onVerdict(intact);
+            if (!intact) {
+              giveBack(buffer);
+              const damaged = new DamagedBlob(check.key, 'its bytes do not hash to its key');
+              stop(damaged);
+              if (written) destination.destroy(damaged);
+              return;
+            }
+          }
+        }
         if (error || stopped || bytesRead === 0) {
           giveBack(buffer);
           if (error) {
@@ -78,6 +111,7 @@ export function sendOpenFile(fd: number, destination: Writable, range?: ByteRang
         }
         position += bytesRead;
         inFlight++;
+        written = true;
         destination.write(bytesRead === CHUNK_BYTES ? buffer : buffer.subarray(0, bytesRead), (writeError) => {
           inFlight--;
           // After a failed write the buffer is dropped, not reused: nothing is lost by being careful there.

@@ -7,7 +7,7 @@ import type { StorageSettings } from './storageUrl.js';
 
 /** The blob store STORAGE_URL names; a bucket that does not answer stops the start with the reason. */
 export async function openBlobStore(settings: StorageSettings, log: Logger): Promise<BlobStore> {
-  if (settings.kind === 'file') return FileBlobStore.open(settings.dir);
+  if (settings.kind === 'file') return FileBlobStore.open(settings.dir, log);
   try {
     return await S3BlobStore.open(settings, log);
   } catch (error) {

@@ -77,6 +77,9 @@ export function sendDomainError(res: ServerResponse, error: unknown): boolean {
     case 'CONFLICT':
       sendRailsJson(res, 409, { _response_info: { status: error.message } });
       break;
+    case 'INSUFFICIENT_STORAGE':
+      sendRailsJson(res, 507, { _response_info: { status: error.message } });
+      break;
     case 'BAD_USER_INPUT':
       // Rails' 422: `status` is a list of full messages here, not a string.
       sendRailsJson(res, 422, {

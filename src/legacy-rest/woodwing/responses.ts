@@ -40,6 +40,7 @@ const ERROR_NAMES: Record<DomainError['code'], string> = {
   PAYLOAD_TOO_LARGE: 'MaxUploadSizeExceededException',
   GONE: 'NotFoundException',
   TOO_MANY_REQUESTS: 'TooManyRequestsException',
+  INSUFFICIENT_STORAGE: 'InsufficientStorageException',
 };
 
 /** A domain error in WoodWing's shape; false for anything unexpected. */
