@@ -1,8 +1,18 @@
 import { isAbsolute, resolve } from 'node:path';
+import { ConfigError, type Env, readBoolean, readInteger } from './configValues.js';
+import { type RateLimitSettings, readRateLimits } from './rateLimitSettings.js';
 import { type ClamdAddress, parseClamdUrl } from './scan/ClamdScanner.js';
 import { parseStorageUrl, S3_MAX_BLOB_BYTES, type StorageSettings } from './storage/storageUrl.js';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export { ConfigError } from './configValues.js';
+export {
+  RATE_LIMITED_ACTIONS,
+  type RateLimit,
+  type RateLimitedAction,
+  type RateLimitSettings,
+} from './rateLimitSettings.js';
 
 export interface Config {
   port: number;
@@ -48,19 +58,6 @@ export interface Config {
   rateLimits: RateLimitSettings;
 }
 
-/** The requests that are rate limited: everything else (reads, downloads, searches) is not. */
-export const RATE_LIMITED_ACTIONS = ['login', 'tokenCreation', 'sharedLinkUse', 'upload'] as const;
-export type RateLimitedAction = (typeof RATE_LIMITED_ACTIONS)[number];
-
-/** At most `points` requests in `windowSeconds`; 0 points: no limit. */
-export interface RateLimit {
-  points: number;
-  windowSeconds: number;
-}
-
-/** `perSubject` counts per user; for shared-link use, per link (its holder has no login). */
-export type RateLimitSettings = Record<RateLimitedAction, { perSubject: RateLimit; perAddress: RateLimit }>;
-
 export interface ZipLimits {
   /** At most 10,000: a query finds no more (MAX_QUERY_HITS). */
   maxFiles: number;
@@ -95,32 +92,6 @@ export interface GraphqlLimits {
 
 /** SQLite in one file (the default), or a PostgreSQL server that several instances may share. */
 export type DatabaseConfig = { kind: 'sqlite'; path: string } | { kind: 'postgresql'; url: string };
-
-export class ConfigError extends Error {
-  constructor(variable: string, problem: string) {
-    super(`${variable}: ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
-
-type Env = Record<string, string | undefined>;
-
-function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
-  const value = Number(raw);
-  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
-  return value;
-}
-
-function readBoolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw new ConfigError(name, `expected true or false, got "${raw}"`);
-}
 
 /** GraphiQL reads the schema by introspection: it follows GRAPHQL_INTROSPECTION unless set, and cannot do without it. */
 function readGraphiql(env: Env, introspection: boolean): boolean {
@@ -263,65 +234,6 @@ function readSignedUrlSeconds(env: Env): { default: number; max: number } {
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-
-const MAX_RATE_LIMIT_WINDOW_SECONDS = 7 * 86_400;
-
-/** `<points>/<seconds>`, e.g. `30/60` for 30 requests a minute, or `0` for no limit. */
-function readRateLimit(env: Env, name: string, fallback: RateLimit): RateLimit {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === '0') return { points: 0, windowSeconds: 0 };
-  const match = /^(\d{1,9})\/(\d{1,9})$/.exec(raw);
-  if (!match) throw new ConfigError(name, `expected <requests>/<seconds> (e.g. 30/60) or 0 for no limit, got "${raw}"`);
-  const points = Number(match[1]);
-  const windowSeconds = Number(match[2]);
-  if (points === 0) return { points: 0, windowSeconds: 0 };
-  if (windowSeconds < 1 || windowSeconds > MAX_RATE_LIMIT_WINDOW_SECONDS) {
-    throw new ConfigError(
-      name,
-      `the window must be 1 to ${MAX_RATE_LIMIT_WINDOW_SECONDS} seconds, got ${windowSeconds}`,
-    );
-  }
-  return { points, windowSeconds };
-}
-
-/** Generous by default: they stop floods and guessing, not people at work nor scripted imports. */
-const RATE_LIMIT_DEFAULTS: Record<
-  RateLimitedAction,
-  { names: [string, string]; perSubject: RateLimit; perAddress: RateLimit }
-> = {
-  login: {
-    names: ['RATE_LIMIT_LOGIN_PER_USER', 'RATE_LIMIT_LOGIN_PER_ADDRESS'],
-    perSubject: { points: 100, windowSeconds: 60 },
-    perAddress: { points: 1000, windowSeconds: 60 },
-  },
-  tokenCreation: {
-    names: ['RATE_LIMIT_TOKEN_CREATION_PER_USER', 'RATE_LIMIT_TOKEN_CREATION_PER_ADDRESS'],
-    perSubject: { points: 100, windowSeconds: 3600 },
-    perAddress: { points: 1000, windowSeconds: 3600 },
-  },
-  sharedLinkUse: {
-    names: ['RATE_LIMIT_SHARED_LINK_PER_LINK', 'RATE_LIMIT_SHARED_LINK_PER_ADDRESS'],
-    perSubject: { points: 6000, windowSeconds: 60 },
-    perAddress: { points: 3000, windowSeconds: 60 },
-  },
-  upload: {
-    names: ['RATE_LIMIT_UPLOAD_PER_USER', 'RATE_LIMIT_UPLOAD_PER_ADDRESS'],
-    perSubject: { points: 1000, windowSeconds: 60 },
-    perAddress: { points: 3000, windowSeconds: 60 },
-  },
-};
-
-function readRateLimits(env: Env): RateLimitSettings {
-  const entries = RATE_LIMITED_ACTIONS.map((action) => {
-    const { names, perSubject, perAddress } = RATE_LIMIT_DEFAULTS[action];
-    return [
-      action,
-      { perSubject: readRateLimit(env, names[0], perSubject), perAddress: readRateLimit(env, names[1], perAddress) },
-    ];
-  });
-  return Object.fromEntries(entries) as RateLimitSettings;
-}
 
 /** Reads every setting once at start; a bad value stops the start with the variable's name. */
 export function loadConfig(env: Env = process.env): Config {
