@@ -19,6 +19,7 @@ import {
 } from './assetFields.js';
 import { checkedFilename, contentTypeFor, type IncomingFile, storeFile } from './files.js';
 import { recordHistory } from './history.js';
+import { assertLegacyPathFree } from './legacyPaths.js';
 
 export const DEFAULT_FOLDER = '/';
 
@@ -335,10 +336,8 @@ export async function deleteAsset(ctx: RequestContext, id: string): Promise<Asse
 export async function restoreAsset(ctx: RequestContext, id: string): Promise<Asset> {
   const asset = await findManageableAsset(ctx, id, 'restore');
   if (!asset.deletedAt) return asset;
-  // A Whitehall path belongs to one asset that is not deleted; another may have taken it meanwhile.
-  if (asset.legacyUrlPath && (await ctx.em.count(Asset, { legacyUrlPath: asset.legacyUrlPath, deletedAt: null }))) {
-    throw new ValidationFailed(['Legacy url path has already been taken']);
-  }
+  // Another asset may have taken its Whitehall path meanwhile.
+  if (asset.legacyUrlPath) await assertLegacyPathFree(ctx, asset.legacyUrlPath);
   asset.deletedAt = null;
   // Its folder may have been removed with it.
   await ensureFolders(ctx, asset.folderPath);
