@@ -75,7 +75,7 @@ export class FileBlobStore implements BlobStore {
         throw error;
       }
     };
-    return stagedBlob(blob, moveIntoPlace, removeTmp);
+    return stagedBlob(blob, counter.head(), moveIntoPlace, removeTmp);
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {

@@ -17,7 +17,7 @@ import {
   mergedMetadata,
   validationMessages,
 } from './assetFields.js';
-import { checkedFilename, contentTypeFor, type IncomingFile, storeFile } from './files.js';
+import { checkedFilename, contentTypeFor, type IncomingFile, storeFile, typeOfNewFile } from './files.js';
 import { recordHistory } from './history.js';
 import { assertLegacyPathFree } from './legacyPaths.js';
 
@@ -178,7 +178,7 @@ export async function insertAsset(
   await throwIfInvalid(ctx, asset, input, false);
 
   const blob = await storeFile(ctx, file, { mayBeEmpty: placeholder });
-  Object.assign(asset, {
+  Object.assign(asset, await typeOfNewFile(name, blob.head, blankToNull(input.contentType)), {
     size: blob.size,
     md5: blob.md5,
     sha256: blob.sha256,
