@@ -100,6 +100,7 @@ export function createRoutes({ handleGraphql, createContext, orm, blobStore, sca
       ['POST', '/api/folder', folders.create],
       ['GET', '/api/folder/get', folders.getByPath],
       ['GET', '/api/folder/list', folders.list],
+      ['GET POST', '/api/folder/search', folders.search],
       ['GET', '/api/folder/:id', folders.get],
       ['PUT', '/api/folder/:id', folders.update],
       ['DELETE', '/api/folder/:id', folders.remove],
