@@ -15,6 +15,7 @@ import { serviceRoute as service } from './legacy-rest/woodwing/endpoint.js';
 import { fileRoute } from './legacy-rest/woodwing/fileRoutes.js';
 import { messagesEndpoint } from './legacy-rest/woodwing/messages.js';
 import { organizingEndpoints as organizing } from './legacy-rest/woodwing/organizing.js';
+import { reportEndpoints as reports } from './legacy-rest/woodwing/reports.js';
 import { woodwingRefusals } from './legacy-rest/woodwing/responses.js';
 import { zipRoute } from './legacy-rest/woodwing/zipRoute.js';
 import type { Scanner } from './scan/Scanner.js';
@@ -58,7 +59,7 @@ export function createRoutes({ handleGraphql, createContext, orm, blobStore, sca
   // path with a trailing slash.
   const woodwing: Surface = {
     refusals: woodwingRefusals,
-    prefixes: ['/services/', '/api/folder/'],
+    prefixes: ['/services/', '/api/folder/', '/metadata/'],
     trailingSlash: true,
     headWithGet: true,
     routes: [
@@ -91,6 +92,15 @@ export function createRoutes({ handleGraphql, createContext, orm, blobStore, sca
       ['POST', '/services/move', service(bulk.move)],
       ['GET POST', '/services/process/info', service(bulk['process/info'])],
       ['POST', '/services/process/cancel', service(bulk['process/cancel'])],
+
+      // Metadata reports: the documented paths, the Postman collection's (without /services) and its
+      // folder report's /services/report.json.
+      ['GET POST', '/services/metadata/report.json', service(reports['metadata/report.json'])],
+      ['GET POST', '/services/metadata/report.csv', service(reports['metadata/report.csv'])],
+      ['GET POST', '/metadata/report.json', service(reports['metadata/report.json'])],
+      ['GET POST', '/metadata/report.csv', service(reports['metadata/report.csv'])],
+      ['GET POST', '/services/report.json', service(reports['metadata/report.json'])],
+      ['GET POST', '/services/report.csv', service(reports['metadata/report.csv'])],
 
       ['POST', '/services/createAuthKey', service(core.createAuthKey)],
       ['POST', '/services/updateAuthKey', service(core.updateAuthKey)],
