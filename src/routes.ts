@@ -15,6 +15,7 @@ import { serviceRoute as service } from './legacy-rest/woodwing/endpoint.js';
 import { fileRoute } from './legacy-rest/woodwing/fileRoutes.js';
 import { messagesEndpoint } from './legacy-rest/woodwing/messages.js';
 import { organizingEndpoints as organizing } from './legacy-rest/woodwing/organizing.js';
+import { reportEndpoints as reports } from './legacy-rest/woodwing/reports.js';
 import { woodwingRefusals } from './legacy-rest/woodwing/responses.js';
 import { zipRoute } from './legacy-rest/woodwing/zipRoute.js';
 import { assetApiRoutes as assetApi } from './legacy-rest/woodwing-api/assetApi.js';
@@ -70,7 +71,7 @@ export function createRoutes(targets: RouteTargets): Dispatch {
   // path with a trailing slash.
   const woodwing: Surface = {
     refusals: woodwingRefusals,
-    prefixes: ['/services/', '/api/folder/', '/api/asset/'],
+    prefixes: ['/services/', '/api/folder/', '/api/asset/', '/metadata/'],
     trailingSlash: true,
     headWithGet: true,
     routes: [
@@ -104,6 +105,15 @@ export function createRoutes(targets: RouteTargets): Dispatch {
       ['GET POST', '/services/process/info', service(bulk['process/info'])],
       ['POST', '/services/process/cancel', service(bulk['process/cancel'])],
 
+      // Metadata reports: the documented paths, the Postman collection's (without /services) and its
+      // folder report's /services/report.json.
+      ['GET POST', '/services/metadata/report.json', service(reports['metadata/report.json'])],
+      ['GET POST', '/services/metadata/report.csv', service(reports['metadata/report.csv'])],
+      ['GET POST', '/metadata/report.json', service(reports['metadata/report.json'])],
+      ['GET POST', '/metadata/report.csv', service(reports['metadata/report.csv'])],
+      ['GET POST', '/services/report.json', service(reports['metadata/report.json'])],
+      ['GET POST', '/services/report.csv', service(reports['metadata/report.csv'])],
+
       ['POST', '/services/createAuthKey', service(core.createAuthKey)],
       ['POST', '/services/updateAuthKey', service(core.updateAuthKey)],
       ['POST', '/services/revokeAuthKeys', service(core.revokeAuthKeys)],
@@ -119,6 +129,7 @@ export function createRoutes(targets: RouteTargets): Dispatch {
       ['POST', '/api/folder', folders.create],
       ['GET', '/api/folder/get', folders.getByPath],
       ['GET', '/api/folder/list', folders.list],
+      ['GET POST', '/api/folder/search', folders.search],
       ['GET', '/api/folder/:id', folders.get],
       ['PUT', '/api/folder/:id', folders.update],
       ['DELETE', '/api/folder/:id', folders.remove],

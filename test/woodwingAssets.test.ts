@@ -176,7 +176,7 @@ describe('update', () => {
   it('takes +item literally with parseMetadataModifications=false', async () => {
     const { id } = await create({ folderPath: folder(), metadata: JSON.stringify({ tags: ['a'] }) });
     const hit = await bodyOf(await send('update', { id, tags: '+c', parseMetadataModifications: 'false' }));
-    expect(hit.metadata.tags).toBe('+c');
+    expect(hit.metadata.tags).toEqual(['+c']);
   });
 
   it('checks in a new file from the holder of the checkout and clears the checkout (case 32)', async () => {

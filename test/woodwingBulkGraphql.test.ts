@@ -58,7 +58,7 @@ describe('updateAssets', () => {
     await dataOf(api, UPDATE_ASSETS, { input: { ...input, parseMetadataModifications: true } }, editor.token);
     expect((await assetOf(asset.id)).metadata.tags).toEqual(['a', 'b']);
     await dataOf(api, UPDATE_ASSETS, { input }, editor.token);
-    expect((await assetOf(asset.id)).metadata.tags).toBe('+b');
+    expect((await assetOf(asset.id)).metadata.tags).toEqual(['+b']);
   });
 
   it('counts as an error an asset the viewer may not change', async () => {

@@ -116,7 +116,7 @@ describe('POST /services/updatebulk', () => {
   it('takes +item literally with parseMetadataModifications=false', async () => {
     const id = await uploadInto(editor.token, freshFolder(), { tags: ['a'] });
     await updatebulk({ q: `id:${id}`, tags: '+c', parseMetadataModifications: 'false' });
-    expect((await metadataOf(id)).tags).toBe('+c');
+    expect((await metadataOf(id)).tags).toEqual(['+c']);
   });
 
   it('keeps the version number: a metadata change is no new version', async () => {

@@ -8,8 +8,9 @@ import { drainRefusedBody } from '../http/refusedBody.js';
 import { type IncomingFile, stageFile } from '../resolvers/assets/files.js';
 
 const MAX_FIELDS = 500;
-/** The file, and a few more that clients send beside it (they are drained, never stored). */
-const MAX_FILES = 10;
+/** Parts sent as files besides the file itself, read as the values they hold (see readForm). */
+const MAX_VALUE_FILE_PARTS = 20;
+const MAX_FILES = 1 + MAX_VALUE_FILE_PARTS;
 const MAX_PARTS = MAX_FIELDS + MAX_FILES;
 const MAX_JSON_BYTES = 1024 * 1024;
 const MAX_FIELD_BYTES = 1024 * 1024;
@@ -18,7 +19,9 @@ const MAX_FIELD_BYTES = 1024 * 1024;
  * Reads a multipart or urlencoded body with busboy, handing each field to `onField`. The part named
  * `fileField` streams into the blob store's staging area as it arrives, because the legacy clients may send
  * fields after the file: every field is known before a resolver decides anything. Unless a resolver stored
- * it, the staged file is discarded once the response is over. Other file parts are drained. With
+ * it, the staged file is discarded once the response is over. Any other part sent as a file (clients send
+ * JSON `metadata` as a Blob, with a file name or a content type) is a field whose value is its text, of at
+ * most 1 MiB; a second `fileField` is drained. With
  * `fileAsDataUri`, `fileField` may also be a text field holding a data: URI (of at most 1 MiB).
  */
 export function readForm(
@@ -61,6 +64,7 @@ export function readForm(
       return;
     }
     let stored: Promise<IncomingFile> | null = null;
+    const valueParts: Promise<void>[] = [];
     const stage = (filename: string, bytes: Promise<Readable>) => {
       stored = bytes
         .then((stream) => stageFile(ctx, stream))
@@ -90,7 +94,13 @@ export function readForm(
     parser.once('filesLimit', () => fail(new PayloadTooLarge(`A form may have at most ${MAX_FILES} files`)));
     parser.once('partsLimit', () => fail(new PayloadTooLarge(`A form may have at most ${MAX_PARTS} parts`)));
     parser.on('file', (name, stream, info) => {
-      if (name !== fileField || stored) {
+      if (name !== fileField) {
+        const part = textOfPart(name, stream).then((value) => onField(name, value));
+        part.catch(fail);
+        valueParts.push(part);
+        return;
+      }
+      if (stored) {
         stream.resume();
         return;
       }
@@ -98,8 +108,9 @@ export function readForm(
     });
     parser.once('error', (error) => fail(new BadInput(`The form cannot be read: ${(error as Error).message}`)));
     parser.once('close', () => {
-      if (stored) stored.then(succeed, fail);
-      else succeed(null);
+      Promise.all(valueParts)
+        .then(() => stored)
+        .then(succeed, fail);
     });
     req.once('aborted', () => fail(new BadInput('The request was cut off')));
     req.pipe(parser);
@@ -115,6 +126,23 @@ async function bytesOfDataUri(fieldName: string, uri: string): Promise<Readable>
   } catch {
     throw new BadInput(`${fieldName} is neither a file part nor a valid data: URI`);
   }
+}
+
+/** The UTF-8 text of a part sent as a file that holds a field's value; refused past 1 MiB, drained either way. */
+function textOfPart(name: string, stream: Readable): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    stream.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes <= MAX_FIELD_BYTES) chunks.push(chunk);
+    });
+    stream.once('error', reject);
+    stream.once('end', () => {
+      if (bytes > MAX_FIELD_BYTES) reject(new BadInput(`${name} is larger than 1 MiB`));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+  });
 }
 
 /** Adds one value of a parameter that may be sent several times. */

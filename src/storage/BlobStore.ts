@@ -55,6 +55,8 @@ export interface PutOptions {
  * `discard` (or a restart, for an hour-old leftover) removes them.
  */
 export interface StagedBlob extends StoredBlob {
+  /** The first bytes (up to 4 KiB), read as they streamed in, to tell the file's type by its content. */
+  head: Buffer;
   /** Moves the bytes under their key (removes them if that fails); again, the same blob. Refused after `discard`. */
   keep(): Promise<StoredBlob>;
   /** Removes the bytes unless `keep` was called first; safe to call more than once. */
@@ -107,6 +109,7 @@ export function checkBlobKey(key: string): void {
  */
 export function stagedBlob(
   blob: StoredBlob,
+  head: Buffer,
   moveIntoPlace: () => Promise<void>,
   remove: () => Promise<void>,
 ): StagedBlob {
@@ -114,6 +117,7 @@ export function stagedBlob(
   let discarded: Promise<void> | null = null;
   return {
     ...blob,
+    head,
     keep() {
       if (discarded) return Promise.reject(new BadInput('The request ended before its file was stored'));
       kept ??= moveIntoPlace().then(() => ({ ...blob }));

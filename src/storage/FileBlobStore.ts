@@ -94,7 +94,7 @@ export class FileBlobStore implements BlobStore {
       const stats = await stat(finalPath).catch(() => null);
       if (stats) this.verdicts.record(sha256, stats, true);
     };
-    return stagedBlob(blob, moveIntoPlace, removeTmp);
+    return stagedBlob(blob, counter.head(), moveIntoPlace, removeTmp);
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {

@@ -11,6 +11,8 @@ import { type HashJob, startHashJob } from './hashThreads.js';
 const SLOT_BYTES = 512 * 1024;
 /** Slots per stream: how far the hash thread may lag behind before the stream waits for it. */
 const SLOTS = 4;
+/** How many of the first bytes are kept aside, for telling a file's type by its content (file-type reads no more). */
+export const HEAD_BYTES = 4096;
 
 /**
  * Passes bytes through unchanged while counting them and hashing them (md5 and sha256), and fails with
@@ -33,6 +35,8 @@ export class HashingCounter extends Transform {
   private flushed: TransformCallback | null = null;
   private failure: Error | null = null;
   private finished = false;
+  private readonly headBytes = Buffer.allocUnsafe(HEAD_BYTES);
+  private headLength = 0;
 
   constructor(private readonly maxBytes: number) {
     super();
@@ -49,6 +53,7 @@ export class HashingCounter extends Transform {
       done(new PayloadTooLarge(`The file is larger than the limit of ${this.maxBytes} bytes`));
       return;
     }
+    if (this.headLength < HEAD_BYTES) this.headLength += chunk.copy(this.headBytes, this.headLength);
     this.push(chunk);
     this.copy(chunk, 0, done);
   }
@@ -71,6 +76,11 @@ export class HashingCounter extends Transform {
       this.finish();
     }
     done(error);
+  }
+
+  /** The first bytes that passed, up to HEAD_BYTES of them. */
+  head(): Buffer {
+    return this.headBytes.subarray(0, this.headLength);
   }
 
   /** The hex digests of everything that passed; call once the stream has ended. */

@@ -129,7 +129,7 @@ export class S3BlobStore implements BlobStore {
         await removeTemporary();
       }
     };
-    return stagedBlob(blob, moveIntoPlace, removeTemporary);
+    return stagedBlob(blob, counter.head(), moveIntoPlace, removeTemporary);
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {

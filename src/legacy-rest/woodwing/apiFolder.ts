@@ -10,6 +10,7 @@ import {
   removeFolderRecord,
   updateFolderMetadata,
 } from '../../resolvers/folders/folderRecords.js';
+import { searchFolders } from '../../resolvers/folders/folderSearch.js';
 import { childFolders } from '../../resolvers/folders/folders.js';
 import { lastSegmentOf, ROOT } from '../../resolvers/folders/folderTree.js';
 import { readJsonBody } from '../formBody.js';
@@ -42,9 +43,8 @@ function wholeNumber(url: RequestUrl, name: string, fallback: number, min: numbe
   return Number(raw);
 }
 
-/** The folders directly inside folder `id` (the root without one), a page of them, with how many there are. */
-async function folderList(ctx: RequestContext, url: RequestUrl) {
-  const id = url.searchParams.get('id');
+/** `from`, `size` and `metadataToReturn` of a list or search. */
+function pageOf(url: RequestUrl) {
   const from = wholeNumber(url, 'from', 0, 0);
   const size = Math.min(wholeNumber(url, 'size', DEFAULT_LIST_SIZE, 1), MAX_LIST_SIZE);
   const fields = url.searchParams
@@ -52,6 +52,13 @@ async function folderList(ctx: RequestContext, url: RequestUrl) {
     ?.split(',')
     .map((field) => field.trim())
     .filter(Boolean);
+  return { from, size, fields };
+}
+
+/** The folders directly inside folder `id` (the root without one), a page of them, with how many there are. */
+async function folderList(ctx: RequestContext, url: RequestUrl) {
+  const id = url.searchParams.get('id');
+  const { from, size, fields } = pageOf(url);
   const parent = id ? (await folderRecordById(ctx, id)).path : ROOT;
   const children = await childFolders(ctx, parent);
   return {
@@ -82,6 +89,19 @@ async function createFolder(ctx: RequestContext, call: RouteCall): Promise<Answe
 
 async function listFolders(ctx: RequestContext, { url }: RouteCall): Promise<Answer> {
   return { status: 200, body: await folderList(ctx, url) };
+}
+
+/**
+ * The folders a query finds (`q`, every folder when empty), answered as a list is. The Postman collection
+ * sends it as a GET; other clients POST it, with the same query-string parameters.
+ */
+async function folderSearch(ctx: RequestContext, { url }: RouteCall): Promise<Answer> {
+  const { from, size, fields } = pageOf(url);
+  const found = await searchFolders(ctx, url.searchParams.get('q') ?? '', { from, size });
+  return {
+    status: 200,
+    body: { folders: found.folders.map((folder) => folderJson(ctx, folder, fields)), total: found.total },
+  };
 }
 
 async function getFolderByPath(ctx: RequestContext, { url }: RouteCall): Promise<Answer> {
@@ -122,12 +142,13 @@ function folderRoute(answer: FolderCall): RouteHandler {
 
 /**
  * WoodWing's v2 folder API: `POST /api/folder` {path, metadata} (201), `GET /api/folder/get?path=`,
- * `GET /api/folder/list?id=&from=&size=&metadataToReturn=`, `GET`/`PUT`/`DELETE /api/folder/<id>`, JSON in
- * and out, errors as /services answers them.
+ * `GET /api/folder/list?id=&from=&size=&metadataToReturn=`, `GET`/`POST /api/folder/search?q=` (same paging),
+ * `GET`/`PUT`/`DELETE /api/folder/<id>`, JSON in and out, errors as /services answers them.
  */
 export const folderApiRoutes = {
   create: folderRoute(createFolder),
   list: folderRoute(listFolders),
+  search: folderRoute(folderSearch),
   getByPath: folderRoute(getFolderByPath),
   get: folderRoute(getFolder),
   update: folderRoute(updateFolder),

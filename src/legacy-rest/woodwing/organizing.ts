@@ -116,8 +116,10 @@ export const organizingEndpoints = {
 
   browse: {
     async handle({ res, ctx, params }) {
-      const path = params.string('path');
-      if (!path) throw new BadInput('path is required');
+      // DER SPIEGEL's client sends `path=` by default, and Assets answers the root for it; no path at all is
+      // still refused.
+      if (!params.sent('path')) throw new BadInput('path is required');
+      const path = params.string('path') ?? '/';
       const extensions = params
         .list('includeExtensions')
         ?.map((extension) => extension.replace(/^\./, '').toLowerCase());

@@ -52,7 +52,9 @@ export async function login(
 /** Ends the session the request came with; true if there was one. An API token is not ended by logout. */
 export async function logout(ctx: RequestContext): Promise<boolean> {
   requireViewer(ctx);
-  if (ctx.auth.via === 'cookie') ctx.responseCookies.push({ name: SESSION_COOKIE, value: '', maxAge: 0 });
+  // Cleared whatever the request authenticated with: Postman sends the session as a Bearer token and as the
+  // cookie, and the cookie must not outlive the session it names.
+  ctx.responseCookies.push({ name: SESSION_COOKIE, value: '', maxAge: 0 });
   if (!ctx.auth.session) return false;
   await endSession(ctx.em, ctx.auth.session.id);
   return true;

@@ -43,12 +43,30 @@ export function checkedMetadata(value: unknown): Metadata {
   return value as Metadata;
 }
 
-/** Fields set to null are removed; the others replace what was there. */
+/**
+ * WoodWing's multi-value fields. Its clients send them as one comma-separated string (`tags=red,blue`) as
+ * often as a list, and a search by one value must find the asset either way, so they are stored as lists.
+ */
+const LIST_FIELDS = new Set(['tags']);
+
+/** A list field's value as a list: a string split at commas, items trimmed, blanks and repeats dropped. */
+function storedValue(field: string, value: unknown): unknown {
+  if (!LIST_FIELDS.has(field) || (typeof value !== 'string' && !Array.isArray(value))) return value;
+  const items = (typeof value === 'string' ? value.split(',') : value).map((item) =>
+    typeof item === 'string' ? item.trim() : item,
+  );
+  return [...new Set(items.filter((item) => item !== ''))];
+}
+
+/**
+ * Fields set to null are removed; the others replace what was there. Every write of metadata goes through
+ * here, so this is where a value takes the one shape that search indexes.
+ */
 export function mergedMetadata(current: Metadata, changes: Metadata): Metadata {
   const merged: Metadata = { ...current };
   for (const [key, value] of Object.entries(changes)) {
     if (value === null) delete merged[key];
-    else merged[key] = value;
+    else merged[key] = storedValue(key, value);
   }
   return merged;
 }
@@ -62,7 +80,9 @@ export function metadataModifications(current: Metadata, changes: Metadata): Met
   const resolved: Metadata = {};
   for (const [field, value] of Object.entries(changes)) {
     const absent = current[field] === undefined || current[field] === null;
-    const list = Array.isArray(current[field]) ? (current[field] as unknown[]) : null;
+    // A value stored as a string before list fields were kept as lists counts as a one-item list.
+    const held = storedValue(field, current[field]);
+    const list = Array.isArray(held) ? (held as unknown[]) : null;
     if (typeof value === 'string' && absent && /^\+./.test(value)) {
       resolved[field] = [value.slice(1)];
     } else if (typeof value === 'string' && list && /^[+-]./.test(value)) {

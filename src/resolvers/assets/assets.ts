@@ -18,8 +18,9 @@ import {
   mergedMetadata,
   validationMessages,
 } from './assetFields.js';
-import { checkedFilename, contentTypeFor, type IncomingFile, storeFile } from './files.js';
+import { checkedFilename, contentTypeFor, type IncomingFile, storeFile, typeOfNewFile } from './files.js';
 import { recordHistory } from './history.js';
+import { assertLegacyPathFree } from './legacyPaths.js';
 
 export const DEFAULT_FOLDER = '/';
 
@@ -187,7 +188,7 @@ export async function insertAsset(
   await throwIfInvalid(ctx, asset, input, false);
 
   const blob = await storeFile(ctx, file, { mayBeEmpty: placeholder });
-  Object.assign(asset, {
+  Object.assign(asset, await typeOfNewFile(name, blob.head, blankToNull(input.contentType)), {
     size: blob.size,
     md5: blob.md5,
     sha256: blob.sha256,
@@ -345,10 +346,8 @@ export async function deleteAsset(ctx: RequestContext, id: string): Promise<Asse
 export async function restoreAsset(ctx: RequestContext, id: string): Promise<Asset> {
   const asset = await findManageableAsset(ctx, id, 'restore');
   if (!asset.deletedAt) return asset;
-  // A Whitehall path belongs to one asset that is not deleted; another may have taken it meanwhile.
-  if (asset.legacyUrlPath && (await ctx.em.count(Asset, { legacyUrlPath: asset.legacyUrlPath, deletedAt: null }))) {
-    throw new ValidationFailed(['Legacy url path has already been taken']);
-  }
+  // Another asset may have taken its Whitehall path meanwhile.
+  if (asset.legacyUrlPath) await assertLegacyPathFree(ctx, asset.legacyUrlPath);
   asset.deletedAt = null;
   // Its folder may have been removed with it.
   await ensureFolders(ctx, asset.folderPath);

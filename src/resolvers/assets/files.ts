@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
+import { fileTypeFromBuffer } from 'file-type';
 import mime from 'mime-types';
 import type { RequestContext } from '../../context.js';
-import { extensionOf } from '../../db/assetDomain.js';
+import { type AssetDomain, assetDomainOf, extensionOf } from '../../db/assetDomain.js';
 import { BadInput, ValidationFailed } from '../../errors.js';
 import type { StagedBlob, StoredBlob } from '../../storage/BlobStore.js';
 
@@ -54,23 +55,43 @@ export function isValidContentType(value: string): boolean {
   return CONTENT_TYPE_FORMAT.test(value);
 }
 
+const UNKNOWN_TYPE = 'application/octet-stream';
+
+/** The type a file name says, from its extension; undefined when it says none ('Jeff', 'notes.zzz'). */
+function typeOfName(name: string): string | undefined {
+  const extension = extensionOf(name);
+  return EXTENSION_TYPES[extension] ?? (mime.lookup(extension) || undefined);
+}
+
 /** An explicit type wins; else the extension's; else application/octet-stream. The client's part header is ignored. */
 export function contentTypeFor(name: string, explicit?: string | null): string {
-  if (explicit) return explicit;
-  const extension = extensionOf(name);
-  return EXTENSION_TYPES[extension] ?? (mime.lookup(extension) || 'application/octet-stream');
+  return explicit || typeOfName(name) || UNKNOWN_TYPE;
 }
 
 /**
- * Streams a file into the blob store. An empty file is refused, unless `mayBeEmpty` (a placeholder), and a
- * too large one too; either leaves nothing behind. A file from the client counts as an upload against the
- * rate limits of its user and address (a placeholder does not).
+ * The type of a new file and the assetDomain that follows from it: an explicit type wins, else the
+ * extension's, else what its first bytes show (file-type's magic numbers: a PNG named 'Jeff' is image/png),
+ * else application/octet-stream.
+ */
+export async function typeOfNewFile(
+  name: string,
+  head: Buffer,
+  explicit?: string | null,
+): Promise<{ contentType: string; assetDomain: AssetDomain }> {
+  const contentType = explicit || typeOfName(name) || (await fileTypeFromBuffer(head))?.mime || UNKNOWN_TYPE;
+  return { contentType, assetDomain: assetDomainOf(name, contentType) };
+}
+
+/**
+ * Streams a file into the blob store; answers it with its first bytes (`head`). An empty file is refused,
+ * unless `mayBeEmpty` (a placeholder), and a too large one too; either leaves nothing behind. A file from the
+ * client counts as an upload against the rate limits of its user and address (a placeholder does not).
  */
 export async function storeFile(
   ctx: RequestContext,
   file: IncomingFile,
   { mayBeEmpty = false }: { mayBeEmpty?: boolean } = {},
-): Promise<StoredBlob> {
+): Promise<StoredBlob & { head: Buffer }> {
   if (!mayBeEmpty) await ctx.rateLimits.consume('upload', ctx.viewer?.id ?? null, ctx.clientAddress);
   const staged = 'staged' in file ? file.staged : await stageFile(ctx, file.stream);
   if (staged.size === 0 && !mayBeEmpty) {
@@ -78,7 +99,7 @@ export async function storeFile(
     // GOV.UK Asset Manager's wording (reference section 3), which its clients show to people.
     throw new ValidationFailed(["File can't be blank"]);
   }
-  return staged.keep();
+  return { ...(await staged.keep()), head: staged.head };
 }
 
 /** Streams a file into the blob store's staging area, to be stored by `storeFile` or discarded. */
