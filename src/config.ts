@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { type ClamdAddress, parseClamdUrl } from './scan/ClamdScanner.js';
 import { parseStorageUrl, S3_MAX_BLOB_BYTES, type StorageSettings } from './storage/storageUrl.js';
@@ -30,6 +31,25 @@ export interface Config {
   storage: StorageSettings;
   /** What one GraphQL operation may ask for: nesting, fields in all, and estimated cost. */
   graphqlLimits: GraphqlLimits;
+  renditions: RenditionSettings;
+}
+
+/** How thumbnails, previews and preset renditions are made, and how much of the machine they may take. */
+export interface RenditionSettings {
+  /** Images rendered at once by this instance (the queue and first requests of presets together). */
+  concurrency: number;
+  /** libvips threads per image (sharp.concurrency). */
+  threads: number;
+  /** Larger inputs get no rendition (sharp's limitInputPixels): bounds the memory of one decode. */
+  maxInputPixels: number;
+  /** Larger files get no rendition: the bytes of one file are held in memory while it is rendered. */
+  maxInputBytes: number;
+  /** The largest width or height a client may ask for (?size=, maxWidth_..., a preset). */
+  maxSize: number;
+  /** Drawn on the thumbnails and previews of shared links with watermarked=true, unless an image is set. */
+  watermarkText: string;
+  /** An image file drawn instead of the text; checked at start. */
+  watermarkImage: string | undefined;
 }
 
 export interface GraphqlLimits {
@@ -142,6 +162,28 @@ function readClamd(env: Env): ClamdAddress | undefined {
   }
 }
 
+function readWatermarkImage(env: Env): string | undefined {
+  const raw = env.WATERMARK_IMAGE;
+  if (raw === undefined || raw === '') return undefined;
+  const path = resolve(raw);
+  if (!existsSync(path)) throw new ConfigError('WATERMARK_IMAGE', `no file at ${path}`);
+  return path;
+}
+
+function readRenditions(env: Env): RenditionSettings {
+  const watermarkText = env.WATERMARK_TEXT ?? 'PREVIEW';
+  if (watermarkText.length > 200) throw new ConfigError('WATERMARK_TEXT', 'must be at most 200 characters');
+  return {
+    concurrency: readInteger(env, 'RENDITION_CONCURRENCY', 1, 1, 16),
+    threads: readInteger(env, 'RENDITION_THREADS', 2, 1, 64),
+    maxInputPixels: readInteger(env, 'RENDITION_MAX_INPUT_MEGAPIXELS', 100, 1, 1000) * 1_000_000,
+    maxInputBytes: readInteger(env, 'RENDITION_MAX_INPUT_MB', 200, 1, 4096) * 1024 * 1024,
+    maxSize: readInteger(env, 'RENDITION_MAX_SIZE', 4096, 16, 16_383),
+    watermarkText: watermarkText.trim() === '' ? 'PREVIEW' : watermarkText,
+    watermarkImage: readWatermarkImage(env),
+  };
+}
+
 function readSecretKey(env: Env): string | undefined {
   const raw = env.SECRET_KEY;
   if (raw === undefined || raw === '') return undefined;
@@ -200,5 +242,6 @@ export function loadConfig(env: Env = process.env): Config {
       maxBreadth: readInteger(env, 'GRAPHQL_MAX_BREADTH', 300, 10, 1_000_000),
       maxCost: readInteger(env, 'GRAPHQL_MAX_COST', 100_000, 10, 100_000_000),
     },
+    renditions: readRenditions(env),
   };
 }

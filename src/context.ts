@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import type { AuthKey } from './db/entities/AuthKey.js';
 import type { User } from './db/entities/User.js';
 import type { AssetEvents } from './events/AssetEvents.js';
+import type { RenditionQueue } from './renditions/RenditionQueue.js';
 import type { Loaders } from './resolvers/loaders.js';
 import type { ScanQueue } from './scan/ScanQueue.js';
 import type { BlobStore } from './storage/BlobStore.js';
@@ -15,6 +16,7 @@ export interface Services {
   config: Config;
   blobStore: BlobStore;
   scanQueue: ScanQueue;
+  renditions: RenditionQueue;
   secretBox: SecretBox;
   assetEvents: AssetEvents;
   log: Logger;

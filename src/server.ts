@@ -9,6 +9,9 @@ import { type Orm, openDatabase, type QueryStats } from './db/orm.js';
 import { openAssetEvents } from './events/openAssetEvents.js';
 import { createGraphqlHandler } from './http/graphqlHandler.js';
 import { requestContextFactory, sendJson } from './http/requestContext.js';
+import { RenditionQueue } from './renditions/RenditionQueue.js';
+import { RenditionStore } from './renditions/RenditionStore.js';
+import { Watermark } from './renditions/Watermark.js';
 import { ensureFirstAdmin } from './resolvers/accounts/users.js';
 import { createRoutes } from './routes.js';
 import { ClamdScanner } from './scan/ClamdScanner.js';
@@ -65,11 +68,13 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     ? new ClamdScanner(config.clamd, { connectTimeoutMs: 5_000, scanTimeoutMs: config.clamdTimeoutMs })
     : scanningOff;
   const assetEvents = await openAssetEvents(config.database, log);
-  const scanQueue = new ScanQueue(orm, blobStore, scanner, assetEvents, log);
+  const renditionStore = new RenditionStore(blobStore, config.renditions, await Watermark.load(config.renditions));
+  const renditions = new RenditionQueue(orm, renditionStore, log);
+  const scanQueue = new ScanQueue(orm, blobStore, scanner, assetEvents, log, renditions);
   const secretBox = await SecretBox.open(config.secretKey, config.dataDir);
   await ensureFirstAdmin(orm.em.fork(), config, log);
 
-  const services: Services = { config, blobStore, scanQueue, secretBox, assetEvents, log };
+  const services: Services = { config, blobStore, scanQueue, renditions, secretBox, assetEvents, log };
   const createContext = requestContextFactory(orm, services);
   const handleGraphql = createGraphqlHandler(schema, config, createContext);
 
@@ -100,6 +105,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const port = (server.address() as AddressInfo).port;
   if (config.publicUrl.endsWith(':0')) config.publicUrl = `http://localhost:${port}`;
   scanQueue.start();
+  renditions.start();
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -114,6 +120,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         server.closeAllConnections();
       });
       await scanQueue.stop();
+      await renditions.stop();
       await assetEvents.close();
       await blobStore.close();
       await orm.close();

@@ -4,12 +4,13 @@ import { Asset } from '../db/entities/Asset.js';
 import { HistoryEntry } from '../db/entities/HistoryEntry.js';
 import type { Orm } from '../db/orm.js';
 import type { AssetEvents } from '../events/AssetEvents.js';
+import type { RenditionQueue } from '../renditions/RenditionQueue.js';
 import type { BlobStore } from '../storage/BlobStore.js';
+import { QueuePasses } from './QueuePasses.js';
 import type { Scanner, ScanVerdict } from './Scanner.js';
 
 /** How long a claimed asset is reserved for the worker that claimed it before another may take it. */
 const LEASE_MS = 5 * 60_000;
-const POLL_MS = 2_000;
 const FIRST_RETRY_MS = 2_000;
 const MAX_RETRY_MS = 30 * 60_000;
 
@@ -24,10 +25,7 @@ export function retryDelayMs(attempts: number): number {
  * UPDATE, so several workers on one database never scan the same file twice at once.
  */
 export class ScanQueue {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private wakeAgain = false;
-  private stopped = false;
+  private readonly passes: QueuePasses;
 
   constructor(
     private readonly orm: Orm,
@@ -35,41 +33,27 @@ export class ScanQueue {
     private readonly scanner: Scanner,
     private readonly events: AssetEvents,
     private readonly log: Logger,
-  ) {}
+    private readonly renditions: RenditionQueue,
+  ) {
+    this.passes = new QueuePasses((stopped) => this.drain(stopped), log, 'scan queue pass failed');
+  }
 
   start(): void {
-    this.timer = setInterval(() => this.wake(), POLL_MS);
-    this.timer.unref();
-    this.wake();
+    this.passes.start();
   }
 
   /** Asks for a pass over the queue now (after an upload), without waiting for the next poll. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.wakeAgain = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((error: unknown) => this.log.error({ err: error }, 'scan queue pass failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.wakeAgain) {
-          this.wakeAgain = false;
-          this.wake();
-        }
-      });
+    this.passes.wake();
   }
 
   /** Resolves once no pass is running, e.g. before the database is closed. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
-  private async drain(): Promise<void> {
-    while (!this.stopped) {
+  private async drain(stopped: () => boolean): Promise<void> {
+    while (!stopped()) {
       const em = this.orm.em.fork();
       const asset = await this.claimNext(em);
       if (!asset) return;
@@ -140,7 +124,10 @@ export class ScanQueue {
     });
     if (!recorded) return;
     // The blob store is already the final home of the bytes, so a clean file is servable at once.
-    if (next === 'CLEAN') await em.nativeUpdate(Asset, { ...sameFile, state: 'CLEAN' }, { state: 'UPLOADED' });
+    if (next === 'CLEAN') {
+      await em.nativeUpdate(Asset, { ...sameFile, state: 'CLEAN' }, { state: 'UPLOADED' });
+      await this.renditions.enqueue(em, asset);
+    }
     this.events.publish(asset.id);
     this.log.info({ assetId: asset.id, outcome: next }, 'scan finished');
   }

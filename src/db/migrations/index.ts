@@ -12,6 +12,7 @@ import { Migration20261124100000NumberProbes } from './Migration20261124100000Nu
 import { Migration20261124110000DeletedAssets } from './Migration20261124110000DeletedAssets.js';
 import { Migration20261125110000FolderMetadata } from './Migration20261125110000FolderMetadata.js';
 import { Migration20261125120000UsageHistory } from './Migration20261125120000UsageHistory.js';
+import { Migration20261207100000Renditions } from './Migration20261207100000Renditions.js';
 
 /** Every SQLite migration, oldest first; applied at start. */
 export const migrations = [
@@ -27,6 +28,7 @@ export const migrations = [
   { name: 'Migration20261124110000DeletedAssets', class: Migration20261124110000DeletedAssets },
   { name: 'Migration20261125110000FolderMetadata', class: Migration20261125110000FolderMetadata },
   { name: 'Migration20261125120000UsageHistory', class: Migration20261125120000UsageHistory },
+  { name: 'Migration20261207100000Renditions', class: Migration20261207100000Renditions },
 ];
 
 /** The migrations of one kind of database: PostgreSQL has a twin of each SQLite one that it needs. */
