@@ -15,6 +15,7 @@ import { serviceRoute as service } from './legacy-rest/woodwing/endpoint.js';
 import { fileRoute } from './legacy-rest/woodwing/fileRoutes.js';
 import { messagesEndpoint } from './legacy-rest/woodwing/messages.js';
 import { organizingEndpoints as organizing } from './legacy-rest/woodwing/organizing.js';
+import { renditionPresetEndpoints as presets } from './legacy-rest/woodwing/renditionPresets.js';
 import { woodwingRefusals } from './legacy-rest/woodwing/responses.js';
 import { zipRoute } from './legacy-rest/woodwing/zipRoute.js';
 import type { Scanner } from './scan/Scanner.js';
@@ -95,6 +96,11 @@ export function createRoutes({ handleGraphql, createContext, orm, blobStore, sca
       ['POST', '/services/createAuthKey', service(core.createAuthKey)],
       ['POST', '/services/updateAuthKey', service(core.updateAuthKey)],
       ['POST', '/services/revokeAuthKeys', service(core.revokeAuthKeys)],
+
+      ['GET POST', '/services/renditionpreset/list', service(presets.list)],
+      ['GET POST', '/services/renditionpreset/listAll', service(presets.listAll)],
+      ['POST', '/services/renditionpreset/save', service(presets.save)],
+      ['POST', '/services/renditionpreset/remove', service(presets.remove)],
 
       // The v2 folder API.
       ['POST', '/api/folder', folders.create],

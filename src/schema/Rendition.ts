@@ -1,5 +1,10 @@
 import { RENDITION_STATES } from '../db/entities/Rendition.js';
-import { type RenditionView, renditionsOf, renditionUrlOf } from '../resolvers/renditions/assetRenditions.js';
+import {
+  presetUrlOf,
+  type RenditionView,
+  renditionsOf,
+  renditionUrlOf,
+} from '../resolvers/renditions/assetRenditions.js';
 import { AssetRef } from './Asset.js';
 import { builder } from './builder.js';
 
@@ -34,6 +39,13 @@ builder.objectFields(AssetRef, (t) => ({
     nullable: true,
     description: 'Where the preview is served (WoodWing /preview URL); null for a file that gets none',
     resolve: (asset, _args, ctx) => renditionUrlOf(ctx, asset, 'preview'),
+  }),
+  presetUrl: t.string({
+    nullable: true,
+    description:
+      "Where the download preset's rendition is served, made on first request; null for a file that gets none",
+    args: { presetId: t.arg.id({ required: true }) },
+    resolve: (asset, { presetId }, ctx) => presetUrlOf(ctx, asset, String(presetId)),
   }),
   renditions: t.field({
     type: [RenditionRef],

@@ -30,6 +30,15 @@ export function renditionUrlOf(ctx: RequestContext, asset: Asset, name: Standard
     : url;
 }
 
+/** Where a download preset's rendition of the asset is served (rendered on first request), or null. */
+export function presetUrlOf(ctx: RequestContext, asset: Asset, presetId: string): string | null {
+  const preview = renditionUrlOf(ctx, asset, 'preview');
+  if (!preview) return null;
+  const url = new URL(preview);
+  url.searchParams.set('downloadPresetId', presetId);
+  return url.toString();
+}
+
 /**
  * The thumbnail and preview of the asset's current file and where each stands: READY with its type and size,
  * PENDING while queued (a servable file without any is queued now), NONE with the reason. Empty for a file
