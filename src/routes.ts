@@ -97,6 +97,8 @@ export function createRoutes({ handleGraphql, createContext, orm, blobStore, sca
       ['POST', '/services/updateAuthKey', service(core.updateAuthKey)],
       ['POST', '/services/revokeAuthKeys', service(core.revokeAuthKeys)],
 
+      ['GET POST', '/services/zip', zipRoute],
+
       ['GET POST', '/services/renditionpreset/list', service(presets.list)],
       ['GET POST', '/services/renditionpreset/listAll', service(presets.listAll)],
       ['POST', '/services/renditionpreset/save', service(presets.save)],

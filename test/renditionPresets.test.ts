@@ -220,3 +220,17 @@ describe('/zip with a preset', () => {
     expect(zip.includes(Buffer.from('tall.png'))).toBe(true);
   });
 });
+
+describe('/services/zip', () => {
+  it('holds the previews of the assets, under the filename asked for', async () => {
+    const response = await fetch(
+      `${api.url}/services/zip?assetIds=${photo.id}&downloadKind=preview&filename=previews.zip`,
+      {
+        headers: bearer(editor),
+      },
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="previews.zip"');
+    expect(Buffer.from(await response.arrayBuffer()).includes(Buffer.from('tall.jpg'))).toBe(true);
+  });
+});

@@ -104,6 +104,36 @@ describe('the thumbnail and preview of a JPEG', () => {
   });
 });
 
+describe('renditions and the bytes they are made of', () => {
+  it('are shared by assets with identical files', async () => {
+    const twin = await uploaded('twin.jpg', await pictureOf(3000, 2000));
+    await untilRendered(api, editor.token, twin.id);
+    const mine = await bytesAt(urlOf('thumbnail', photo));
+    const its = await bytesAt(urlOf('thumbnail', twin));
+    expect(its.response.headers.get('etag')).toBe(mine.response.headers.get('etag'));
+    const [{ count }] = (await api.sql(
+      'select count(*) as count from renditions where variant = ? and source_sha256 in (select sha256 from assets where id in (?, ?))',
+      ['thumbnail', photo.id, twin.id],
+    )) as [{ count: number }];
+    expect(Number(count)).toBe(1);
+  });
+
+  it('are made anew for a new version of the file', async () => {
+    const changing = await uploaded('changing.jpg', await pictureOf(300, 300));
+    const [first] = await untilRendered(api, editor.token, changing.id);
+    const result = await api.upload(
+      'mutation($id: ID!, $file: Upload!) { replaceAssetFile(id: $id, file: $file) { id } }',
+      { id: changing.id },
+      { name: 'changing.jpg', content: await pictureOf(600, 300) },
+      { token: editor.token },
+    );
+    expect(result.errors).toBeUndefined();
+    await untilUploaded(api, editor.token, changing.id);
+    const [second] = await untilRendered(api, editor.token, changing.id);
+    expect([first?.height, second?.height]).toEqual([256, 128]);
+  });
+});
+
 describe('sizes asked for in the URL', () => {
   it('fits ?size=100 into 100 px', async () => {
     const { bytes } = await bytesAt(urlOf('preview', photo, '?size=100'));

@@ -23,7 +23,7 @@ function kindOf(downloadKind?: string, presetId?: string, previewFormat?: string
 }
 
 /**
- * WoodWing's `/zip/<name>.zip` (GET or POST): the originals, previews or preset renditions of the assets named by assetIds, q
+ * WoodWing's `/zip/<name>.zip` and `/services/zip` (GET or POST): the originals, previews or preset renditions of the assets named by assetIds, q
  * or folderPath, streamed as a zip built while it is sent; each file is opened only when its turn comes.
  */
 export const zipRoute: RouteHandler = async (call) => {
@@ -34,9 +34,10 @@ export const zipRoute: RouteHandler = async (call) => {
   let filename: string;
   let reading: Readable | null = null;
   try {
-    filename = call.params.name ?? '';
-    if (!/.\.zip$/.test(filename)) throw new BadInput('A zip URL reads /zip/<name>.zip');
     const params = await readWoodwingParams(ctx, req, res, url);
+    // /services/zip takes the name as a parameter (filename), with a default; /zip/<name>.zip in its path.
+    filename = call.params.name ?? params.string('filename') ?? 'download.zip';
+    if (!/.\.zip$/.test(filename)) throw new BadInput('A zip URL reads /zip/<name>.zip');
     const kind = kindOf(
       params.string('downloadKind'),
       params.string('downloadPresetId'),
