@@ -42,7 +42,8 @@ export class RenditionStore {
     await em
       .createQueryBuilder(Rendition)
       .insert(
-        Object.keys(STANDARD_RENDITIONS).map((variant) => ({
+        // The preview first: the thumbnail is then made from it, and the original decoded once.
+        ['preview', 'thumbnail'].map((variant) => ({
           sourceSha256: source.sha256,
           variant,
           state: 'PENDING' as const,
@@ -93,20 +94,36 @@ export class RenditionStore {
   }
 
   private async render(em: EntityManager, source: RenditionSource, spec: RenditionSpec): Promise<RenderedImage> {
-    const standard = variantOf({ ...spec, watermark: false });
-    if (spec.watermark && standard in STANDARD_RENDITIONS) {
-      // The watermark goes onto the clean rendition, made already: no second decode of the original.
-      const clean = await this.find(em, source.sha256, standard);
-      if (clean?.state === 'READY' && clean.blobKey && clean.contentType) {
-        return renderImage(await this.bytesOf(clean.blobKey), clean.contentType, spec, this.settings, this.watermark);
-      }
-    }
+    const made = await this.madeSource(em, source, spec);
+    if (made)
+      return renderImage(await this.bytesOf(made.blobKey), made.contentType, spec, this.settings, this.watermark);
     if (source.size > this.settings.maxInputBytes) {
       throw new UnreadableImage(
         `The file is larger than ${this.settings.maxInputBytes / 1024 / 1024} MB, the most this server renders`,
       );
     }
     return renderImage(await this.bytesOf(source.blobKey), source.contentType, spec, this.settings, this.watermark);
+  }
+
+  /**
+   * A rendition made already that serves as the source instead of the original, so that the original is
+   * decoded once: for a watermarked thumbnail or preview the clean one, for anything that fits inside the
+   * preview (the thumbnail, a smaller box) the preview.
+   */
+  private async madeSource(
+    em: EntityManager,
+    source: RenditionSource,
+    spec: RenditionSpec,
+  ): Promise<{ blobKey: string; contentType: string } | null> {
+    const clean = variantOf({ ...spec, watermark: false });
+    const { preview } = STANDARD_RENDITIONS;
+    const withinPreview = spec.fit === 'inside' && spec.width <= preview.width && spec.height <= preview.height;
+    const variant = spec.watermark && clean in STANDARD_RENDITIONS ? clean : withinPreview ? 'preview' : null;
+    if (!variant || variant === variantOf(spec)) return null;
+    const made = await this.find(em, source.sha256, variant);
+    return made?.state === 'READY' && made.blobKey && made.contentType
+      ? { blobKey: made.blobKey, contentType: made.contentType }
+      : null;
   }
 
   private async bytesOf(blobKey: string): Promise<Buffer> {

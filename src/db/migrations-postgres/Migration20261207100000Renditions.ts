@@ -10,7 +10,7 @@ export class Migration20261207100000Renditions extends Migration {
       `create unique index "renditions_source_sha256_variant_unique" on "renditions" ("source_sha256", "variant")`,
     );
     this.addSql(`create index "renditions_state_next_attempt_at_index" on "renditions" ("state", "next_attempt_at")`);
-    for (const variant of ['thumbnail', 'preview']) {
+    for (const variant of ['preview', 'thumbnail']) {
       this.addSql(
         `insert into "renditions" ("source_sha256", "variant", "state", "attempts", "created_at", "updated_at") select distinct "sha256", '${variant}', 'PENDING', 0, now(), now() from "assets" where "state" = 'UPLOADED'`,
       );
