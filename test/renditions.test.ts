@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
 import { untilUploaded, uploadAs } from './support/graphqlCalls.js';
 import { imageFacts, pictureOf, untilRendered } from './support/renditionCalls.js';
 import { startTestServerWithUser, type TestServer } from './support/testServer.js';
@@ -212,5 +213,15 @@ describe('files of other kinds', () => {
       { token: editor.token },
     );
     expect(result.data?.asset).toEqual({ thumbnailUrl: null, renditions: [] });
+  });
+});
+
+describe('rendition settings', () => {
+  it.each([
+    ['RENDITION_CONCURRENCY', '0'],
+    ['RENDITION_MAX_SIZE', 'huge'],
+    ['RENDITION_MAX_INPUT_MEGAPIXELS', '5000'],
+  ])('refuse %s=%s at start, naming the setting', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
   });
 });

@@ -126,7 +126,10 @@ export class ScanQueue {
     // The blob store is already the final home of the bytes, so a clean file is servable at once.
     if (next === 'CLEAN') {
       await em.nativeUpdate(Asset, { ...sameFile, state: 'CLEAN' }, { state: 'UPLOADED' });
-      await this.renditions.enqueue(em, asset);
+      // A failure here leaves the file served without renditions queued: the first request for one queues them.
+      await this.renditions.enqueue(em, asset).catch((error: unknown) => {
+        this.log.warn({ assetId: asset.id, err: error }, 'renditions could not be queued');
+      });
     }
     this.events.publish(asset.id);
     this.log.info({ assetId: asset.id, outcome: next }, 'scan finished');
