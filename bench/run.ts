@@ -4,10 +4,11 @@
 // graphql-yoga server, Asset Manager REST and WoodWing search req/s against raw node:http, and search
 // latencies on BENCH_SEARCH_ASSETS seeded assets, printed side by side. On the first database only, the ones
 // that do not: a 1 GiB upload against a bare busboy sink, the server's RSS during it, and (with wrk) a
-// 10 MiB media download against plain Node.
+// 10 MiB media download against plain Node; then thumbnails and previews of 24 MP JPEGs and the RSS meanwhile
+// (renditions.ts).
 // Settings: BENCH_SECONDS (per req/s and download run, default 10), BENCH_UPLOAD_MB (default 1024),
 // BENCH_SEARCH_ASSETS (default 100,000), BENCH_SEARCH_REQUESTS (default 200), BENCH_DATABASES,
-// BENCH_DATABASE_URL.
+// BENCH_DATABASE_URL, BENCH_RENDITION_IMAGES (default 6).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,6 +26,7 @@ import {
 import { type FileFigures, fileFailures, fileRows, measureFiles } from './files.js';
 import { startGateway } from './gateway.js';
 import { killAllNow, rssMiB, stop, stopAll } from './processes.js';
+import { measureRenditions, type RenditionFigures, renditionFailures, renditionRows } from './renditions.js';
 import { measureSearch } from './search.js';
 import { errorMessage, fmt, log, MIB, SEARCH_ASSETS, SEARCH_REQUESTS, SECONDS, UPLOAD_BYTES } from './settings.js';
 import { columnFailures, type DatabaseColumn, databaseRows, printTable } from './summary.js';
@@ -36,6 +38,9 @@ import {
   measureWoodwingSearch,
   seedOneAsset,
 } from './throughput.js';
+
+/** The renditions figures, measured once on the gateway that measures the files. */
+let renditions: RenditionFigures | undefined;
 
 /** Where everything of this run goes: the gateways' folders, the test files, the throwaway cluster. */
 const root = mkdtempSync(join(tmpdir(), 'asset-gateway-bench-'));
@@ -72,7 +77,9 @@ async function measureRequests(
     column.requests = { graphql, rest, woodwingSearch };
     if (!withFiles) return undefined;
     log(`files and memory, on ${label} (they run once: the database does not take part in them)`);
-    return await measureFiles(gateway, token, root, startRss);
+    const files = await measureFiles(gateway, token, root, startRss);
+    renditions = await measureRenditions(gateway, token, log);
+    return files;
   } finally {
     gateway.process.off('exit', onExit);
     await stop(gateway.process);
@@ -135,10 +142,15 @@ async function main(): Promise<void> {
   } else {
     process.stdout.write('\nFiles and memory: not measured (no gateway got that far; see the log above)\n');
   }
+  if (renditions) {
+    process.stdout.write('\nRenditions (once, on the same gateway):\n\n');
+    printTable(renditionRows(renditions));
+  }
   process.stdout.write('(MB = 10^6 bytes; MiB = 2^20 bytes)\n');
 
   const failures = [
     ...(files ? fileFailures(files.figures) : ['no file or memory figures']),
+    ...(renditions ? renditionFailures(renditions) : ['no renditions figures']),
     ...columns.flatMap((column) => columnFailures(column, anchors)),
     ...(postgresRequired() && columns.some((c) => c.kind === 'postgres' && c.notMeasured)
       ? ['PostgreSQL was asked for (BENCH_DATABASE_URL or BENCH_DATABASES) but not measured']

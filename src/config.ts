@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { ConfigError, type Env, readBoolean, readInteger } from './configValues.js';
 import { type RateLimitSettings, readRateLimits } from './rateLimitSettings.js';
@@ -56,6 +57,7 @@ export interface Config {
   zipLimits: ZipLimits;
   /** How often each kind of request may come, per user (or shared link) and per client address. */
   rateLimits: RateLimitSettings;
+  renditions: RenditionSettings;
 }
 
 export interface ZipLimits {
@@ -79,6 +81,24 @@ export interface ConnectionTimeouts {
   keepAliveMs: number;
   /** No byte read or written on a busy connection (a stalled upload body, a reader that stopped reading). */
   idleMs: number;
+}
+
+/** How thumbnails, previews and preset renditions are made, and how much of the machine they may take. */
+export interface RenditionSettings {
+  /** Images rendered at once by this instance (the queue and first requests of presets together). */
+  concurrency: number;
+  /** libvips threads per image (sharp.concurrency). */
+  threads: number;
+  /** Larger inputs get no rendition (sharp's limitInputPixels): bounds the memory of one decode. */
+  maxInputPixels: number;
+  /** Larger files get no rendition: the bytes of one file are held in memory while it is rendered. */
+  maxInputBytes: number;
+  /** The largest width or height a client may ask for (?size=, maxWidth_..., a preset). */
+  maxSize: number;
+  /** Drawn on the thumbnails and previews of shared links with watermarked=true, unless an image is set. */
+  watermarkText: string;
+  /** An image file drawn instead of the text; checked at start. */
+  watermarkImage: string | undefined;
 }
 
 export interface GraphqlLimits {
@@ -175,6 +195,28 @@ function readClamd(env: Env): ClamdAddress | undefined {
   } catch (error) {
     throw new ConfigError('CLAMD_URL', `${(error as Error).message}, got "${raw}"`);
   }
+}
+
+function readWatermarkImage(env: Env): string | undefined {
+  const raw = env.WATERMARK_IMAGE;
+  if (raw === undefined || raw === '') return undefined;
+  const path = resolve(raw);
+  if (!existsSync(path)) throw new ConfigError('WATERMARK_IMAGE', `no file at ${path}`);
+  return path;
+}
+
+function readRenditions(env: Env): RenditionSettings {
+  const watermarkText = env.WATERMARK_TEXT ?? 'PREVIEW';
+  if (watermarkText.length > 200) throw new ConfigError('WATERMARK_TEXT', 'must be at most 200 characters');
+  return {
+    concurrency: readInteger(env, 'RENDITION_CONCURRENCY', 1, 1, 16),
+    threads: readInteger(env, 'RENDITION_THREADS', 2, 1, 64),
+    maxInputPixels: readInteger(env, 'RENDITION_MAX_INPUT_MEGAPIXELS', 100, 1, 1000) * 1_000_000,
+    maxInputBytes: readInteger(env, 'RENDITION_MAX_INPUT_MB', 200, 1, 4096) * 1024 * 1024,
+    maxSize: readInteger(env, 'RENDITION_MAX_SIZE', 4096, 16, 16_383),
+    watermarkText: watermarkText.trim() === '' ? 'PREVIEW' : watermarkText,
+    watermarkImage: readWatermarkImage(env),
+  };
 }
 
 function readSecretKey(env: Env): string | undefined {
@@ -288,5 +330,6 @@ export function loadConfig(env: Env = process.env): Config {
       maxBytes: readInteger(env, 'ZIP_MAX_MB', 4096, 1, 1024 * 1024) * 1024 * 1024,
     },
     rateLimits: readRateLimits(env),
+    renditions: readRenditions(env),
   };
 }

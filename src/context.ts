@@ -9,6 +9,7 @@ import type { AuthKey } from './db/entities/AuthKey.js';
 import type { UserView } from './db/entities/User.js';
 import type { AssetEvents } from './events/AssetEvents.js';
 import type { EmailNotifier } from './notify/emailNotifier.js';
+import type { RenditionQueue } from './renditions/RenditionQueue.js';
 import type { Loaders } from './resolvers/loaders.js';
 import type { ScanQueue } from './scan/ScanQueue.js';
 import type { BlobStore } from './storage/BlobStore.js';
@@ -18,6 +19,7 @@ export interface Services {
   config: Config;
   blobStore: BlobStore;
   scanQueue: ScanQueue;
+  renditions: RenditionQueue;
   secretBox: SecretBox;
   /** Signs and checks the v2 API's signed URLs. */
   urlSigner: UrlSigner;

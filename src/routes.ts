@@ -15,6 +15,7 @@ import { serviceRoute as service } from './legacy-rest/woodwing/endpoint.js';
 import { fileRoute } from './legacy-rest/woodwing/fileRoutes.js';
 import { messagesEndpoint } from './legacy-rest/woodwing/messages.js';
 import { organizingEndpoints as organizing } from './legacy-rest/woodwing/organizing.js';
+import { renditionPresetEndpoints as presets } from './legacy-rest/woodwing/renditionPresets.js';
 import { reportEndpoints as reports } from './legacy-rest/woodwing/reports.js';
 import { woodwingRefusals } from './legacy-rest/woodwing/responses.js';
 import { zipRoute } from './legacy-rest/woodwing/zipRoute.js';
@@ -124,6 +125,12 @@ export function createRoutes(targets: RouteTargets): Dispatch {
       ['GET', '/services/system/metrics', service(systemMetricsEndpoint(metrics))],
       ['GET POST', '/services/admin/externalProcessing', service(externalProcessingEndpoint)],
       ['GET PUT DELETE', '/services/admin/externalProcessing/:id', service(externalProcessingEndpoint)],
+      ['GET POST', '/services/zip', zipRoute],
+
+      ['GET POST', '/services/renditionpreset/list', service(presets.list)],
+      ['GET POST', '/services/renditionpreset/listAll', service(presets.listAll)],
+      ['POST', '/services/renditionpreset/save', service(presets.save)],
+      ['POST', '/services/renditionpreset/remove', service(presets.remove)],
 
       // The v2 folder API.
       ['POST', '/api/folder', folders.create],

@@ -13,6 +13,9 @@ import { createGraphqlHandler } from './http/graphqlHandler.js';
 import { requestContextFactory, sendJson } from './http/requestContext.js';
 import { ServiceMetrics } from './metrics/serviceMetrics.js';
 import { EmailNotifier } from './notify/emailNotifier.js';
+import { RenditionQueue } from './renditions/RenditionQueue.js';
+import { RenditionStore } from './renditions/RenditionStore.js';
+import { Watermark } from './renditions/Watermark.js';
 import { ensureFirstAdmin } from './resolvers/accounts/users.js';
 import { createRoutes } from './routes.js';
 import { ClamdScanner } from './scan/ClamdScanner.js';
@@ -76,7 +79,9 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     ? new ClamdScanner(config.clamd, { connectTimeoutMs: 5_000, scanTimeoutMs: config.clamdTimeoutMs })
     : scanningOff;
   const assetEvents = await openAssetEvents(config.database, log);
-  const scanQueue = new ScanQueue(orm, blobStore, scanner, assetEvents, log);
+  const renditionStore = new RenditionStore(blobStore, config.renditions, await Watermark.load(config.renditions));
+  const renditions = new RenditionQueue(orm, renditionStore, log);
+  const scanQueue = new ScanQueue(orm, blobStore, scanner, assetEvents, log, renditions);
   const secretBox = await SecretBox.open(config.secretKey, config.dataDir);
   await ensureFirstAdmin(orm.em.fork(), config, log);
   const rateLimits = await openRateLimits(orm, config.rateLimits, log);
@@ -88,6 +93,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     config,
     blobStore,
     scanQueue,
+    renditions,
     secretBox,
     urlSigner,
     notifier,
@@ -136,6 +142,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const port = (server.address() as AddressInfo).port;
   if (config.publicUrl.endsWith(':0')) config.publicUrl = `http://localhost:${port}`;
   scanQueue.start();
+  renditions.start();
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -151,6 +158,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       });
       await scanQueue.stop();
       rateLimits.close();
+      await renditions.stop();
       await assetEvents.close();
       notifier.close();
       await blobStore.close();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authKeyFor, dataOf, freshFolder, untilUploaded } from './support/graphqlCalls.js';
+import { imageFacts, untilRendered } from './support/renditionCalls.js';
 import { startTestServer, type TestServer, type TestUser } from './support/testServer.js';
 import { bearer, bodyOf, postServices } from './support/woodwingCalls.js';
 
@@ -13,7 +14,7 @@ import { bearer, bodyOf, postServices } from './support/woodwingCalls.js';
 const UPLOAD =
   'mutation($file: Upload!, $input: UploadAssetInput) { uploadAsset(file: $file, input: $input) { id name } }';
 
-/** A 1x1 PNG: its own preview and thumbnail. */
+/** A 1x1 PNG; its preview and thumbnail are 1x1 PNGs too (renditions, made after the scan). */
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
   'base64',
@@ -41,9 +42,18 @@ async function upload(name: string, content: Uint8Array | string, input: Record<
   return result.data.uploadAsset;
 }
 
+/** The PNG itself from a URL of the original; a 1x1 PNG rendition of it from a preview or thumbnail URL. */
+async function expectServed(path: string, response: Response): Promise<void> {
+  const bytes = Buffer.from(await response.arrayBuffer());
+  if (/^\/(preview|thumbnail)\//.test(path))
+    expect(await imageFacts(bytes)).toEqual({ width: 1, height: 1, format: 'png' });
+  else expect(bytes).toEqual(PNG);
+}
+
 /** A draft PNG with shared links that allow previews only and originals. */
 async function sharedDraftImage() {
   const image = await upload('shared.png', PNG, { folderPath: freshFolder(), draft: true });
+  await untilRendered(api, editor.token, image.id);
   const rights = (downloadOriginal: boolean) => ({ downloadPreview: true, downloadOriginal });
   return {
     image,
@@ -86,13 +96,13 @@ describe('a shared link', () => {
   }) => {
     const response = await get(urlOf(path, shared.image, shared.previewsOnly));
     expect(response.status).toBe(previewsOnly);
-    if (previewsOnly === 200) expect(Buffer.from(await response.arrayBuffer())).toEqual(PNG);
+    if (previewsOnly === 200) await expectServed(path, response);
   });
 
   it.each(SERVING_URLS)('that allows originals gets the bytes from $surface', async ({ path }) => {
     const response = await get(urlOf(path, shared.image, shared.originals));
     expect(response.status).toBe(200);
-    expect(Buffer.from(await response.arrayBuffer())).toEqual(PNG);
+    await expectServed(path, response);
   });
 
   it('that allows previews only is not handed on in the fileUrl of its assets', async () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromBuffer } from 'yauzl';
 import { dataOf, freshFolder, untilUploaded, uploadInto } from './support/graphqlCalls.js';
+import { pictureOf, untilRendered } from './support/renditionCalls.js';
 import { startTestServer, startTestServerWithUser, type TestServer, type TestUser } from './support/testServer.js';
 import { bearer, expectError } from './support/woodwingCalls.js';
 
@@ -116,8 +117,9 @@ describe('/zip/<name>.zip', () => {
 
   it('holds with downloadKind=preview only the assets that have a preview', async () => {
     const folder = freshFolder();
-    const image = await uploaded(folder, 'photo.png', 'png bytes');
+    const image = await uploaded(folder, 'photo.png', await pictureOf(20, 10, 'png', true));
     const text = await uploaded(folder, 'notes.txt');
+    await untilRendered(api, editor.token, image);
     const files = await zipOf({ assetIds: `${image},${text}`, downloadKind: 'preview' });
     expect([...files.keys()]).toEqual(['photo.png']);
   });
@@ -135,7 +137,7 @@ describe('/zip/<name>.zip', () => {
     ['two selections', { assetIds: 'A'.repeat(22), q: 'x', downloadKind: 'original' }],
     ['no downloadKind', { assetIds: 'A'.repeat(22) }],
     ['an unknown downloadKind', { assetIds: 'A'.repeat(22), downloadKind: 'thumbnail' }],
-    ['a downloadPresetId (no renditions yet)', { assetIds: 'A'.repeat(22), downloadPresetId: 'p' }],
+    ['an unknown downloadPresetId', { assetIds: 'A'.repeat(22), downloadPresetId: 'p' }],
     ['a query that does not parse', { q: 'name:(', downloadKind: 'original' }],
     ['a folderPath with ..', { folderPath: '/a/../b', downloadKind: 'original' }],
   ])('refuses %s with err(400)', async (_problem, params) => {

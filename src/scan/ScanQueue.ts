@@ -4,7 +4,9 @@ import { Asset } from '../db/entities/Asset.js';
 import { HistoryEntry } from '../db/entities/HistoryEntry.js';
 import type { Orm } from '../db/orm.js';
 import type { AssetEvents } from '../events/AssetEvents.js';
+import type { RenditionQueue } from '../renditions/RenditionQueue.js';
 import type { BlobStore } from '../storage/BlobStore.js';
+import { QueuePasses } from './QueuePasses.js';
 import type { Scanner, ScanVerdict } from './Scanner.js';
 
 /**
@@ -13,7 +15,6 @@ import type { Scanner, ScanVerdict } from './Scanner.js';
  */
 export const LEASE_MS = 30_000;
 const RENEW_MS = 10_000;
-const POLL_MS = 2_000;
 const FIRST_RETRY_MS = 2_000;
 const MAX_RETRY_MS = 30 * 60_000;
 
@@ -28,10 +29,7 @@ export function retryDelayMs(attempts: number): number {
  * UPDATE, so several workers on one database never scan the same file twice at once.
  */
 export class ScanQueue {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private wakeAgain = false;
-  private stopped = false;
+  private readonly passes: QueuePasses;
 
   constructor(
     private readonly orm: Orm,
@@ -39,41 +37,27 @@ export class ScanQueue {
     private readonly scanner: Scanner,
     private readonly events: AssetEvents,
     private readonly log: Logger,
-  ) {}
+    private readonly renditions: RenditionQueue,
+  ) {
+    this.passes = new QueuePasses((stopped) => this.drain(stopped), log, 'scan queue pass failed');
+  }
 
   start(): void {
-    this.timer = setInterval(() => this.wake(), POLL_MS);
-    this.timer.unref();
-    this.wake();
+    this.passes.start();
   }
 
   /** Asks for a pass over the queue now (after an upload), without waiting for the next poll. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.wakeAgain = true;
-      return;
-    }
-    this.running = this.drain()
-      .catch((error: unknown) => this.log.error({ err: error }, 'scan queue pass failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.wakeAgain) {
-          this.wakeAgain = false;
-          this.wake();
-        }
-      });
+    this.passes.wake();
   }
 
   /** Resolves once no pass is running, e.g. before the database is closed. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.passes.stop();
   }
 
-  private async drain(): Promise<void> {
-    while (!this.stopped) {
+  private async drain(stopped: () => boolean): Promise<void> {
+    while (!stopped()) {
       const em = this.orm.em.fork();
       const asset = await this.claimNext(em);
       if (!asset) return;
@@ -161,7 +145,13 @@ export class ScanQueue {
     });
     if (!recorded) return;
     // The blob store is already the final home of the bytes, so a clean file is servable at once.
-    if (next === 'CLEAN') await em.nativeUpdate(Asset, { ...sameFile, state: 'CLEAN' }, { state: 'UPLOADED' });
+    if (next === 'CLEAN') {
+      await em.nativeUpdate(Asset, { ...sameFile, state: 'CLEAN' }, { state: 'UPLOADED' });
+      // A failure here leaves the file served without renditions queued: the first request for one queues them.
+      await this.renditions.enqueue(em, asset).catch((error: unknown) => {
+        this.log.warn({ assetId: asset.id, err: error }, 'renditions could not be queued');
+      });
+    }
     this.events.publish(asset.id);
     this.log.info({ assetId: asset.id, outcome: next }, 'scan finished');
   }

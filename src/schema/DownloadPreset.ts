@@ -11,6 +11,8 @@ export const DownloadPresetRef = builder.objectRef<DownloadPreset>('DownloadPres
     width: t.int({ nullable: true, resolve: (preset) => preset.width ?? null }),
     height: t.int({ nullable: true, resolve: (preset) => preset.height ?? null }),
     format: t.exposeString('format', { description: 'jpeg, png, webp, ...' }),
+    fit: t.exposeString('fit', { description: 'inside, cover, contain, fill or outside (sharp fit)' }),
+    quality: t.int({ nullable: true, resolve: (preset) => preset.quality ?? null }),
   }),
 });
 
@@ -28,6 +30,8 @@ const CreateDownloadPresetInput = builder.inputType('CreateDownloadPresetInput',
     width: t.int(),
     height: t.int(),
     format: t.string({ required: true, description: 'jpeg, png, webp, avif, gif or tiff' }),
+    fit: t.string({ description: 'inside (the default), cover, contain, fill or outside' }),
+    quality: t.int({ description: '1 to 100 for lossy formats; unset: the format default' }),
   }),
 });
 

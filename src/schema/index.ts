@@ -8,6 +8,7 @@ import './AssetVersion.js';
 import './Checkout.js';
 import './HistoryEntry.js';
 import './DownloadPreset.js';
+import './Rendition.js';
 import './mutations/login.js';
 import './mutations/createUser.js';
 import './mutations/createApiToken.js';

@@ -8,6 +8,7 @@ import { Folder } from './Folder.js';
 import { HistoryEntry } from './HistoryEntry.js';
 import { LoginThrottle } from './LoginThrottle.js';
 import { Process } from './Process.js';
+import { Rendition } from './Rendition.js';
 import { Session } from './Session.js';
 import { User } from './User.js';
 
@@ -25,4 +26,5 @@ export const entities = [
   DownloadPreset,
   AuthKey,
   Process,
+  Rendition,
 ];

@@ -11,6 +11,7 @@ import { Migration20261125100000ChangeTransactions } from './Migration2026112510
 import { Migration20261125110000FolderMetadata } from './Migration20261125110000FolderMetadata.js';
 import { Migration20261125120000UsageHistory } from './Migration20261125120000UsageHistory.js';
 import { Migration20261207000000RateLimits } from './Migration20261207000000RateLimits.js';
+import { Migration20261207100000Renditions } from './Migration20261207100000Renditions.js';
 
 /**
  * Every PostgreSQL migration, oldest first, each the twin of the SQLite one of the same name, but for two:
@@ -31,4 +32,5 @@ export const postgresMigrations = [
   { name: 'Migration20261125110000FolderMetadata', class: Migration20261125110000FolderMetadata },
   { name: 'Migration20261125120000UsageHistory', class: Migration20261125120000UsageHistory },
   { name: 'Migration20261207000000RateLimits', class: Migration20261207000000RateLimits },
+  { name: 'Migration20261207100000Renditions', class: Migration20261207100000Renditions },
 ];

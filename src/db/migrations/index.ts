@@ -13,6 +13,7 @@ import { Migration20261124110000DeletedAssets } from './Migration20261124110000D
 import { Migration20261125110000FolderMetadata } from './Migration20261125110000FolderMetadata.js';
 import { Migration20261125120000UsageHistory } from './Migration20261125120000UsageHistory.js';
 import { Migration20261207000000RateLimits } from './Migration20261207000000RateLimits.js';
+import { Migration20261207100000Renditions } from './Migration20261207100000Renditions.js';
 
 /** Every SQLite migration, oldest first; applied at start. */
 export const migrations = [
@@ -29,6 +30,7 @@ export const migrations = [
   { name: 'Migration20261125110000FolderMetadata', class: Migration20261125110000FolderMetadata },
   { name: 'Migration20261125120000UsageHistory', class: Migration20261125120000UsageHistory },
   { name: 'Migration20261207000000RateLimits', class: Migration20261207000000RateLimits },
+  { name: 'Migration20261207100000Renditions', class: Migration20261207100000Renditions },
 ];
 
 /** The migrations of one kind of database: PostgreSQL has a twin of each SQLite one that it needs. */

@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../../context.js';
 import type { Asset } from '../../db/entities/Asset.js';
-import type { RouteHandler } from '../../http/route.js';
+import type { RouteCall, RouteHandler } from '../../http/route.js';
 import { sendBlob } from '../../http/sendBlob.js';
+import { type RenditionDownload, renditionForDownload } from '../../resolvers/renditions/renditionDownloads.js';
+import { boxOfPath, boxOfSize, type RenditionRequest } from '../../resolvers/renditions/renditionRequests.js';
 import { originalForDownload } from '../../resolvers/serving/downloads.js';
-import { renditionForDownload } from '../../resolvers/serving/previews.js';
 import { sendDomainError } from './responses.js';
 
 /** An asset's current file, private to the one who asked (never cached by a shared cache). */
@@ -27,9 +28,40 @@ export function sendOriginal(
   });
 }
 
+/** A stored rendition, with ETag, 304 and Range as originals have them. */
+function sendRendition(
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+  { rendition, filename }: RenditionDownload,
+  disposition: 'inline' | 'attachment',
+): Promise<void> {
+  return sendBlob(req, res, ctx.blobStore, {
+    blobKey: rendition.blobKey,
+    size: rendition.size,
+    contentType: rendition.contentType,
+    filename,
+    disposition,
+    etag: rendition.blobKey,
+    lastModified: rendition.updatedAt,
+    cacheControl: 'private, no-cache',
+  });
+}
+
+/**
+ * What a /preview or /thumbnail URL asks for: `?size=n`, WoodWing's `maxWidth_<w>_maxHeight_<h>` anywhere in
+ * the path (its hits' previewUrl has `/previews/maxWidth_1600_maxHeight_1600.jpg/*`), or `?downloadPresetId=`.
+ */
+function renditionRequestOf(call: RouteCall, kind: 'preview' | 'thumbnail', maxSize: number): RenditionRequest {
+  const size = call.url.searchParams.get('size');
+  const presetId = call.url.searchParams.get('downloadPresetId') ?? undefined;
+  const box = size !== null ? boxOfSize(size, maxSize) : boxOfPath(call.params['*'] ?? '', maxSize);
+  return { kind, box, presetId };
+}
+
 // WoodWing's file URLs, /file/<id>/(star)/<name> and the same under /preview and /thumbnail, inline or
 // (forceDownload=true) as an attachment, to a logged-in user or a shared link's holder (authKey=). The name is
-// only for the browser. Until renditions are made, an image in a web format is its own preview and thumbnail.
+// only for the browser.
 export function fileRoute(kind: 'file' | 'preview' | 'thumbnail'): RouteHandler {
   return async (call) => {
     const { req, res, url } = call;
@@ -37,10 +69,13 @@ export function fileRoute(kind: 'file' | 'preview' | 'thumbnail'): RouteHandler 
     const id = call.params.id ?? '';
     try {
       const key = url.searchParams.get('authKey') ?? undefined;
-      const asset =
-        kind === 'file' ? await originalForDownload(ctx, id, key) : await renditionForDownload(ctx, id, kind, key);
       const disposition = url.searchParams.get('forceDownload') === 'true' ? 'attachment' : 'inline';
-      await sendOriginal(req, res, ctx, asset, disposition);
+      if (kind === 'file') {
+        await sendOriginal(req, res, ctx, await originalForDownload(ctx, id, key), disposition);
+        return;
+      }
+      const request = renditionRequestOf(call, kind, ctx.config.renditions.maxSize);
+      await sendRendition(req, res, ctx, await renditionForDownload(ctx, id, request, key), disposition);
     } catch (error) {
       if (!sendDomainError(res, error)) throw error;
     }

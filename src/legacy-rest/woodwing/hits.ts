@@ -1,9 +1,9 @@
 import type { RequestContext } from '../../context.js';
 import type { AssetView } from '../../db/entities/Asset.js';
 import type { AssetRelation } from '../../db/entities/AssetRelation.js';
+import { isRenderable } from '../../renditions/renditionSpecs.js';
 import { assetPathOf } from '../../resolvers/folders/paths.js';
 import { assetPolicy, folderAccess } from '../../resolvers/policy/access.js';
-import { hasPreview } from '../../resolvers/serving/previews.js';
 
 /** WoodWing's `{value, formatted}` for dates and sizes, formatted as it does: `2012-03-23 13:16:58 +0000`. */
 function dateValue(date: Date) {
@@ -89,8 +89,8 @@ export async function hitOf(ctx: RequestContext, asset: AssetView, options: HitO
     permissions: permissionsOf(ctx, asset),
     metadata: metadataToReturn(metadata, options.fields),
     originalUrl: fileUrl('file'),
-    // Only where they serve something: until renditions are made, images in a web format (see hasPreview).
-    ...(hasPreview(asset) ? { previewUrl: fileUrl('preview'), thumbnailUrl: fileUrl('thumbnail') } : {}),
+    // Only for files that get renditions (see isRenderable); a file sharp then cannot read answers 404.
+    ...(isRenderable(asset.contentType) ? { previewUrl: fileUrl('preview'), thumbnailUrl: fileUrl('thumbnail') } : {}),
     ...(relation
       ? {
           relation: {

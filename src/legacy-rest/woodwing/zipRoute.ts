@@ -8,23 +8,22 @@ import { type ZipKind, zipEntries } from '../../resolvers/serving/zipDownloads.j
 import { readWoodwingParams } from './params.js';
 import { refusedCaller, sendDomainError } from './responses.js';
 
-const KINDS: readonly string[] = ['original', 'preview'] satisfies ZipKind[];
-
-/** Which file of each asset: downloadKind, the one way of three that works until renditions exist. */
+/** Which file of each asset: exactly one of downloadKind (original or preview), downloadPresetId or previewFormat. */
 function kindOf(downloadKind?: string, presetId?: string, previewFormat?: string): ZipKind {
   const given = [downloadKind, presetId, previewFormat].filter(Boolean).length;
   if (given !== 1)
     throw new BadInput(
       'Say what to zip of each asset with exactly one of downloadKind, downloadPresetId or previewFormat',
     );
-  if (!downloadKind)
-    throw new BadInput('Renditions are not made yet: use downloadKind=original or downloadKind=preview');
-  if (!KINDS.includes(downloadKind)) throw new BadInput('downloadKind is original or preview');
-  return downloadKind as ZipKind;
+  if (presetId) return { original: false, rendition: { kind: 'preview', presetId } };
+  if (previewFormat) return { original: false, rendition: { kind: 'preview' }, format: previewFormat };
+  if (downloadKind === 'original') return { original: true };
+  if (downloadKind === 'preview') return { original: false, rendition: { kind: 'preview' } };
+  throw new BadInput('downloadKind is original or preview');
 }
 
 /**
- * WoodWing's `/zip/<name>.zip` (GET or POST): the originals or previews of the assets named by assetIds, q
+ * WoodWing's `/zip/<name>.zip` and `/services/zip` (GET or POST): the originals, previews or preset renditions of the assets named by assetIds, q
  * or folderPath, streamed as a zip built while it is sent; each file is opened only when its turn comes.
  */
 export const zipRoute: RouteHandler = async (call) => {
@@ -35,9 +34,10 @@ export const zipRoute: RouteHandler = async (call) => {
   let filename: string;
   let reading: Readable | null = null;
   try {
-    filename = call.params.name ?? '';
-    if (!/.\.zip$/.test(filename)) throw new BadInput('A zip URL reads /zip/<name>.zip');
     const params = await readWoodwingParams(ctx, req, res, url);
+    // /services/zip takes the name as a parameter (filename), with a default; /zip/<name>.zip in its path.
+    filename = call.params.name ?? params.string('filename') ?? 'download.zip';
+    if (!/.\.zip$/.test(filename)) throw new BadInput('A zip URL reads /zip/<name>.zip');
     const kind = kindOf(
       params.string('downloadKind'),
       params.string('downloadPresetId'),

@@ -47,10 +47,30 @@ export async function assetOpenedByLink(
   file: SharedFile,
   key: string | undefined,
 ): Promise<Asset> {
-  if (!key) throw new Unauthenticated(`Log in, or open the ${NOUNS[file]} with the authKey of a shared link`);
+  return (await linkOpening(ctx, assetId, (authKey) => linkAllows(authKey, file), NOUNS[file], key)).asset;
+}
+
+/**
+ * The asset and the shared link that opens it, when the link works, shares the asset and `allows` what is
+ * asked (named by `noun` in the errors). A key that does not looks like none.
+ */
+export async function linkOpening(
+  ctx: RequestContext,
+  assetId: string,
+  allows: (authKey: AuthKey) => boolean,
+  noun: string,
+  key: string | undefined,
+): Promise<{ asset: Asset; authKey: AuthKey }> {
+  if (!key) throw new Unauthenticated(`Log in, or open the ${noun} with the authKey of a shared link`);
   const asset = await ctx.loaders.assetById.load(assetId);
-  if (!asset || !(await sharedLinkOpens(ctx, key, asset, file))) {
-    throw new NotFound(`No ${NOUNS[file]} of asset ${assetId} is shared by this link`);
+  const authKey = asset ? await usableAuthKeyOf(ctx, key) : null;
+  if (!asset || !authKey || !allows(authKey) || !(await sharedAssetIdsOf(ctx, authKey)).has(asset.id)) {
+    throw new NotFound(`No ${noun} of asset ${assetId} is shared by this link`);
   }
-  return asset;
+  return { asset, authKey };
+}
+
+/** Whether a shared link allows renditions of this download preset (createAuthKey's downloadPresetIds). */
+export function linkAllowsPreset(authKey: AuthKey, presetId: string): boolean {
+  return authKey.downloadPresetIds.includes(presetId);
 }

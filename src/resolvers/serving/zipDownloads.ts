@@ -1,16 +1,17 @@
 import type { RequestContext } from '../../context.js';
-import type { Asset } from '../../db/entities/Asset.js';
 import { BadInput, NotFound } from '../../errors.js';
+import { extensionOf, type OutputFormat } from '../../renditions/renditionSpecs.js';
 import { numberedName } from '../assets/assetNaming.js';
 import { idsMatching, MAX_QUERY_HITS } from '../bulk/queryTargets.js';
 import { findFolder } from '../folders/folders.js';
 import { checkedFolderPath } from '../folders/paths.js';
 import { requireViewer } from '../policy/access.js';
+import { renditionOf } from '../renditions/renditionDownloads.js';
+import { type RenditionRequest, resolveRendition } from '../renditions/renditionRequests.js';
 import { fieldIs } from '../search/queryTerms.js';
 import { checkedQuery } from '../search/searchAssets.js';
 import { ANCESTOR_PATHS } from '../search/searchFields.js';
 import { downloadableFile } from './downloads.js';
-import { hasPreview } from './previews.js';
 
 export interface ZipSelection {
   query?: string | null | undefined;
@@ -18,8 +19,11 @@ export interface ZipSelection {
   folderPath?: string | null | undefined;
 }
 
-/** What goes into the zip of each asset: its original, or its preview (only assets that have one). */
-export type ZipKind = 'original' | 'preview';
+/**
+ * What goes into the zip of each asset: its original, or a rendition (only of assets that have one): the
+ * preview, in its own format or one asked for (previewFormat), or a download preset's.
+ */
+export type ZipKind = { original: true } | { original: false; rendition: RenditionRequest; format?: string };
 
 export interface ZipEntry {
   /** The name in the zip: the asset's, made unique within the zip. */
@@ -56,8 +60,9 @@ function uniqueName(name: string, taken: Set<string>): string {
 
 /**
  * The files of a zip download (WoodWing's /zip), decided before a byte is sent. Assets named by id must be
- * downloadable (a file not scanned yet is a CONFLICT, as a single download is); of those a query or a
- * folder finds, only the downloadable ones go in. Previews: until renditions exist, an image is its own.
+ * downloadable (a file not scanned yet, or a preview not made yet, is a CONFLICT, as a single download is);
+ * of those a query or a folder finds, only the downloadable ones go in. A rendition made on request (a
+ * preset's) is made now, one at a time.
  */
 export async function zipEntries(ctx: RequestContext, selection: ZipSelection, kind: ZipKind): Promise<ZipEntry[]> {
   requireViewer(ctx);
@@ -67,25 +72,54 @@ export async function zipEntries(ctx: RequestContext, selection: ZipSelection, k
   if (ids.length > maxFiles) {
     throw new BadInput(`A zip may hold at most ${maxFiles} files (ZIP_MAX_FILES); this one would hold ${ids.length}`);
   }
+  const spec = kind.original ? null : (await resolveRendition(ctx, kind.rendition)).spec;
+  if (spec && kind.original === false && kind.format) spec.format = checkedFormat(kind.format);
   // All at once, so that the asset loader reads them in batches.
   const found = await Promise.all(
     ids.map((id) => (byId ? downloadableFile(ctx, id) : downloadableFile(ctx, id).catch(() => null))),
   );
-  const assets = found.filter((asset): asset is Asset => asset !== null && (kind === 'original' || hasPreview(asset)));
-  if (assets.length === 0)
-    throw new NotFound(`None of the assets asked for has ${kind === 'original' ? 'a file' : 'a preview'} to zip`);
-  const bytes = assets.reduce((sum, asset) => sum + asset.size, 0);
+  const taken = new Set<string>();
+  const entries: ZipEntry[] = [];
+  for (const asset of found) {
+    if (!asset) continue;
+    if (!spec) {
+      entries.push({
+        name: uniqueName(asset.name, taken),
+        blobKey: asset.blobKey,
+        size: asset.size,
+        modifiedAt: asset.modifiedAt,
+      });
+      continue;
+    }
+    const rendition = await renditionOf(ctx, asset, spec).catch((error: unknown) => {
+      if (error instanceof NotFound || !byId) return null;
+      throw error;
+    });
+    if (!rendition) continue;
+    const name = `${asset.name.replace(/\.[^.]*$/, '')}.${extensionOf(rendition.contentType)}`;
+    entries.push({
+      name: uniqueName(name, taken),
+      blobKey: rendition.blobKey,
+      size: rendition.size,
+      modifiedAt: rendition.updatedAt,
+    });
+  }
+  if (entries.length === 0)
+    throw new NotFound(`None of the assets asked for has ${spec ? 'a rendition' : 'a file'} to zip`);
+  const bytes = entries.reduce((sum, entry) => sum + entry.size, 0);
   if (bytes > maxBytes) {
     const mib = (size: number) => Math.ceil(size / 1024 / 1024);
     throw new BadInput(
       `A zip may hold at most ${mib(maxBytes)} MiB (ZIP_MAX_MB); this one would hold ${mib(bytes)} MiB`,
     );
   }
-  const taken = new Set<string>();
-  return assets.map((asset) => ({
-    name: uniqueName(asset.name, taken),
-    blobKey: asset.blobKey,
-    size: asset.size,
-    modifiedAt: asset.modifiedAt,
-  }));
+  return entries;
+}
+
+const ZIP_FORMATS: Record<string, OutputFormat> = { jpg: 'jpeg', jpeg: 'jpeg', png: 'png', webp: 'webp', avif: 'avif' };
+
+function checkedFormat(format: string): OutputFormat {
+  const checked = ZIP_FORMATS[format.toLowerCase()];
+  if (!checked) throw new BadInput(`previewFormat is one of ${Object.keys(ZIP_FORMATS).join(', ')}`);
+  return checked;
 }
