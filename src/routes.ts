@@ -28,12 +28,17 @@ export interface RouteTargets {
   scanner: Scanner;
 }
 
+/** Every URL the service answers, routed: see routeSurfaces. */
+export function createRoutes(targets: RouteTargets): Dispatch {
+  return buildRouter(routeSurfaces(targets), targets.createContext);
+}
+
 /**
  * Every URL the service answers: methods, path (find-my-way's syntax: `:name` one segment, `*` the rest),
  * handler. A path answers the methods listed for it; any other method gets its surface's 405 with `Allow`
  * (GOV.UK's is Rails' 404), and HEAD is answered wherever GET is, but on /graphql.
  */
-export function createRoutes({ handleGraphql, createContext, orm, blobStore, scanner }: RouteTargets): Dispatch {
+export function routeSurfaces({ handleGraphql, orm, blobStore, scanner }: RouteTargets): Surface[] {
   const graphql: Surface = {
     refusals: graphqlRefusals,
     prefixes: [],
@@ -138,5 +143,5 @@ export function createRoutes({ handleGraphql, createContext, orm, blobStore, sca
     ],
   };
 
-  return buildRouter([graphql, health, woodwing, woodwingFiles, assetManager], createContext);
+  return [graphql, health, woodwing, woodwingFiles, assetManager];
 }
