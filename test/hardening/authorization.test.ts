@@ -134,7 +134,7 @@ function note(map: Map<string, string[]>, actor: string, what: string): void {
 
 async function tryRoute(trial: Trial, route: AssetRoute): Promise<void> {
   for (const aim of ['live', 'draft'] as const) {
-    const allowed = trial.may(route.kind, aim) || (route.gov_ukMedia && aim === 'live');
+    const allowed = trial.may(route.kind, aim) || (route.govukMedia && aim === 'live');
     if (allowed) continue;
     const response = await sendRaw(api.url, route.request(targets[aim], trial));
     tried += 1;
@@ -143,7 +143,7 @@ async function tryRoute(trial: Trial, route: AssetRoute): Promise<void> {
       aim === 'draft' &&
       trial.hidesDraft &&
       (route.kind === 'read' || route.kind === 'download') &&
-      !route.gov_ukMedia
+      !route.govukMedia
     ) {
       const absent = await sendRaw(api.url, route.request(ABSENT, trial));
       tried += 1;

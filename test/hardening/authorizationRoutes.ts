@@ -24,7 +24,7 @@ export interface AssetRoute {
   name: string;
   kind: Kind;
   /** GOV.UK serves /media of a live asset to anyone, and answers a refused draft with 403 (reference §4, step 3). */
-  gov_ukMedia?: boolean;
+  govukMedia?: boolean;
   request(target: Target, actor: Actor): RawRequest;
   /** Whether the answer shows the route did what was asked. */
   succeeded(response: RawResponse): boolean;
@@ -94,7 +94,7 @@ function plain(name: string, kind: Kind, method: string, path: (target: Target) 
   return {
     name,
     kind,
-    gov_ukMedia: media,
+    govukMedia: media,
     request: (target, actor) => ({ label: name, method, target: withKey(path(target), actor), headers: actor.headers }),
     succeeded: ok,
   };
