@@ -39,13 +39,17 @@ export interface RouteTargets {
   metrics: ServiceMetrics;
 }
 
+/** Every URL the service answers, routed: see routeSurfaces. */
+export function createRoutes(targets: RouteTargets): Dispatch {
+  return buildRouter(routeSurfaces(targets), targets.createContext, targets.metrics);
+}
+
 /**
  * Every URL the service answers: methods, path (find-my-way's syntax: `:name` one segment, `*` the rest),
  * handler. A path answers the methods listed for it; any other method gets its surface's 405 with `Allow`
  * (GOV.UK's is Rails' 404), and HEAD is answered wherever GET is, but on /graphql.
  */
-export function createRoutes(targets: RouteTargets): Dispatch {
-  const { handleGraphql, createContext, orm, blobStore, scanner, metrics } = targets;
+export function routeSurfaces({ handleGraphql, orm, blobStore, scanner, metrics }: RouteTargets): Surface[] {
   const graphql: Surface = {
     refusals: graphqlRefusals,
     prefixes: [],
@@ -188,5 +192,5 @@ export function createRoutes(targets: RouteTargets): Dispatch {
     ],
   };
 
-  return buildRouter([graphql, health, woodwing, woodwingFiles, assetManager], createContext, metrics);
+  return [graphql, health, woodwing, woodwingFiles, assetManager];
 }

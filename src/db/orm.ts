@@ -7,6 +7,7 @@ import type { AbstractSqlDriver, SqlEntityManager } from '@mikro-orm/sql';
 import { SqliteDriver } from '@mikro-orm/sqlite';
 import pg from 'pg';
 import { type Config, ConfigError, type DatabaseConfig, describeDatabase } from '../config.js';
+import { BadInput } from '../errors.js';
 import { entities } from './entities/index.js';
 import { migrationsFor } from './migrations/index.js';
 
@@ -20,13 +21,26 @@ export interface QueryStats {
 
 type SqlOptions = Partial<Options<AbstractSqlDriver, SqlEntityManager>>;
 
+// The drivers wrap every error of a statement as a driver failure (a 500); refuseNulCharacters' refusal, thrown
+// before the statement runs, is the client's bad input and passes as it is.
+class SqliteDriverPassingBadInput extends SqliteDriver {
+  override convertException(exception: Error) {
+    return exception instanceof BadInput ? (exception as never) : super.convertException(exception);
+  }
+}
+class PostgreSqlDriverPassingBadInput extends PostgreSqlDriver {
+  override convertException(exception: Error) {
+    return exception instanceof BadInput ? (exception as never) : super.convertException(exception);
+  }
+}
+
 function driverOptions(database: DatabaseConfig): SqlOptions {
   if (database.kind === 'sqlite') {
     mkdirSync(dirname(database.path), { recursive: true });
-    return { driver: SqliteDriver, dbName: database.path };
+    return { driver: SqliteDriverPassingBadInput, dbName: database.path };
   }
   // A database that is not there is an error to report, not one to create: a typo would start an empty one.
-  return { driver: PostgreSqlDriver, clientUrl: database.url, ensureDatabase: false };
+  return { driver: PostgreSqlDriverPassingBadInput, clientUrl: database.url, ensureDatabase: false };
 }
 
 /** A PostgreSQL server that refuses us is the operator's to fix: one line that names it, without the password. */
@@ -80,6 +94,20 @@ async function tuneSqlite(orm: Orm): Promise<void> {
   await connection.execute('pragma foreign_keys = on');
 }
 
+/**
+ * Neither database takes a NUL character in text: MikroORM writes values into the statement, where SQLite's
+ * tokenizer stops at a NUL (the statement fails), and PostgreSQL refuses it in any text value. A value that
+ * holds one is the client's bad input, whatever surface it came by.
+ */
+function refuseNulCharacters(params: readonly unknown[]): void {
+  for (const value of params) {
+    if (typeof value === 'string' && value.includes('\u0000')) {
+      throw new BadInput('Text may not hold the NUL character (U+0000)');
+    }
+    if (Array.isArray(value)) refuseNulCharacters(value);
+  }
+}
+
 /** Opens the database (SQLite in WAL mode, or PostgreSQL) and applies its pending migrations. */
 export async function openDatabase(config: Config, stats: QueryStats = { queries: 0 }): Promise<Orm> {
   const { database } = config;
@@ -99,8 +127,9 @@ export async function openDatabase(config: Config, stats: QueryStats = { queries
     // No entity has a two-sided relation to keep in step, and the per-instance accessors this would define
     // on every property of every loaded entity cost more than half of hydrating a page of assets.
     propagationOnPrototype: false,
-    onQuery: (sql) => {
+    onQuery: (sql, params) => {
       stats.queries++;
+      refuseNulCharacters(params);
       return sql;
     },
   });

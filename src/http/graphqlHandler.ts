@@ -49,6 +49,26 @@ const hidePreparsedBody: Plugin<object, ServerContext> = {
   },
 };
 
+/**
+ * yoga reads a GET's (or a urlencoded POST's) `variables` and `extensions` with JSON.parse and lets its
+ * SyntaxError through as an unexpected error (masked, with 200): that invalid JSON is the client's, a 400.
+ */
+const invalidJsonParamsRefused: Plugin<object, ServerContext> = {
+  onRequestParse({ requestParser, setRequestParser }) {
+    if (!requestParser) return;
+    setRequestParser(async (request) => {
+      try {
+        return await requestParser(request);
+      } catch (error) {
+        if (!(error instanceof SyntaxError)) throw error;
+        throw new GraphQLError('The variables or extensions parameter is not valid JSON.', {
+          extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+        });
+      }
+    });
+  },
+};
+
 const csrfForCookieMutations: Plugin<object, ServerContext> = {
   onExecute({ args, setResultAndStopExecution }) {
     const ctx = args.contextValue as unknown as RequestContext;
@@ -112,6 +132,7 @@ export function createGraphqlHandler(schema: GraphQLSchema, config: Config, crea
     plugins: [
       useValidationRule(limitRules),
       hidePreparsedBody,
+      invalidJsonParamsRefused,
       csrfForCookieMutations,
       logUnexpectedErrors,
       sendResponseCookies(config.publicUrl.startsWith('https:')),

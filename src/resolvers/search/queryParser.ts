@@ -199,5 +199,8 @@ function describe(token: Token): string {
 }
 
 export function parseQuery(query: string): QueryNode {
+  // Neither database's text search can take a NUL: SQLite's FTS5 ends its query there, PostgreSQL refuses it.
+  const nul = query.indexOf('\u0000');
+  if (nul >= 0) throw new QuerySyntaxError('a NUL character (U+0000) cannot be searched for', nul);
   return new Parser(tokenize(query)).parse();
 }
