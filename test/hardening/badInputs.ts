@@ -150,6 +150,11 @@ function documented500(request: RawRequest, { status, body }: RawResponse): bool
   return error?.errorcode === 500 && /^[A-Z]\w+Exception$/.test(error.errorname);
 }
 
+/** WoodWing's 501 for what the service does not do (admin/externalProcessing, signed image renditions). */
+function notSupported({ status, body }: RawResponse): boolean {
+  return status === 501 && parsedJson(body)?.errorname === 'UnsupportedOperationException';
+}
+
 function parsedJson(body: string): any {
   try {
     return JSON.parse(body);
@@ -166,8 +171,8 @@ export class CampaignTally {
   tried = 0;
   readonly serverErrors: string[] = [];
   readonly leaks: string[] = [];
-  /** WoodWing's documented 500s (see DOCUMENTED_500), counted apart. */
-  documented500s = 0;
+  /** WoodWing's documented 500s (see DOCUMENTED_500) and 501s for what is not supported, counted apart. */
+  documented5xx = 0;
   /** Connections closed without an answer: not a failure by themselves (see RawResponse), counted to be seen. */
   unanswered = 0;
 
@@ -175,7 +180,7 @@ export class CampaignTally {
     this.tried += 1;
     const what = `${request.method} ${request.target.slice(0, 120)} (${request.label})`;
     if (response.status === 0) this.unanswered += 1;
-    if (documented500(request, response)) this.documented500s += 1;
+    if (documented500(request, response) || notSupported(response)) this.documented5xx += 1;
     else if (response.status >= 500 || graphqlCrash(response)) {
       this.serverErrors.push(`${response.status} ${what}: ${response.body.slice(0, 200)}`);
     }

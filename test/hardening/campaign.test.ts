@@ -80,7 +80,7 @@ beforeAll(async () => {
 afterAll(async () => {
   console.log(
     `REST bad-input campaign: ${tally.tried} requests tried, ${tally.serverErrors.length} 5xx, ` +
-      `${tally.leaks.length} leaks, ${tally.documented500s} of WoodWing's documented 500s, ` +
+      `${tally.leaks.length} leaks, ${tally.documented5xx} of WoodWing's documented 500s and 501s, ` +
       `${tally.unanswered} closed without an answer`,
   );
   await api?.close();

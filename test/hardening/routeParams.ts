@@ -37,12 +37,30 @@ const ASSET_FIELDS = [
 ];
 const FILE_LINK: RouteParams = { carrier: 'query', params: ['authKey', 'forceDownload'] };
 const NOTHING: RouteParams = { carrier: 'query', params: [] };
+const REPORT: RouteParams = {
+  carrier: 'form',
+  params: ['q', 'assetIds', 'assetPath', 'fields', 'sort'],
+  base: { q: 'id:{asset}' },
+};
+const NOTIFY: RouteParams = {
+  carrier: 'form',
+  params: ['to', 'subject', 'body', 'htmlBody', 'assetId'],
+  base: { to: 'campaign@example.com', subject: 'campaign', body: 'campaign' },
+};
+const ZIP: RouteParams = {
+  carrier: 'form',
+  params: ['downloadKind', 'downloadPresetId', 'previewFormat', 'assetIds', 'q', 'folderPath'],
+  base: { assetIds: '{asset}', downloadKind: 'original' },
+};
+const SIGNED_URL: RouteParams = { carrier: 'query', params: ['validFor'] };
+const V2_FILE: RouteParams = { carrier: 'query', params: ['forceDownload'] };
 
 /** 'GraphQL' routes are swept from the served schema by campaignGraphql.test.ts. */
 export const ROUTE_PARAMS: Record<string, RouteParams | 'GraphQL'> = {
   '/graphql': 'GraphQL',
   '/healthcheck/live': NOTHING,
   '/healthcheck/ready': NOTHING,
+  '/metrics': NOTHING,
 
   '/services/ping': { carrier: 'form', params: [] },
   '/services/login': { carrier: 'form', params: ['username', 'password', 'clientId', 'returnProfile'] },
@@ -122,20 +140,48 @@ export const ROUTE_PARAMS: Record<string, RouteParams | 'GraphQL'> = {
     base: { key: '{authKey}' },
   },
   '/services/revokeAuthKeys': { carrier: 'form', params: ['keys'] },
+  '/services/metadata/report.json': REPORT,
+  '/services/metadata/report.csv': REPORT,
+  '/metadata/report.json': REPORT,
+  '/metadata/report.csv': REPORT,
+  '/services/report.json': REPORT,
+  '/services/report.csv': REPORT,
+  '/services/notify/email': NOTIFY,
+  '/notify/email': NOTIFY,
+  '/services/system/metrics': { carrier: 'form', params: [] },
+  '/services/admin/externalProcessing': { carrier: 'form', params: [] },
+  '/services/admin/externalProcessing/:id': { carrier: 'form', params: [] },
+  '/services/zip': { ...ZIP, params: [...ZIP.params, 'filename'] },
+  '/services/renditionpreset/list': { carrier: 'form', params: [] },
+  '/services/renditionpreset/listAll': { carrier: 'form', params: [] },
+  '/services/renditionpreset/save': { carrier: 'form', params: ['name', 'id'], base: { name: 'campaign preset' } },
+  '/services/renditionpreset/remove': { carrier: 'form', params: ['ids'] },
 
   '/api/folder': { carrier: 'json', params: ['path', 'metadata'] },
   '/api/folder/get': { carrier: 'query', params: ['path'] },
   '/api/folder/list': { carrier: 'query', params: ['id', 'from', 'size', 'metadataToReturn'] },
   '/api/folder/:id': { carrier: 'json', params: ['metadata'], path: { ':id': '{folderId}' } },
+  '/api/folder/search': { carrier: 'query', params: ['q', 'from', 'size', 'metadataToReturn'] },
+
+  '/api/asset': {
+    carrier: 'json',
+    params: ['assetPath', 'autoRename', 'metadata', 'metadataToReturn'],
+    base: { assetPath: '{folder}/campaign-v2.txt' },
+  },
+  '/api/asset/search': { carrier: 'form', params: ['q', 'from', 'size', 'sort', 'metadataToReturn'] },
+  '/api/asset/:id': { carrier: 'query', params: ['metadataToReturn'] },
+  '/api/asset/:id/original': V2_FILE,
+  '/api/asset/:id/preview': V2_FILE,
+  '/api/asset/:id/thumbnail': V2_FILE,
+  '/api/asset/:id/signed-original-url': SIGNED_URL,
+  '/api/asset/:id/signed-preview-url': SIGNED_URL,
+  '/api/asset/:id/signed-thumbnail-url': SIGNED_URL,
+  '/api/asset/:id/signed-image-rendition-url': SIGNED_URL,
 
   '/file/:id/*': FILE_LINK,
   '/preview/:id/*': FILE_LINK,
   '/thumbnail/:id/*': FILE_LINK,
-  '/zip/:name': {
-    carrier: 'form',
-    params: ['downloadKind', 'downloadPresetId', 'previewFormat', 'assetIds', 'q', 'folderPath'],
-    base: { assetIds: '{asset}', downloadKind: 'original' },
-  },
+  '/zip/:name': ZIP,
 
   '/assets': { carrier: 'asset form', params: ASSET_FIELDS, file: 'asset[file]' },
   '/whitehall_assets': {

@@ -6,6 +6,8 @@ import { allOf, anyOf, fieldIs } from './queryTerms.js';
 import { type AssetSearchArgs, searchAssets } from './searchAssets.js';
 
 const PAGE_SIZE = 500;
+/** A folder path (at most 2048 characters), a slash and a name (at most 512). */
+const MAX_ASSET_PATH_LENGTH = 2048 + 1 + 512;
 
 /** Which assets a report covers: a query, a list of ids, a folder or asset path; those given must all hold. */
 export interface ReportSelection {
@@ -21,6 +23,11 @@ export function reportQuery(selection: ReportSelection): QueryNode {
   if (selection.assetIds) conditions.push(anyOf(selection.assetIds.map((id) => fieldIs('id', id))));
   if (selection.assetPath !== undefined) {
     const path = selection.assetPath;
+    // Compared in SQL (LIKE for the folders below): a longer text can be no asset's path, and SQLite
+    // refuses LIKE patterns past 50,000 bytes.
+    if (path.length > MAX_ASSET_PATH_LENGTH) {
+      throw new BadInput(`assetPath is at most ${MAX_ASSET_PATH_LENGTH} characters: a folder path and a name`);
+    }
     conditions.push(anyOf([fieldIs('assetPath', path), fieldIs('ancestorPaths', path)]));
   }
   const [only, ...more] = conditions;
