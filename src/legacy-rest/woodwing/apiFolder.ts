@@ -2,7 +2,7 @@ import type { RequestContext } from '../../context.js';
 import type { Folder } from '../../db/entities/Folder.js';
 import { BadInput } from '../../errors.js';
 import type { RequestUrl } from '../../http/requestUrl.js';
-import type { RouteCall, RouteHandler } from '../../http/route.js';
+import type { RouteCall } from '../../http/route.js';
 import {
   createFolderRecord,
   folderRecordById,
@@ -14,8 +14,8 @@ import { searchFolders } from '../../resolvers/folders/folderSearch.js';
 import { childFolders } from '../../resolvers/folders/folders.js';
 import { lastSegmentOf, ROOT } from '../../resolvers/folders/folderTree.js';
 import { readJsonBody } from '../formBody.js';
+import { type ApiAnswer, apiRoute } from '../woodwing-api/apiRoute.js';
 import { folderPermissionsOf, metadataToReturn } from './hits.js';
-import { refusedCaller, sendDomainError, sendWoodwingJson } from './responses.js';
 
 const DEFAULT_LIST_SIZE = 10;
 const MAX_LIST_SIZE = 1000;
@@ -76,10 +76,7 @@ async function bodyObject({ req, res }: RouteCall): Promise<Record<string, unkno
   return body as Record<string, unknown>;
 }
 
-type Answer = { status: number; body: unknown };
-
-/** One `/api/folder` call: what it answers, and with which status. */
-type FolderCall = (ctx: RequestContext, call: RouteCall) => Promise<Answer>;
+type Answer = ApiAnswer;
 
 async function createFolder(ctx: RequestContext, call: RouteCall): Promise<Answer> {
   const { path, metadata } = await bodyObject(call);
@@ -125,32 +122,17 @@ async function removeFolder(ctx: RequestContext, { params }: RouteCall): Promise
   return { status: 200, body: {} };
 }
 
-/** A folder call as a route: the caller's check first, errors as /services answers them. */
-function folderRoute(answer: FolderCall): RouteHandler {
-  return async (call) => {
-    const { req, res } = call;
-    const ctx = await call.context();
-    if (refusedCaller(res, ctx, req.method !== 'GET' && req.method !== 'HEAD')) return;
-    try {
-      const { status, body } = await answer(ctx, call);
-      sendWoodwingJson(res, status, body);
-    } catch (error) {
-      if (!sendDomainError(res, error)) throw error;
-    }
-  };
-}
-
 /**
  * WoodWing's v2 folder API: `POST /api/folder` {path, metadata} (201), `GET /api/folder/get?path=`,
  * `GET /api/folder/list?id=&from=&size=&metadataToReturn=`, `GET`/`POST /api/folder/search?q=` (same paging),
  * `GET`/`PUT`/`DELETE /api/folder/<id>`, JSON in and out, errors as /services answers them.
  */
 export const folderApiRoutes = {
-  create: folderRoute(createFolder),
-  list: folderRoute(listFolders),
-  search: folderRoute(folderSearch),
-  getByPath: folderRoute(getFolderByPath),
-  get: folderRoute(getFolder),
-  update: folderRoute(updateFolder),
-  remove: folderRoute(removeFolder),
+  create: apiRoute(createFolder),
+  list: apiRoute(listFolders),
+  search: apiRoute(folderSearch),
+  getByPath: apiRoute(getFolderByPath),
+  get: apiRoute(getFolder),
+  update: apiRoute(updateFolder),
+  remove: apiRoute(removeFolder),
 };
