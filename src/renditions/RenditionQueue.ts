@@ -19,27 +19,13 @@ const MAX_ATTEMPTS = 8;
  * conditional UPDATE, so several instances never render the same row at once. One row at a time per
  * instance; the renders themselves share RenditionStore's slots with first requests of presets.
  */
-export class RenditionQueue {
-  private readonly passes: QueuePasses;
-
+export class RenditionQueue extends QueuePasses {
   constructor(
     private readonly orm: Orm,
     readonly store: RenditionStore,
     private readonly log: Logger,
   ) {
-    this.passes = new QueuePasses((stopped) => this.drain(stopped), log, 'rendition queue pass failed');
-  }
-
-  start(): void {
-    this.passes.start();
-  }
-
-  wake(): void {
-    this.passes.wake();
-  }
-
-  stop(): Promise<void> {
-    return this.passes.stop();
+    super(log, 'rendition queue pass failed');
   }
 
   /** Queues the thumbnail and preview of a file that may be served now, and wakes the worker. */
@@ -48,7 +34,7 @@ export class RenditionQueue {
     this.wake();
   }
 
-  private async drain(stopped: () => boolean): Promise<void> {
+  protected async drain(stopped: () => boolean): Promise<void> {
     while (!stopped()) {
       const em = this.orm.em.fork();
       const row = await this.claimNext(em);

@@ -3,20 +3,22 @@ import type { Logger } from 'pino';
 const POLL_MS = 2_000;
 
 /**
- * Runs passes over a database queue: one at a time, every two seconds and whenever woken (after an upload,
- * a scan), never two at once in this process. A pass ends when its queue has nothing ready.
+ * A queue in the database, worked through in passes (`drain`): one at a time, every two seconds and whenever
+ * woken (after an upload, a scan), never two at once in this process. A pass ends when nothing is ready.
  */
-export class QueuePasses {
+export abstract class QueuePasses {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private wakeAgain = false;
   private stopped = false;
 
   constructor(
-    private readonly pass: (stopped: () => boolean) => Promise<void>,
-    private readonly log: Logger,
+    private readonly passLog: Logger,
     private readonly failure: string,
   ) {}
+
+  /** One pass: works until nothing is ready, or `stopped()`. */
+  protected abstract drain(stopped: () => boolean): Promise<void>;
 
   start(): void {
     this.timer = setInterval(() => this.wake(), POLL_MS);
@@ -31,8 +33,8 @@ export class QueuePasses {
       this.wakeAgain = true;
       return;
     }
-    this.running = this.pass(() => this.stopped)
-      .catch((error: unknown) => this.log.error({ err: error }, this.failure))
+    this.running = this.drain(() => this.stopped)
+      .catch((error: unknown) => this.passLog.error({ err: error }, this.failure))
       .finally(() => {
         this.running = undefined;
         if (this.wakeAgain) {

@@ -28,9 +28,7 @@ export function retryDelayMs(attempts: number): number {
  * so an upload stored just before a crash is picked up after the restart; a claim is one conditional
  * UPDATE, so several workers on one database never scan the same file twice at once.
  */
-export class ScanQueue {
-  private readonly passes: QueuePasses;
-
+export class ScanQueue extends QueuePasses {
   constructor(
     private readonly orm: Orm,
     private readonly blobStore: BlobStore,
@@ -39,24 +37,10 @@ export class ScanQueue {
     private readonly log: Logger,
     private readonly renditions: RenditionQueue,
   ) {
-    this.passes = new QueuePasses((stopped) => this.drain(stopped), log, 'scan queue pass failed');
+    super(log, 'scan queue pass failed');
   }
 
-  start(): void {
-    this.passes.start();
-  }
-
-  /** Asks for a pass over the queue now (after an upload), without waiting for the next poll. */
-  wake(): void {
-    this.passes.wake();
-  }
-
-  /** Resolves once no pass is running, e.g. before the database is closed. */
-  stop(): Promise<void> {
-    return this.passes.stop();
-  }
-
-  private async drain(stopped: () => boolean): Promise<void> {
+  protected async drain(stopped: () => boolean): Promise<void> {
     while (!stopped()) {
       const em = this.orm.em.fork();
       const asset = await this.claimNext(em);
