@@ -2,7 +2,7 @@ import { clearAllDataLoaders } from '@pothos/plugin-dataloader';
 import type { RequestContext } from '../context.js';
 import { ASSET_STATES, type AssetView } from '../db/entities/Asset.js';
 import { assetChanges } from '../resolvers/assets/assetChanges.js';
-import { getAsset } from '../resolvers/assets/assets.js';
+import { getAsset } from '../resolvers/assets/assetLookups.js';
 import { fileUrlOf, readableReplacement } from '../resolvers/assets/assetViews.js';
 import { assetPathOf } from '../resolvers/folders/paths.js';
 import { AssetVersionRef } from './AssetVersion.js';

@@ -6,15 +6,8 @@ import { requestOrigin } from '../../http/requestOrigin.js';
 import type { RouteHandler } from '../../http/route.js';
 import { declaredBodyTooLarge } from '../../http/uploadLimits.js';
 import { isWellFormedId } from '../../ids.js';
-import {
-  assertMayUpload,
-  deleteAsset,
-  findManageableAsset,
-  getManagedAsset,
-  restoreAsset,
-  updateAsset,
-  uploadAsset,
-} from '../../resolvers/assets/assets.js';
+import { findManageableAsset, getManagedAsset } from '../../resolvers/assets/assetLookups.js';
+import { assertMayUpload, deleteAsset, restoreAsset, updateAsset, uploadAsset } from '../../resolvers/assets/assets.js';
 import { createWhitehallAsset } from '../../resolvers/assets/whitehallAssets.js';
 import { AssetKeyMissing, assetFieldsOf, legacyFieldsOf, readAssetParams } from './assetParams.js';
 import { presentAsset, type ResponseStatus } from './presenter.js';

@@ -2,7 +2,7 @@ import type { RequestContext } from '../../context.js';
 import { Asset } from '../../db/entities/Asset.js';
 import { createLoaders } from '../loaders.js';
 import { assetPolicy, requireViewer } from '../policy/access.js';
-import { findReadableAsset } from './assets.js';
+import { findReadableAsset } from './assetLookups.js';
 
 /**
  * The assets that change from now on (one asset, or every one), each as it is after the change, and only

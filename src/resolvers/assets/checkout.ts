@@ -3,7 +3,8 @@ import { Asset, type Metadata } from '../../db/entities/Asset.js';
 import { Conflict, Forbidden, NotFound } from '../../errors.js';
 import { assetPolicy, requireViewer } from '../policy/access.js';
 import { checkedMetadata, mergedMetadata, metadataModifications } from './assetFields.js';
-import { findManageableAsset, findReadableAsset, flushAssetChanges, setNextVersion, updateAsset } from './assets.js';
+import { findManageableAsset, findReadableAsset } from './assetLookups.js';
+import { flushAssetChanges, setNextVersion, updateAsset } from './assets.js';
 import { type IncomingFile, storeFile } from './files.js';
 import { recordHistory } from './history.js';
 

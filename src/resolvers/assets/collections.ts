@@ -5,7 +5,8 @@ import type { Asset } from '../../db/entities/Asset.js';
 import { AssetRelation } from '../../db/entities/AssetRelation.js';
 import { BadInput, Conflict } from '../../errors.js';
 import { isWellFormedId, newId } from '../../ids.js';
-import { assertMayUpload, DEFAULT_FOLDER, findManageableAsset, insertAsset } from './assets.js';
+import { findManageableAsset } from './assetLookups.js';
+import { assertMayUpload, DEFAULT_FOLDER, insertAsset } from './assets.js';
 import { insertRelationIfUnjoined, relationsChanged, relationTarget } from './relations.js';
 
 const COLLECTION_EXTENSION = 'collection';

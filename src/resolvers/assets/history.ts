@@ -3,7 +3,7 @@ import type { Asset } from '../../db/entities/Asset.js';
 import { type HistoryAction, HistoryEntry } from '../../db/entities/HistoryEntry.js';
 import { BadInput, NotFound } from '../../errors.js';
 import { requireViewer } from '../policy/access.js';
-import { findReadableAsset } from './assets.js';
+import { findReadableAsset } from './assetLookups.js';
 
 /** Adds a history entry to the unit of work; the caller's flush writes it with the change it records. */
 export function recordHistory(

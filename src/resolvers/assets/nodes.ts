@@ -5,7 +5,7 @@ import { NotFound } from '../../errors.js';
 import { isWellFormedId } from '../../ids.js';
 import { requireViewer } from '../policy/access.js';
 import { getAuthKey, plainKeyOf } from '../sharing/authKeys.js';
-import { findReadableAsset } from './assets.js';
+import { findReadableAsset } from './assetLookups.js';
 
 /** A record of any kind by its id, if the viewer may see it. Ids are random, so at most one table holds it. */
 export async function findNode(ctx: RequestContext, id: string): Promise<{ id: string }> {

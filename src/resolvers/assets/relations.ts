@@ -8,7 +8,7 @@ import type { UserView } from '../../db/entities/User.js';
 import { BadInput, Conflict, NotFound } from '../../errors.js';
 import { isWellFormedId, newId } from '../../ids.js';
 import { assetPolicy, requireRole, requireViewer } from '../policy/access.js';
-import { findReadableAsset } from './assets.js';
+import { findReadableAsset } from './assetLookups.js';
 
 const RELATION_TYPE = /^[a-z][a-zA-Z0-9_-]{0,63}$/;
 

@@ -1,7 +1,8 @@
 import type { RequestContext } from '../../context.js';
 import type { Asset } from '../../db/entities/Asset.js';
 import { BadInput, NotFound } from '../../errors.js';
-import { findManageableAsset, flushAssetChanges, setNextVersion } from './assets.js';
+import { findManageableAsset } from './assetLookups.js';
+import { flushAssetChanges, setNextVersion } from './assets.js';
 import { recordHistory } from './history.js';
 
 /**

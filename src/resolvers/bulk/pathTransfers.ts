@@ -2,8 +2,9 @@ import type { RequestContext } from '../../context.js';
 import { Asset } from '../../db/entities/Asset.js';
 import type { Process } from '../../db/entities/Process.js';
 import { BadInput, Conflict, NotFound } from '../../errors.js';
+import { findManageableAsset, findReadableAsset } from '../assets/assetLookups.js';
 import { freeFolderPath, freeNameIn, PathTaken } from '../assets/assetNaming.js';
-import { deleteAsset, findManageableAsset, findReadableAsset, updateAsset } from '../assets/assets.js';
+import { deleteAsset, updateAsset } from '../assets/assets.js';
 import { checkedFilename } from '../assets/files.js';
 import {
   copyAssetTo,

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../context.js';
 import { BadInput, NotFound } from '../../errors.js';
-import { findReadableAsset } from '../assets/assets.js';
+import { findReadableAsset } from '../assets/assetLookups.js';
 import { recordHistory } from '../assets/history.js';
 import { requireViewer } from '../policy/access.js';
 

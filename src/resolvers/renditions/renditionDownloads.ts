@@ -9,7 +9,7 @@ import {
   STANDARD_RENDITIONS,
   variantOf,
 } from '../../renditions/renditionSpecs.js';
-import { findReadableAsset } from '../assets/assets.js';
+import { findReadableAsset } from '../assets/assetLookups.js';
 import { servable } from '../policy/servability.js';
 import { linkAllows, linkAllowsPreset, linkOpening } from '../policy/sharing.js';
 import { type RenditionRequest, resolveRendition } from './renditionRequests.js';

@@ -1,6 +1,6 @@
 import type { RequestContext } from '../../context.js';
 import type { Asset } from '../../db/entities/Asset.js';
-import { findReadableAsset } from '../assets/assets.js';
+import { findReadableAsset } from '../assets/assetLookups.js';
 import { servable } from '../policy/servability.js';
 import { assetOpenedByLink } from '../policy/sharing.js';
 
