@@ -87,7 +87,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const rateLimits = await openRateLimits(orm, config.rateLimits, log);
 
   const urlSigner = new UrlSigner(secretBox);
-  const notifier = new EmailNotifier(config.smtpUrl, config.smtpFrom, log);
+  const notifier = await EmailNotifier.open(config.smtpUrl, config.smtpFrom, log);
   const metrics = new ServiceMetrics(orm);
   const services: Services = {
     config,

@@ -1,4 +1,4 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 
 export interface EmailMessage {
@@ -18,14 +18,17 @@ export class MailNotSent extends Error {}
  * with no SMTP_URL, by writing them to the log (and the caller records them in the asset's history).
  */
 export class EmailNotifier {
-  private readonly transport: Transporter | undefined;
-
-  constructor(
-    smtpUrl: string | undefined,
+  private constructor(
+    private readonly transport: Transporter | undefined,
     private readonly from: string,
     private readonly log: Logger,
-  ) {
-    this.transport = smtpUrl ? nodemailer.createTransport(smtpUrl) : undefined;
+  ) {}
+
+  /** nodemailer is loaded only when there is a server to send to: it would be a tenth of the heap otherwise. */
+  static async open(smtpUrl: string | undefined, from: string, log: Logger): Promise<EmailNotifier> {
+    if (!smtpUrl) return new EmailNotifier(undefined, from, log);
+    const { default: nodemailer } = await import('nodemailer');
+    return new EmailNotifier(nodemailer.createTransport(smtpUrl), from, log);
   }
 
   /** Whether mails go out by SMTP; otherwise they are only logged. */
