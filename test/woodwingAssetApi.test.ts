@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshFolder, untilUploaded, uploadAs } from './support/graphqlCalls.js';
+import { imageFacts, untilRendered } from './support/renditionCalls.js';
 import { startTestServerWithUser, type TestServer } from './support/testServer.js';
 import { bearer, bodyOf, cookieSession, expectError } from './support/woodwingCalls.js';
 
@@ -8,7 +9,7 @@ import { bearer, bodyOf, cookieSession, expectError } from './support/woodwingCa
  * the original, preview and thumbnail, and search, over the same resolvers as /services.
  */
 
-/** A 1x1 PNG: a web image, its own preview and thumbnail until renditions are made. */
+/** A 1x1 PNG: a web image, with a preview and a thumbnail once its renditions are made. */
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
   'base64',
@@ -33,6 +34,7 @@ beforeAll(async () => {
   image = await uploadAs(api, editor.token, { name: 'dot.png', content: PNG, input: { folderPath: folder } });
   await untilUploaded(api, editor.token, text.id);
   await untilUploaded(api, editor.token, image.id);
+  await untilRendered(api, editor.token, image.id);
 });
 afterAll(() => api.close());
 
@@ -135,14 +137,15 @@ describe('GET /api/asset/<id>/original, /preview and /thumbnail', () => {
     expect(await response.text()).toBe(TEXT);
   });
 
-  it('serves an image as its own preview', async () => {
+  it("serves an image's preview, never enlarged", async () => {
     const response = await fetch(`${api.url}/api/asset/${image.id}/preview`, { headers: bearer(editor.token) });
-    expect(Buffer.from(await response.arrayBuffer())).toEqual(PNG);
+    expect(response.status).toBe(200);
+    expect(await imageFacts(Buffer.from(await response.arrayBuffer()))).toMatchObject({ width: 1, height: 1 });
   });
 
-  it('serves an image as its own thumbnail', async () => {
+  it("serves an image's thumbnail as an image", async () => {
     const response = await fetch(`${api.url}/api/asset/${image.id}/thumbnail`, { headers: bearer(editor.token) });
-    expect(response.headers.get('content-type')).toBe('image/png');
+    expect(response.headers.get('content-type')).toMatch(/^image\/(png|jpeg)$/);
   });
 
   it('answers the preview of a text file with 404, as /preview does', async () => {

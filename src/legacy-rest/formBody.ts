@@ -9,7 +9,7 @@ import { type IncomingFile, stageFile } from '../resolvers/assets/files.js';
 
 const MAX_FIELDS = 500;
 /** Parts sent as files besides the file itself, read as the values they hold (see readForm). */
-const MAX_VALUE_FILE_PARTS = 20;
+const MAX_VALUE_FILE_PARTS = 9;
 const MAX_FILES = 1 + MAX_VALUE_FILE_PARTS;
 const MAX_PARTS = MAX_FIELDS + MAX_FILES;
 const MAX_JSON_BYTES = 1024 * 1024;
