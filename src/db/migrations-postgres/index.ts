@@ -13,6 +13,7 @@ import { Migration20261125120000UsageHistory } from './Migration20261125120000Us
 import { Migration20261207000000RateLimits } from './Migration20261207000000RateLimits.js';
 import { Migration20261207100000Renditions } from './Migration20261207100000Renditions.js';
 import { Migration20261207110000LiveLegacyPaths } from './Migration20261207110000LiveLegacyPaths.js';
+import { Migration20261207120000TagLists } from './Migration20261207120000TagLists.js';
 
 /**
  * Every PostgreSQL migration, oldest first, each the twin of the SQLite one of the same name, but for two:
@@ -35,4 +36,5 @@ export const postgresMigrations = [
   { name: 'Migration20261207000000RateLimits', class: Migration20261207000000RateLimits },
   { name: 'Migration20261207100000Renditions', class: Migration20261207100000Renditions },
   { name: 'Migration20261207110000LiveLegacyPaths', class: Migration20261207110000LiveLegacyPaths },
+  { name: 'Migration20261207120000TagLists', class: Migration20261207120000TagLists },
 ];
