@@ -28,7 +28,7 @@ interface Found {
 const marker = randomUUID().slice(0, 8);
 const [red, blue] = [`red${marker}`, `blue${marker}`];
 const folder = freshFolder();
-const recordPath = `${freshFolder('/tagfolders')}`;
+const recordPath = freshFolder('/tagfolders');
 let api: TestServer;
 let admin: string;
 let assetId: string;
