@@ -35,7 +35,7 @@ const getByPath = (path: string, headers?: Record<string, string>) =>
   call('GET', `/get?path=${encodeURIComponent(path)}`, undefined, headers);
 
 describe('POST /api/folder', () => {
-  it('creates the folder and answers 201 with its id, name, path, permissions and metadata', async () => {
+  it('creates the folder and answers 201 with its id, name, path, permissions and metadata, tags as a list', async () => {
     const path = freshPath();
     const folder = await create(path, { tags: 'test,folder' });
     expect(folder).toEqual({
@@ -43,7 +43,7 @@ describe('POST /api/folder', () => {
       name: path.split('/').pop(),
       path,
       permissions: 'VPWUMERXCD',
-      metadata: { tags: 'test,folder' },
+      metadata: { tags: ['test', 'folder'] },
     });
   });
 

@@ -46,6 +46,8 @@ export const Asset = defineEntity({
     accessLimitedUserIds: p.json<string[]>(),
     accessLimitedOrganisationIds: p.json<string[]>(),
     authBypassIds: p.json<string[]>(),
+    // Also unique among live assets: a partial index that only the LiveLegacyPaths migrations make (schema
+    // comes from migrations alone, never from comparing entities, as with assets_deleted_index).
     legacyUrlPath: p.string().length(2048).nullable().index(),
     legacyEtag: p.string().length(256).nullable(),
     legacyLastModified: p.datetime().nullable(),

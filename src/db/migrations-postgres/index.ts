@@ -12,6 +12,8 @@ import { Migration20261125110000FolderMetadata } from './Migration20261125110000
 import { Migration20261125120000UsageHistory } from './Migration20261125120000UsageHistory.js';
 import { Migration20261207000000RateLimits } from './Migration20261207000000RateLimits.js';
 import { Migration20261207100000Renditions } from './Migration20261207100000Renditions.js';
+import { Migration20261207110000LiveLegacyPaths } from './Migration20261207110000LiveLegacyPaths.js';
+import { Migration20261207120000TagLists } from './Migration20261207120000TagLists.js';
 
 /**
  * Every PostgreSQL migration, oldest first, each the twin of the SQLite one of the same name, but for two:
@@ -33,4 +35,6 @@ export const postgresMigrations = [
   { name: 'Migration20261125120000UsageHistory', class: Migration20261125120000UsageHistory },
   { name: 'Migration20261207000000RateLimits', class: Migration20261207000000RateLimits },
   { name: 'Migration20261207100000Renditions', class: Migration20261207100000Renditions },
+  { name: 'Migration20261207110000LiveLegacyPaths', class: Migration20261207110000LiveLegacyPaths },
+  { name: 'Migration20261207120000TagLists', class: Migration20261207120000TagLists },
 ];

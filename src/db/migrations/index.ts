@@ -14,6 +14,8 @@ import { Migration20261125110000FolderMetadata } from './Migration20261125110000
 import { Migration20261125120000UsageHistory } from './Migration20261125120000UsageHistory.js';
 import { Migration20261207000000RateLimits } from './Migration20261207000000RateLimits.js';
 import { Migration20261207100000Renditions } from './Migration20261207100000Renditions.js';
+import { Migration20261207110000LiveLegacyPaths } from './Migration20261207110000LiveLegacyPaths.js';
+import { Migration20261207120000TagLists } from './Migration20261207120000TagLists.js';
 
 /** Every SQLite migration, oldest first; applied at start. */
 export const migrations = [
@@ -31,6 +33,8 @@ export const migrations = [
   { name: 'Migration20261125120000UsageHistory', class: Migration20261125120000UsageHistory },
   { name: 'Migration20261207000000RateLimits', class: Migration20261207000000RateLimits },
   { name: 'Migration20261207100000Renditions', class: Migration20261207100000Renditions },
+  { name: 'Migration20261207110000LiveLegacyPaths', class: Migration20261207110000LiveLegacyPaths },
+  { name: 'Migration20261207120000TagLists', class: Migration20261207120000TagLists },
 ];
 
 /** The migrations of one kind of database: PostgreSQL has a twin of each SQLite one that it needs. */

@@ -20,7 +20,7 @@ import {
 import { findManageableAsset } from './assetLookups.js';
 import { checkedFilename, contentTypeFor, type IncomingFile, storeFile, typeOfNewFile } from './files.js';
 import { recordHistory } from './history.js';
-import { assertLegacyPathFree } from './legacyPaths.js';
+import { assertLegacyPathFree, flushLegacyPathHolder } from './legacyPaths.js';
 
 export const DEFAULT_FOLDER = '/';
 
@@ -148,7 +148,7 @@ export async function insertAsset(
   ctx.em.persist(asset);
   addVersion(ctx, asset, blob);
   recordHistory(ctx, asset, 'CREATE', { name, folderPath, size: blob.size, ...historyDetails });
-  await ctx.em.flush();
+  await (legacy ? flushLegacyPathHolder(ctx) : ctx.em.flush());
   ctx.loaders.assetById.prime(asset.id, asset);
   ctx.scanQueue.wake();
   ctx.assetEvents.publish(asset.id);
@@ -302,7 +302,7 @@ export async function restoreAsset(ctx: RequestContext, id: string): Promise<Ass
   await ensureFolders(ctx, asset.folderPath);
   touch(ctx, asset);
   recordHistory(ctx, asset, 'RESTORE');
-  await ctx.em.flush();
+  await (asset.legacyUrlPath ? flushLegacyPathHolder(ctx) : ctx.em.flush());
   ctx.assetEvents.publish(asset.id);
   return asset;
 }

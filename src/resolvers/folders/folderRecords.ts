@@ -65,7 +65,8 @@ export async function createFolderRecord(ctx: RequestContext, rawPath: string, m
   const viewer = requireRole(ctx, folderAccess.role, 'create folders');
   const path = checkedFolderPath(rawPath);
   if (path === ROOT) throw new BadInput('The root folder "/" is always there');
-  const checked = metadata == null ? null : checkedMetadata(metadata);
+  // Stored in the shape every later write gives it (tags as a list), as an asset's is on upload.
+  const checked = metadata == null ? null : mergedMetadata({}, checkedMetadata(metadata));
   if (await folderExists(ctx.em, path)) throw new Conflict(`Folder ${path} exists already`);
   await ensureFolderRows(ctx.em, parentOf(path) ?? ROOT, viewer);
   if (!(await claimFolderRow(ctx, path, viewer, checked))) throw new Conflict(`Folder ${path} exists already`);
