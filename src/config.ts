@@ -55,6 +55,8 @@ export interface Config {
   connectionTimeouts: ConnectionTimeouts;
   /** How much one zip download (WoodWing's /zip) may hold. */
   zipLimits: ZipLimits;
+  /** Most entries (folders and assets) one WoodWing browse answers; a folder holding more is refused. */
+  browseMaxEntries: number;
   /** How often each kind of request may come, per user (or shared link) and per client address. */
   rateLimits: RateLimitSettings;
   renditions: RenditionSettings;
@@ -329,6 +331,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxFiles: readInteger(env, 'ZIP_MAX_FILES', 1000, 1, 10_000),
       maxBytes: readInteger(env, 'ZIP_MAX_MB', 4096, 1, 1024 * 1024) * 1024 * 1024,
     },
+    browseMaxEntries: readInteger(env, 'BROWSE_MAX_ENTRIES', 10_000, 1, 100_000),
     rateLimits: readRateLimits(env),
     renditions: readRenditions(env),
   };

@@ -2,9 +2,11 @@ import { clearAllDataLoaders } from '@pothos/plugin-dataloader';
 import type { RequestContext } from '../context.js';
 import { ASSET_STATES, type AssetView } from '../db/entities/Asset.js';
 import { assetChanges } from '../resolvers/assets/assetChanges.js';
+import { firstHistoryOf, firstVersionsOf } from '../resolvers/assets/assetLists.js';
 import { getAsset } from '../resolvers/assets/assetLookups.js';
 import { fileUrlOf, readableReplacement } from '../resolvers/assets/assetViews.js';
 import { assetPathOf } from '../resolvers/folders/paths.js';
+import { checkedFirst, DEFAULT_LIST_SIZE, MAX_LIST_SIZE } from '../resolvers/listSizes.js';
 import { AssetVersionRef } from './AssetVersion.js';
 import { internalList, internalOrNull } from './assetInternals.js';
 import { builder } from './builder.js';
@@ -38,9 +40,15 @@ AssetRef.implement({
     versionNumber: t.exposeInt('versionNumber'),
     versions: t.loadableList({
       type: AssetVersionRef,
+      description: `the first versions, by number: \`first\` of them, at most ${MAX_LIST_SIZE}`,
       ...internalList,
-      load: (assetIds: string[], ctx: RequestContext) => ctx.loaders.versionsByAssetId.loadMany(assetIds),
-      resolve: (asset) => asset.id,
+      args: { first: t.arg.int({ defaultValue: DEFAULT_LIST_SIZE }) },
+      byPath: true,
+      load: (assetIds: string[], ctx: RequestContext, { first }) => firstVersionsOf(ctx, assetIds, checkedFirst(first)),
+      resolve: (asset, { first }) => {
+        checkedFirst(first);
+        return asset.id;
+      },
     }),
     metadata: t.field({ type: 'JSON', resolve: (asset) => asset.metadata }),
     checkout: t.field({
@@ -83,9 +91,15 @@ AssetRef.implement({
     }),
     history: t.loadableList({
       type: HistoryEntryRef,
+      description: `the first entries, oldest first: \`first\` of them, at most ${MAX_LIST_SIZE}`,
       ...internalList,
-      load: (assetIds: string[], ctx: RequestContext) => ctx.loaders.historyByAssetId.loadMany(assetIds),
-      resolve: (asset) => asset.id,
+      args: { first: t.arg.int({ defaultValue: DEFAULT_LIST_SIZE }) },
+      byPath: true,
+      load: (assetIds: string[], ctx: RequestContext, { first }) => firstHistoryOf(ctx, assetIds, checkedFirst(first)),
+      resolve: (asset, { first }) => {
+        checkedFirst(first);
+        return asset.id;
+      },
     }),
   }),
 });

@@ -9,6 +9,7 @@ import {
   getFolder,
 } from '../resolvers/folders/folders.js';
 import { lastSegmentOf, parentOf } from '../resolvers/folders/folderTree.js';
+import { checkedFirst, DEFAULT_LIST_SIZE, MAX_LIST_SIZE } from '../resolvers/listSizes.js';
 import { builder } from './builder.js';
 
 export const FolderRef = builder.objectRef<FolderView>('Folder');
@@ -45,8 +46,9 @@ FolderRef.implement({
     }),
     folders: t.field({
       type: [FolderRef],
-      description: 'the folders directly inside, by path',
-      resolve: (folder, _args, ctx) => childFolders(ctx, folder.path),
+      description: `the folders directly inside, by path: the first \`first\` of them, at most ${MAX_LIST_SIZE}`,
+      args: { first: t.arg.int({ defaultValue: DEFAULT_LIST_SIZE }) },
+      resolve: (folder, { first }, ctx) => childFolders(ctx, folder.path, { offset: 0, limit: checkedFirst(first) }),
     }),
   }),
 });

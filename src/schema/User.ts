@@ -1,6 +1,7 @@
 import type { RequestContext } from '../context.js';
 import { ROLES, type UserView } from '../db/entities/User.js';
 import { listUsers } from '../resolvers/accounts/users.js';
+import { checkedFirst, DEFAULT_LIST_SIZE, MAX_LIST_SIZE } from '../resolvers/listSizes.js';
 import { builder } from './builder.js';
 import { NodeRef } from './Node.js';
 
@@ -43,7 +44,8 @@ builder.queryFields((t) => ({
   }),
   users: t.field({
     type: [UserRef],
-    description: 'Every user (ADMIN)',
-    resolve: (_root, _args, ctx) => listUsers(ctx),
+    description: `The users by name (ADMIN): the first \`first\` of them, at most ${MAX_LIST_SIZE}`,
+    args: { first: t.arg.int({ defaultValue: DEFAULT_LIST_SIZE }) },
+    resolve: (_root, { first }, ctx) => listUsers(ctx, checkedFirst(first)),
   }),
 }));

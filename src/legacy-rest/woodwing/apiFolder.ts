@@ -11,7 +11,7 @@ import {
   updateFolderMetadata,
 } from '../../resolvers/folders/folderRecords.js';
 import { searchFolders } from '../../resolvers/folders/folderSearch.js';
-import { childFolders } from '../../resolvers/folders/folders.js';
+import { childFolderCount, childFolders } from '../../resolvers/folders/folders.js';
 import { lastSegmentOf, ROOT } from '../../resolvers/folders/folderTree.js';
 import { readJsonBody } from '../formBody.js';
 import { type ApiAnswer, apiRoute } from '../woodwing-api/apiRoute.js';
@@ -60,10 +60,10 @@ async function folderList(ctx: RequestContext, url: RequestUrl) {
   const id = url.searchParams.get('id');
   const { from, size, fields } = pageOf(url);
   const parent = id ? (await folderRecordById(ctx, id)).path : ROOT;
-  const children = await childFolders(ctx, parent);
+  const children = await childFolders(ctx, parent, { offset: from, limit: size });
   return {
-    folders: children.slice(from, from + size).map((child) => folderJson(ctx, child, fields)),
-    total: children.length,
+    folders: children.map((child) => folderJson(ctx, child, fields)),
+    total: await childFolderCount(ctx, parent),
   };
 }
 

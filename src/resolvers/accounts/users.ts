@@ -104,9 +104,10 @@ export async function createUser(ctx: RequestContext, input: CreateUserInput): P
   return conflictIfTaken(() => insertUser(ctx.em, input), taken);
 }
 
-export function listUsers(ctx: RequestContext): Promise<User[]> {
+/** The first `limit` users by name. */
+export function listUsers(ctx: RequestContext, limit: number): Promise<User[]> {
   requireRole(ctx, 'ADMIN', 'list users');
-  return ctx.em.find(User, {}, { orderBy: { username: 'asc' } });
+  return ctx.em.find(User, {}, { orderBy: { username: 'asc' }, limit });
 }
 
 export async function createApiToken(ctx: RequestContext, name: string): Promise<{ token: string; name: string }> {

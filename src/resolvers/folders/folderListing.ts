@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../context.js';
 import type { AssetView } from '../../db/entities/Asset.js';
+import { BadInput } from '../../errors.js';
 import { requireViewer } from '../policy/access.js';
 import { anyOf, fieldIs } from '../search/queryTerms.js';
 import { searchAssets } from '../search/searchAssets.js';
@@ -16,26 +17,32 @@ export interface FolderListingOptions {
 export interface FolderListing {
   /** The folders directly inside, by path. */
   folders: FolderView[];
-  /** The assets directly inside that the viewer may see, by name: every one of them, however many. */
+  /** The assets directly inside that the viewer may see, by name. */
   assets: AssetView[];
 }
 
 /** Search's largest page. */
 const PAGE = 500;
 
-async function assetsIn(ctx: RequestContext, folderPath: string, extensions: readonly string[] | null) {
-  if (extensions?.length === 0) return [];
+/** The assets in the folder, up to `max` of them and one more: that one tells the folder holds too many. */
+async function assetsIn(ctx: RequestContext, folderPath: string, extensions: readonly string[] | null, max: number) {
+  if (extensions?.length === 0 || max < 0) return [];
   const query = extensions ? anyOf(extensions.map((extension) => fieldIs('extension', extension))) : null;
   const assets: AssetView[] = [];
-  for (let offset = 0, more = true; more; offset += PAGE) {
-    const page = await searchAssets(ctx, { query, folderPath, sort: 'name-asc' }, { offset, limit: PAGE });
+  for (let offset = 0, more = true; more && assets.length <= max; offset += PAGE) {
+    const limit = Math.min(PAGE, max + 1 - assets.length);
+    const page = await searchAssets(ctx, { query, folderPath, sort: 'name-asc' }, { offset, limit });
     assets.push(...page.assets);
     more = page.hasNextPage;
   }
   return assets;
 }
 
-/** What is directly in a folder (WoodWing's browse): its child folders and its assets, as asked. */
+/**
+ * What is directly in a folder (WoodWing's browse): its child folders and its assets, as asked. Browse has
+ * no paging, so a folder holding more than BROWSE_MAX_ENTRIES of what was asked for is refused rather than
+ * answered in part: a client would take a part for the whole.
+ */
 export async function listFolder(
   ctx: RequestContext,
   rawPath: string,
@@ -43,8 +50,13 @@ export async function listFolder(
 ): Promise<FolderListing> {
   requireViewer(ctx);
   const path = checkedFolderPath(rawPath);
-  return {
-    folders: options.folders ? await childFolders(ctx, path) : [],
-    assets: options.assets ? await assetsIn(ctx, path, options.extensions) : [],
-  };
+  const max = ctx.config.browseMaxEntries;
+  const folders = options.folders ? await childFolders(ctx, path, { offset: 0, limit: max + 1 }) : [];
+  const assets = options.assets ? await assetsIn(ctx, path, options.extensions, max - folders.length) : [];
+  if (folders.length + assets.length > max) {
+    throw new BadInput(
+      `A browse answers at most ${max} entries (BROWSE_MAX_ENTRIES); ${path} holds more: leave out folders or assets (includeFolders, includeAssets, includeExtensions), or page with search`,
+    );
+  }
+  return { folders, assets };
 }

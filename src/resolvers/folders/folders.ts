@@ -100,16 +100,31 @@ export async function existingFolder(em: EntityManager, path: string): Promise<F
 }
 
 /** The folders directly inside `path`, by name. */
-export async function childFolders(ctx: RequestContext, path: string): Promise<FolderView[]> {
+/** Which of a folder's children to read: from `offset`, at most `limit`. */
+export interface ChildPage {
+  offset: number;
+  limit: number;
+}
+
+function childFolderQuery(ctx: RequestContext, path: string) {
   requireViewer(ctx);
   const children = childOf('f.path', path);
-  const rows = await ctx.em
-    .createQueryBuilder(Folder, 'f')
-    .where(children.sql, children.params)
-    .andWhere({ deletedAt: null })
+  return ctx.em.createQueryBuilder(Folder, 'f').where(children.sql, children.params).andWhere({ deletedAt: null });
+}
+
+/** The folders directly inside `path`, by path: a page of them. */
+export async function childFolders(ctx: RequestContext, path: string, page: ChildPage): Promise<FolderView[]> {
+  const rows = await childFolderQuery(ctx, path)
     .orderBy({ path: 'asc' })
+    .offset(page.offset)
+    .limit(page.limit)
     .getResultList();
   return rows.map(folderViewOf);
+}
+
+/** How many folders are directly inside `path`. */
+export function childFolderCount(ctx: RequestContext, path: string): Promise<number> {
+  return childFolderQuery(ctx, path).getCount();
 }
 
 /** The root and what a folder operation may not do with it. */
