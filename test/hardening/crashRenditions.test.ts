@@ -95,8 +95,10 @@ describe('SIGKILL with renditions waiting and one being made, then a restart', (
     }, WAIT_MS);
     censusAfter = await fileBlobCensus(join(data.dataDir, 'blobs'), data.sql);
     const made = after.filter((row) => rowOf(before, ...nameAndVariant(row))?.state !== 'READY');
+    const waitingAtKill = before.filter((row) => row.state === 'PENDING');
     console.log(
-      `renditions waiting at the kill: ${before.filter((row) => row.state === 'PENDING').length} of ${after.length}; ` +
+      `renditions waiting at the kill: ${waitingAtKill.length} of ${after.length} ` +
+        `(${waitingAtKill.filter((row) => row.attempts > 0).length} claimed); ` +
         `settled after the restart: ${made.length}; staging files left: ${censusAfter.stagingLeftovers}; ` +
         `orphan blobs: ${censusAfter.orphanBlobs}; rows without their blob: ${censusAfter.rowsWithoutBlob}`,
     );
