@@ -3,13 +3,12 @@ import type { Logger } from 'pino';
 import { Asset } from '../db/entities/Asset.js';
 import { Rendition } from '../db/entities/Rendition.js';
 import type { Orm } from '../db/orm.js';
+import { leaseEnd, whileLeaseRenewed } from '../scan/claimLease.js';
 import { QueuePasses } from '../scan/QueuePasses.js';
 import { retryDelayMs } from '../scan/ScanQueue.js';
 import type { RenditionSource, RenditionStore } from './RenditionStore.js';
 import { STANDARD_RENDITIONS, type StandardRendition } from './renditionSpecs.js';
 
-/** How long a claimed row is reserved for the worker that claimed it: after a crash, another takes it then. */
-const LEASE_MS = 2 * 60_000;
 /** Past this many failures (the store unreachable, not an unreadable file) a rendition is given up: NONE. */
 const MAX_ATTEMPTS = 8;
 
@@ -51,7 +50,7 @@ export class RenditionQueue extends QueuePasses {
       const claimed = await em.nativeUpdate(
         Rendition,
         { id: candidate.id, state: 'PENDING', ...due },
-        { nextAttemptAt: new Date(now.getTime() + LEASE_MS), attempts: candidate.attempts + 1 },
+        { nextAttemptAt: leaseEnd(now.getTime()), attempts: candidate.attempts + 1 },
       );
       if (claimed === 1) return candidate;
     }
@@ -72,7 +71,13 @@ export class RenditionQueue extends QueuePasses {
       return;
     }
     try {
-      await this.store.make(em, source, spec);
+      // The claim is renewed while the file renders, so a killed instance's row is free again within the lease.
+      const renewals = this.orm.em.fork();
+      await whileLeaseRenewed(
+        () => renewals.nativeUpdate(Rendition, { id: row.id, state: 'PENDING' }, { nextAttemptAt: leaseEnd() }),
+        (error) => this.log.warn({ sha256: row.sourceSha256, err: error }, 'could not renew the claim on a rendition'),
+        () => this.store.make(em, source, spec),
+      );
       this.log.info({ sha256: row.sourceSha256, variant: row.variant }, 'rendition made');
     } catch (error) {
       const attempts = row.attempts + 1;

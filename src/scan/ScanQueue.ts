@@ -6,15 +6,10 @@ import type { Orm } from '../db/orm.js';
 import type { AssetEvents } from '../events/AssetEvents.js';
 import type { RenditionQueue } from '../renditions/RenditionQueue.js';
 import type { BlobStore } from '../storage/BlobStore.js';
+import { leaseEnd, whileLeaseRenewed } from './claimLease.js';
 import { QueuePasses } from './QueuePasses.js';
 import type { Scanner, ScanVerdict } from './Scanner.js';
 
-/**
- * How long a claim holds without being renewed. The worker renews it every RENEW_MS while it scans, so a
- * long scan keeps its file, and a file claimed by a process that was killed is free again this soon after.
- */
-export const LEASE_MS = 30_000;
-const RENEW_MS = 10_000;
 const FIRST_RETRY_MS = 2_000;
 const MAX_RETRY_MS = 30 * 60_000;
 
@@ -65,26 +60,21 @@ export class ScanQueue extends QueuePasses {
           sha256: candidate.sha256,
           $or: [{ nextScanAt: null }, { nextScanAt: { $lte: now } }],
         },
-        { nextScanAt: new Date(now.getTime() + LEASE_MS), scanAttempts: candidate.scanAttempts + 1 },
+        { nextScanAt: leaseEnd(now.getTime()), scanAttempts: candidate.scanAttempts + 1 },
       );
       if (claimed === 1) return candidate;
     }
     return null;
   }
 
-  /** Runs `scan`, renewing the claim on the asset's file every RENEW_MS until it settles. */
-  private async whileClaimRenewed<T>(em: EntityManager, asset: Asset, scan: () => Promise<T> | T): Promise<T> {
+  /** Runs `scan`, renewing the claim on the asset's file until it settles. */
+  private whileClaimRenewed<T>(em: EntityManager, asset: Asset, scan: () => Promise<T> | T): Promise<T> {
     const claimed = { id: asset.id, sha256: asset.sha256, state: 'UNSCANNED' as const };
-    const renewal = setInterval(() => {
-      em.nativeUpdate(Asset, claimed, { nextScanAt: new Date(Date.now() + LEASE_MS) }).catch((error: unknown) =>
-        this.log.warn({ assetId: asset.id, err: error }, 'could not renew the claim on a file being scanned'),
-      );
-    }, RENEW_MS);
-    try {
-      return await scan();
-    } finally {
-      clearInterval(renewal);
-    }
+    return whileLeaseRenewed(
+      () => em.nativeUpdate(Asset, claimed, { nextScanAt: leaseEnd() }),
+      (error) => this.log.warn({ assetId: asset.id, err: error }, 'could not renew the claim on a file being scanned'),
+      scan,
+    );
   }
 
   private async scanClaimed(em: EntityManager, asset: Asset): Promise<void> {

@@ -7,7 +7,7 @@ import { eventually } from '../support/testServer.js';
  * Issue 17, crashes: the service is killed with SIGKILL while uploads wait in the scan queue, one of them in
  * the middle of its scan (clamd holds it without an answer), then started again on the same data. Every
  * waiting upload is scanned after the restart, and none is marked clean without clamd having read it.
- * Renditions waiting to be made are not covered here: they do not exist yet.
+ * Renditions waiting to be made are covered by crashRenditions.test.ts.
  */
 
 const FILES = [

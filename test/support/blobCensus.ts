@@ -8,7 +8,7 @@ import { join } from 'node:path';
 export interface BlobCensus {
   /** Staging files or tmp/ objects still there: uploads that no process will finish. */
   stagingLeftovers: number;
-  /** Blobs that no asset or version row points at. */
+  /** Blobs that no asset, version or rendition row points at. */
   orphanBlobs: number;
   /** Rows whose blob is not there. */
   rowsWithoutBlob: number;
@@ -17,7 +17,9 @@ export interface BlobCensus {
 type Sql = (query: string, params?: unknown[]) => Promise<Record<string, unknown>[]>;
 
 async function referencedKeys(sql: Sql): Promise<Set<string>> {
-  const rows = await sql('select blob_key from assets union select blob_key from asset_versions');
+  const rows = await sql(
+    'select blob_key from assets union select blob_key from asset_versions union select blob_key from renditions where blob_key is not null',
+  );
   return new Set(rows.map((row) => String(row.blob_key)));
 }
 

@@ -32,8 +32,8 @@ export interface ChildServerData {
   start(env?: Record<string, string>): Promise<ChildServer>;
   /** Logs in as the first admin there and returns the bearer token. */
   adminToken(server: ChildServer): Promise<string>;
-  /** Uploads a small file by GraphQL as `token`'s user and returns the new asset's id. */
-  upload(server: ChildServer, token: string, name: string, content: string): Promise<string>;
+  /** Uploads a file by GraphQL as `token`'s user and returns the new asset's id. */
+  upload(server: ChildServer, token: string, name: string, content: string | Buffer): Promise<string>;
   /** Kills what still runs, drops the database and removes the folder. */
   remove(): Promise<void>;
 }
@@ -63,7 +63,7 @@ export async function childServerData(dataDir?: string): Promise<ChildServerData
       const form = new FormData();
       form.set('operations', JSON.stringify({ query: UPLOAD, variables: { file: null } }));
       form.set('map', JSON.stringify({ 0: ['variables.file'] }));
-      form.set('0', new Blob([content]), name);
+      form.set('0', new Blob([typeof content === 'string' ? content : new Uint8Array(content)]), name);
       const response = await fetch(`${server.url}/graphql`, {
         method: 'POST',
         headers: { 'apollo-require-preflight': 'true', authorization: `Bearer ${token}` },
