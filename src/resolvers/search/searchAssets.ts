@@ -5,6 +5,7 @@ import { AssetRelation } from '../../db/entities/AssetRelation.js';
 import { isSqlite, rawObjects, rawRows } from '../../db/rawRows.js';
 import { BadInput } from '../../errors.js';
 import { checkedFolderPath } from '../folders/paths.js';
+import { checkedListSize } from '../listSizes.js';
 import { requireViewer } from '../policy/access.js';
 import { assetVisibility } from '../policy/visibility.js';
 import { checkedFacetFields, type Facet, type FacetSelections, selectionCondition } from './facets.js';
@@ -55,7 +56,6 @@ export interface AssetPage {
 }
 
 const DEFAULT_PAGE_SIZE = 50;
-const MAX_PAGE_SIZE = 500;
 const MAX_QUERY_LENGTH = 10_000;
 
 /** Indexes that hold the assets in the order of a sort (its last tie broken by id). */
@@ -107,11 +107,7 @@ export async function checkedQuery(ctx: RequestContext, query: string): Promise<
 }
 
 function checkedPageSize(value: number | null | undefined): number {
-  const size = value ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
-    throw new BadInput(`The page size must be a whole number from 0 to ${MAX_PAGE_SIZE}, got ${size}`);
-  }
-  return size;
+  return checkedListSize(value, { what: 'The page size', fallback: DEFAULT_PAGE_SIZE });
 }
 
 async function relationsOfHits(ctx: RequestContext, query: CompiledQuery, hits: AssetView[]) {

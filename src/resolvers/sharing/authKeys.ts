@@ -8,6 +8,7 @@ import { BadInput, Forbidden, NotFound } from '../../errors.js';
 import { newId } from '../../ids.js';
 import { recordHistory } from '../assets/history.js';
 import { checkedFolderPath } from '../folders/paths.js';
+import { checkedListSize } from '../listSizes.js';
 import { assetPolicy, requireRole, requireViewer } from '../policy/access.js';
 import { isEmailAddress } from './emailAddress.js';
 
@@ -257,8 +258,6 @@ export interface AuthKeyPage {
   totalCount: number;
 }
 
-const MAX_PAGE_SIZE = 500;
-
 function cursorOf(authKey: AuthKey): string {
   return Buffer.from(JSON.stringify([authKey.createdAt.getTime(), authKey.id])).toString('base64url');
 }
@@ -276,10 +275,7 @@ function afterCursor(cursor: string): { createdAt: Date; id: string } {
 /** The viewer's shared links (every one, to an ADMIN), newest first; expired and revoked ones on request. */
 export async function listAuthKeys(ctx: RequestContext, args: AuthKeyListArgs): Promise<AuthKeyPage> {
   const viewer = requireViewer(ctx);
-  const first = args.first ?? 50;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw new BadInput(`"first" must be a whole number from 0 to ${MAX_PAGE_SIZE}, got ${first}`);
-  }
+  const first = checkedListSize(args.first, { fallback: 50 });
   const where = {
     ...(viewer.role === 'ADMIN' ? {} : { createdBy: viewer.id }),
     ...(args.includeExpired ? {} : { revokedAt: null, validUntil: { $gt: new Date() } }),
