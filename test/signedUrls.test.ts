@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configProblemWith, configWith } from './support/configSettings.js';
 import { untilUploaded, uploadAs } from './support/graphqlCalls.js';
+import { imageFacts, untilRendered } from './support/renditionCalls.js';
 import { startTestServer, startTestServerWithUser, type TestServer } from './support/testServer.js';
 import { bearer, bodyOf, expectError } from './support/woodwingCalls.js';
 
@@ -46,6 +47,7 @@ beforeAll(async () => {
   ({ api, user: editor } = await startTestServerWithUser('EDITOR', { env: { SECRET_KEY } }));
   text = await uploaded('signed.txt', TEXT);
   image = await uploaded('signed.png', PNG);
+  await untilRendered(api, editor.token, image.id);
 });
 afterAll(() => api.close());
 
@@ -86,9 +88,12 @@ describe('fetching by a signed URL', () => {
     expect(await response.text()).toBe(TEXT);
   });
 
-  it('serves the preview with no login', async () => {
+  it('serves the preview, the rendition and not the original, with no login', async () => {
     const response = await fetch(`${api.url}${await signedUrlOf(image.id, 'preview')}`);
-    expect(Buffer.from(await response.arrayBuffer())).toEqual(PNG);
+    expect(response.status).toBe(200);
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(bytes.equals(PNG)).toBe(false);
+    expect(await imageFacts(bytes)).toMatchObject({ width: 1, height: 1 });
   });
 
   it('serves the thumbnail with no login', async () => {

@@ -9,9 +9,9 @@ import { createPlaceholder } from '../../resolvers/assets/collections.js';
 import { checkedFilename } from '../../resolvers/assets/files.js';
 import { checkedFolderPath } from '../../resolvers/folders/paths.js';
 import { searchAssets } from '../../resolvers/search/searchAssets.js';
-import { assetForSignedUrl, signedUrlsFor } from '../../resolvers/serving/signedUrls.js';
+import { fileOfSignedUrl, signedUrlsFor } from '../../resolvers/serving/signedUrls.js';
 import { readForm, readJsonBody } from '../formBody.js';
-import { fileRoute, sendOriginal } from '../woodwing/fileRoutes.js';
+import { fileRoute, sendOriginal, sendRendition } from '../woodwing/fileRoutes.js';
 import { hitOf } from '../woodwing/hits.js';
 import { readWoodwingParams, WoodwingParams } from '../woodwing/params.js';
 import { sendDomainError, sendWoodwingError } from '../woodwing/responses.js';
@@ -117,9 +117,10 @@ function downloadRoute(file: SignedFile): RouteHandler {
     const ctx = await call.context();
     try {
       const expires = url.searchParams.get('expires') ?? '';
-      const asset = await assetForSignedUrl(ctx, call.params.id ?? '', file, expires, signature);
+      const signed = await fileOfSignedUrl(ctx, call.params.id ?? '', file, expires, signature);
       const disposition = url.searchParams.get('forceDownload') === 'true' ? 'attachment' : 'inline';
-      await sendOriginal(req, res, ctx, asset, disposition);
+      if ('original' in signed) await sendOriginal(req, res, ctx, signed.original, disposition);
+      else await sendRendition(req, res, ctx, signed.rendition, disposition);
     } catch (error) {
       if (!sendDomainError(res, error)) throw error;
     }

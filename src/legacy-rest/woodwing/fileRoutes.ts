@@ -29,7 +29,7 @@ export function sendOriginal(
 }
 
 /** A stored rendition, with ETag, 304 and Range as originals have them. */
-function sendRendition(
+export function sendRendition(
   req: IncomingMessage,
   res: ServerResponse,
   ctx: RequestContext,

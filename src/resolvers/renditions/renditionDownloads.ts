@@ -12,7 +12,7 @@ import {
 import { findReadableAsset } from '../assets/assetLookups.js';
 import { servable } from '../policy/servability.js';
 import { linkAllows, linkAllowsPreset, linkOpening } from '../policy/sharing.js';
-import { type RenditionRequest, resolveRendition } from './renditionRequests.js';
+import { type RenditionRequest, type ResolvedRendition, resolveRendition } from './renditionRequests.js';
 
 /** A rendition ready to be sent: its stored bytes and the name the browser gets. */
 export interface RenditionDownload {
@@ -84,7 +84,24 @@ export async function renditionForDownload(
     asset = opened.asset;
     watermark = opened.authKey.watermarked;
   }
-  servable(asset);
+  return renditionDownloadOf(ctx, servable(asset), resolved, watermark);
+}
+
+async function renditionDownloadOf(
+  ctx: RequestContext,
+  asset: Asset,
+  resolved: ResolvedRendition,
+  watermark: boolean,
+): Promise<RenditionDownload> {
   const rendition = await renditionOf(ctx, asset, { ...resolved.spec, watermark });
   return { asset, rendition, filename: filenameOf(asset, resolved.label, rendition.contentType) };
+}
+
+/** The thumbnail or preview of an asset the caller has already been let at (a signed URL's): no link, no mark. */
+export async function standardRenditionOf(
+  ctx: RequestContext,
+  asset: Asset,
+  kind: RenditionRequest['kind'],
+): Promise<RenditionDownload> {
+  return renditionDownloadOf(ctx, servable(asset), await resolveRendition(ctx, { kind }), false);
 }

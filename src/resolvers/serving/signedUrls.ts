@@ -4,8 +4,8 @@ import type { Asset } from '../../db/entities/Asset.js';
 import { BadInput, Forbidden, NotFound } from '../../errors.js';
 import { isWellFormedId } from '../../ids.js';
 import { servable } from '../policy/servability.js';
+import { type RenditionDownload, renditionForDownload, standardRenditionOf } from '../renditions/renditionDownloads.js';
 import { downloadableFile } from './downloads.js';
-import { renditionForDownload, withPreview } from './previews.js';
 
 export interface SignedUrl {
   assetId: string;
@@ -27,8 +27,9 @@ function lifetimeOf(ctx: RequestContext, validFor: string | null): number {
 }
 
 /** The file as the viewer may download it now: signing it hands it on, so only what the viewer could fetch. */
-function fileForSigning(ctx: RequestContext, assetId: string, file: SignedFile): Promise<Asset> {
-  return file === 'original' ? downloadableFile(ctx, assetId) : renditionForDownload(ctx, assetId, file);
+async function fileForSigning(ctx: RequestContext, assetId: string, file: SignedFile): Promise<Asset> {
+  if (file === 'original') return downloadableFile(ctx, assetId);
+  return (await renditionForDownload(ctx, assetId, { kind: file })).asset;
 }
 
 /**
@@ -57,16 +58,17 @@ export async function signedUrlsFor(
 }
 
 /**
- * The asset a signed URL serves, to anyone who holds the URL: refused when the signature is not this
- * service's (FORBIDDEN), once it has expired (FORBIDDEN), and when the asset is gone or not servable.
+ * What a signed URL serves, to anyone who holds the URL: the asset's original, or its thumbnail or preview.
+ * Refused when the signature is not this service's (FORBIDDEN), once it has expired (FORBIDDEN), and when the
+ * asset is gone or not servable.
  */
-export async function assetForSignedUrl(
+export async function fileOfSignedUrl(
   ctx: RequestContext,
   assetId: string,
   file: SignedFile,
   expires: string,
   signature: string,
-): Promise<Asset> {
+): Promise<{ original: Asset } | { rendition: RenditionDownload }> {
   const expiry = /^\d{1,12}$/.test(expires) ? Number(expires) : Number.NaN;
   if (!isWellFormedId(assetId) || Number.isNaN(expiry) || !ctx.urlSigner.holds(assetId, file, expiry, signature)) {
     throw new Forbidden('This signed URL is not valid: ask for a new one');
@@ -74,5 +76,6 @@ export async function assetForSignedUrl(
   if (expiry * 1000 <= Date.now()) throw new Forbidden('This signed URL has expired: ask for a new one');
   const asset = await ctx.loaders.assetById.load(assetId);
   if (!asset) throw new NotFound(`No asset with id ${assetId}`);
-  return servable(file === 'original' ? asset : withPreview(asset, file));
+  if (file === 'original') return { original: servable(asset) };
+  return { rendition: await standardRenditionOf(ctx, asset, file) };
 }
