@@ -1,10 +1,10 @@
 import type { DownloadPreset } from '../../db/entities/DownloadPreset.js';
 import { BadInput } from '../../errors.js';
-import { requireRole } from '../../resolvers/policy/access.js';
 import {
   createDownloadPreset,
   type DownloadPresetInput,
   listDownloadPresets,
+  listEveryDownloadPreset,
   removeDownloadPresets,
   updateDownloadPreset,
 } from '../../resolvers/sharing/downloadPresets.js';
@@ -75,8 +75,7 @@ export const renditionPresetEndpoints = {
 
   listAll: {
     async handle({ res, ctx }) {
-      requireRole(ctx, 'ADMIN', 'list every rendition preset');
-      sendWoodwingJson(res, 200, (await listDownloadPresets(ctx)).map(woodwingPresetOf));
+      sendWoodwingJson(res, 200, (await listEveryDownloadPreset(ctx)).map(woodwingPresetOf));
     },
   },
 

@@ -11,6 +11,12 @@ export function listDownloadPresets(ctx: RequestContext): Promise<DownloadPreset
   return ctx.em.find(DownloadPreset, {}, { orderBy: { name: 'asc' } });
 }
 
+/** The same, as WoodWing's renditionpreset/listAll gives it: to administrators only. */
+export function listEveryDownloadPreset(ctx: RequestContext): Promise<DownloadPreset[]> {
+  requireRole(ctx, 'ADMIN', 'list every rendition preset');
+  return listDownloadPresets(ctx);
+}
+
 export interface DownloadPresetInput {
   name: string;
   width?: number | null;
