@@ -1,7 +1,7 @@
 import { CONTAINER_EXTENSIONS } from '../../db/assetDomain.js';
 import { BadInput, DomainError } from '../../errors.js';
 import { addToCollection, removeFromCollection } from '../../resolvers/assets/collections.js';
-import { actionOf, historyOf, logUsage } from '../../resolvers/assets/history.js';
+import { actionOf, historyPage, logUsage } from '../../resolvers/assets/history.js';
 import { createRelation, removeRelations } from '../../resolvers/assets/relations.js';
 import { listFolder } from '../../resolvers/folders/folderListing.js';
 import { createFolder } from '../../resolvers/folders/folders.js';
@@ -9,7 +9,7 @@ import { assetPathOf } from '../../resolvers/folders/paths.js';
 import type { Call, Endpoint } from './endpoint.js';
 import { folderPermissionsOf, permissionsOf } from './hits.js';
 import { sendWoodwingJson } from './responses.js';
-import { MAX_NUM } from './searchParams.js';
+import { pagingOf } from './searchParams.js';
 
 const USAGE_PARAMS = ['assetId', 'assetID', 'action'];
 
@@ -94,10 +94,9 @@ export const organizingEndpoints = {
     async handle({ res, ctx, params }) {
       const id = params.string('id');
       if (!id) throw new BadInput('id is required');
-      const start = params.integer('start') ?? 0;
-      const num = params.integer('num') ?? 50;
-      const { asset, entries } = await historyOf(ctx, id, params.list('actions'));
-      const hits = entries.slice(start, start + Math.min(num, MAX_NUM)).map((entry) => ({
+      const paging = pagingOf(params.integer('start') ?? 0, params.integer('num') ?? 50);
+      const { asset, entries, total } = await historyPage(ctx, id, { actions: params.list('actions'), ...paging });
+      const hits = entries.map((entry) => ({
         usageStatsRecord: {
           id: String(entry.id),
           logDate: entry.at.getTime(),
@@ -110,7 +109,7 @@ export const organizingEndpoints = {
           versionNumber: entry.versionNumber ?? null,
         },
       }));
-      sendWoodwingJson(res, 200, { totalHits: entries.length, hits });
+      sendWoodwingJson(res, 200, { totalHits: total, hits });
     },
   },
 

@@ -54,6 +54,13 @@ function fromParams(params: WoodwingParams) {
   };
 }
 
+/** A page's `start` and `num` (of search hits, or of history) as offset and limit, `num` cut to MAX_NUM. */
+export function pagingOf(start: number, num: number): { offset: number; limit: number } {
+  if (!Number.isInteger(start) || start < 0) throw new BadInput('start must be a whole number from 0');
+  if (!Number.isInteger(num) || num < 0) throw new BadInput('num must be a whole number from 0');
+  return { offset: start, limit: Math.min(num, MAX_NUM) };
+}
+
 /** search's parameters (or its JSON AssetSearch body) as the arguments of the one search. */
 export function searchArgsOf(params: WoodwingParams): {
   args: AssetSearchArgs;
@@ -62,8 +69,6 @@ export function searchArgsOf(params: WoodwingParams): {
 } {
   const body = params.json as AssetSearchBody | undefined;
   const read = body?.query || body?.firstResult !== undefined ? fromJsonBody(body) : fromParams(params);
-  if (!Number.isInteger(read.start) || read.start < 0) throw new BadInput('start must be a whole number from 0');
-  if (!Number.isInteger(read.num) || read.num < 0) throw new BadInput('num must be a whole number from 0');
   return {
     args: {
       query: read.query,
@@ -71,7 +76,7 @@ export function searchArgsOf(params: WoodwingParams): {
       facets: read.facets,
       facetSelections: read.selections,
     },
-    paging: { offset: read.start, limit: Math.min(read.num, MAX_NUM) },
+    paging: pagingOf(read.start, read.num),
     fields: read.fields,
   };
 }

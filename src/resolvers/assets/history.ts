@@ -1,6 +1,7 @@
+import type { FilterQuery } from '@mikro-orm/core';
 import type { RequestContext } from '../../context.js';
 import type { Asset } from '../../db/entities/Asset.js';
-import { type HistoryAction, HistoryEntry } from '../../db/entities/HistoryEntry.js';
+import { HISTORY_ACTIONS, type HistoryAction, HistoryEntry } from '../../db/entities/HistoryEntry.js';
 import { BadInput, NotFound } from '../../errors.js';
 import { requireViewer } from '../policy/access.js';
 import { findReadableAsset } from './assetLookups.js';
@@ -22,15 +23,30 @@ export function recordHistory(
   });
 }
 
-/** An asset's history, oldest first, for those who may read the asset; optionally only some actions (`actionOf`). */
-export async function historyOf(
+/**
+ * A page of an asset's history, oldest first, and how many entries match in all: counted and cut by the
+ * database, since clients may log usage without end. `actions`, if any, keeps only those (see actionOf).
+ */
+export async function historyPage(
   ctx: RequestContext,
   assetId: string,
-  actions?: readonly string[],
-): Promise<{ asset: Asset; entries: HistoryEntry[] }> {
+  { actions, offset, limit }: { actions?: readonly string[] | undefined; offset: number; limit: number },
+): Promise<{ asset: Asset; entries: HistoryEntry[]; total: number }> {
   const asset = await findReadableAsset(ctx, assetId);
-  const entries = await ctx.loaders.historyByAssetId.load(asset.id);
-  return { asset, entries: actions?.length ? entries.filter((entry) => actions.includes(actionOf(entry))) : entries };
+  const where: FilterQuery<HistoryEntry> = actions?.length
+    ? { $and: [{ asset: asset.id }, actionsFilter(actions)] }
+    : { asset: asset.id };
+  const [entries, total] = await ctx.em.findAndCount(HistoryEntry, where, { orderBy: { id: 'asc' }, offset, limit });
+  return { asset, entries, total };
+}
+
+/** The entries whose `actionOf` is one of `actions`. */
+function actionsFilter(actions: readonly string[]): FilterQuery<HistoryEntry> {
+  const recorded = actions.filter(
+    (action): action is HistoryAction => action !== 'USAGE' && (HISTORY_ACTIONS as readonly string[]).includes(action),
+  );
+  const custom = actions.filter((action) => CUSTOM_ACTION.test(action));
+  return { $or: [{ action: { $in: recorded } }, { action: 'USAGE', details: { action: { $in: custom } } }] };
 }
 
 /** What happened: a USAGE entry's is the client's own CUSTOM_ACTION_..., as WoodWing's history shows it. */
