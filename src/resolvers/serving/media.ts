@@ -2,6 +2,7 @@ import { verifyDraftToken } from '../../auth/draftTokens.js';
 import type { RequestContext } from '../../context.js';
 import { extensionOf } from '../../db/assetDomain.js';
 import { Asset } from '../../db/entities/Asset.js';
+import { AssetVersion } from '../../db/entities/AssetVersion.js';
 import { Gone } from '../../errors.js';
 import { isWellFormedId } from '../../ids.js';
 import { publicPathOf } from '../folders/paths.js';
@@ -89,8 +90,7 @@ async function accessOnDraftHost(
 
 async function isCurrentOrEarlierName(ctx: RequestContext, asset: Asset, filename: string): Promise<boolean> {
   if (filename === asset.name) return true;
-  const versions = await ctx.loaders.versionsByAssetId.load(asset.id);
-  return versions.some((version) => version.name === filename);
+  return (await ctx.em.count(AssetVersion, { asset: asset.id, name: filename })) > 0;
 }
 
 function absoluteOn(request: MediaRequest, url: string): string {
