@@ -5,177 +5,30 @@
 #   scripts/try-it.sh samples [DIR]     only writes the sample files the examples upload, into DIR (default .)
 #
 # Each block between `run <<'EXAMPLE'` and `EXAMPLE` is, word for word, a block of the README (a test holds
-# them equal); what follows a block checks its result. It expects a server on a fresh data folder: a second
-# run finds the paths the first one took (the Whitehall legacy path, the folders it moves to) and says so.
-# Needs bash, curl and node.
+# them equal); what follows a block checks its result. It expects a server on a fresh data folder: on a
+# second run, the paths the first one took (the Whitehall legacy path, folders) fail a step. Needs curl, node.
 set -euo pipefail
-
-WAIT_SECONDS=${WAIT_SECONDS:-60}
-
-# The files the examples upload: small, made here. PNGs of one colour each, PDFs of one line of text each.
-make_samples() {
-  mkdir -p "$1"
-  printf 'Notes from the harbour shoot.\nTide high at 06:40.\n' > "$1/notes.txt"
-  node - "$1" <<'JS'
-const { writeFileSync } = require('node:fs');
-const { join } = require('node:path');
-const { crc32, deflateSync } = require('node:zlib');
-
-function png(width, height, rgb) {
-  const chunk = (type, data) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const framed = Buffer.alloc(body.length + 8);
-    framed.writeUInt32BE(data.length, 0);
-    body.copy(framed, 4);
-    framed.writeUInt32BE(crc32(body), body.length + 4);
-    return framed;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bits per channel
-  header[9] = 2; // truecolour, no alpha
-  const row = Buffer.alloc(1 + width * 3); // filter byte 0, then the pixels
-  for (let x = 0; x < width; x++) row.set(rgb, 1 + x * 3);
-  const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
-}
-
-function pdf(line) {
-  const text = `BT /F1 18 Tf 36 60 Td (${line}) Tj ET`;
-  const objects = [
-    '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 144] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${text.length} >>\nstream\n${text}\nendstream`,
-    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
-  ];
-  let out = '%PDF-1.4\n';
-  const offsets = objects.map((object, index) => {
-    const at = out.length;
-    out += `${index + 1} 0 obj\n${object}\nendobj\n`;
-    return at;
-  });
-  const xref = out.length;
-  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
-  for (const at of offsets) out += `${String(at).padStart(10, '0')} 00000 n \n`;
-  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return Buffer.from(out, 'latin1');
-}
-
-const dir = process.argv[2];
-writeFileSync(join(dir, 'harbour.png'), png(64, 48, [40, 90, 160]));
-writeFileSync(join(dir, 'harbour-edited.png'), png(64, 48, [200, 120, 40]));
-writeFileSync(join(dir, 'chart.png'), png(32, 32, [30, 160, 90]));
-writeFileSync(join(dir, 'report.pdf'), pdf('Quarterly report, first draft'));
-writeFileSync(join(dir, 'report-v2.pdf'), pdf('Quarterly report, final'));
-JS
-}
+SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
 if [ "${1:-}" = samples ]; then
-  make_samples "${2:-.}"
+  mkdir -p "${2:-.}"
+  node "$SCRIPTS/try-it-samples.mjs" "${2:-.}"
   echo "sample files written to ${2:-.}: notes.txt harbour.png harbour-edited.png chart.png report.pdf report-v2.pdf"
   exit 0
 fi
 
 if [ -z "${ADMIN_PASSWORD:-}" ]; then
-  echo "try-it: set ADMIN_PASSWORD to the admin's password: the ADMIN_PASSWORD the server first started with," >&2
-  echo "try-it: or the generated one its first start logged (\"created the first admin with a generated password\")" >&2
+  echo "try-it: set ADMIN_PASSWORD: the server's at its first start, or the password that start logged" >&2
   exit 2
 fi
 
+# shellcheck source=scripts/try-it-checks.sh
+source "$SCRIPTS/try-it-checks.sh"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/try-it.XXXXXX")
 STEP='making the sample files'
-finish() {
-  local status=$?
-  # A background job of an example (the subscription) must not outlive the script.
-  jobs -p | xargs -r kill 2>/dev/null || true
-  rm -rf "$WORK"
-  if [ "$status" -ne 0 ]; then
-    echo "try-it: FAILED at step \"$STEP\" (exit $status)" >&2
-  fi
-}
 trap finish EXIT
-make_samples "$WORK"
+node "$SCRIPTS/try-it-samples.mjs" "$WORK"
 cd "$WORK"
-
-step() {
-  STEP=$1
-  echo
-  echo "== $STEP"
-}
-
-# Runs one README example (read from stdin) in this shell, so that the variables it sets stay set; shows it
-# and what it printed, and keeps that in $OUT for the checks after it.
-run() {
-  local example
-  example=$(cat)
-  sed 's/^/  $ /' <<< "$example"
-  eval "$example" > "$WORK/.out"
-  OUT=$(cat "$WORK/.out")
-  if [ -n "$OUT" ]; then
-    printf '%s\n' "$OUT" | cut -c1-300 | head -n 20 | sed 's/^/  > /'
-  fi
-}
-
-fail() {
-  echo "try-it: $*" >&2
-  exit 1
-}
-
-expect_output() {
-  [ "$OUT" = "$1" ] || fail "expected the output \"$1\", got \"$OUT\""
-}
-
-expect_last_line() {
-  [ "$(tail -n 1 <<< "$OUT")" = "$1" ] || fail "expected the last line \"$1\", got \"$(tail -n 1 <<< "$OUT")\""
-}
-
-expect_in_output() {
-  case "$OUT" in
-    *"$1"*) ;;
-    *) fail "expected \"$1\" in the output" ;;
-  esac
-}
-
-# expect_json PATH [VALUE]: the last line of the output is JSON with a value at PATH (VALUE, when given)
-expect_json() {
-  local actual
-  actual=$(tail -n 1 <<< "$OUT" | json "$1") || fail "no $1 in the output"
-  [ $# -eq 1 ] || [ "$actual" = "$2" ] || fail "expected $1 to be $2, got $actual"
-}
-
-expect_set() {
-  [ -n "${!1:-}" ] || fail "expected \$$1 to be set"
-}
-
-expect_same_file() {
-  cmp -s "$1" "$2" || fail "expected $1 to hold the same bytes as $2 ($(wc -c < "$1") bytes, not $(wc -c < "$2"))"
-}
-
-# wait_until WHAT COMMAND...: retries COMMAND until it succeeds, for at most WAIT_SECONDS
-wait_until() {
-  local what=$1 deadline=$((SECONDS + WAIT_SECONDS))
-  shift
-  until "$@"; do
-    [ "$SECONDS" -lt "$deadline" ] || fail "waited ${WAIT_SECONDS}s for $what"
-    sleep 0.2
-  done
-}
-
-is_uploaded() {
-  [ "$(gql 'query($id: ID!) { asset(id: $id) { state } }' id="$1" | json data.asset.state)" = UPLOADED ]
-}
-
-is_completed() {
-  [ "$(curl -s -X POST "$BASE_URL/services/process/info" -H "Authorization: Bearer $WW" -d "processId=$1" | json status)" = COMPLETED ]
-}
-
-# is_served URL [CURL ARGS...]: answers 200
-is_served() {
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "$@")" = 200 ]
-}
 
 #### Before the examples
 
