@@ -3,7 +3,8 @@
 # On exit: no job of an example left running, the scratch folder removed, and a failure named by its step.
 finish() {
   local status=$?
-  jobs -p | xargs -r kill 2>/dev/null || true
+  local job
+  for job in $(jobs -p); do kill "$job" 2>/dev/null || true; done
   rm -rf "$WORK"
   if [ "$status" -ne 0 ]; then
     echo "try-it: FAILED at step \"$STEP\" (exit $status)" >&2

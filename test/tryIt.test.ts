@@ -31,7 +31,7 @@ async function usingItBlocks(): Promise<CodeBlock[]> {
   const section = readme.slice(start, end);
   const blocks: CodeBlock[] = [];
   let subsection = '';
-  const fence = /^(?:### (.+)|( *)```(\w+)\n([\s\S]*?)\n\2```)$/gm;
+  const fence = /^(?:### (.+)|( *)```(\w*)\n([\s\S]*?)\n\2```)$/gm;
   for (const match of section.matchAll(fence)) {
     if (match[1] !== undefined) {
       subsection = match[1];
