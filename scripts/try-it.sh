@@ -5,8 +5,8 @@
 #   scripts/try-it.sh samples [DIR]     only writes the sample files the examples upload, into DIR (default .)
 #
 # Each block between `run <<'EXAMPLE'` and `EXAMPLE` is, word for word, a block of the README (a test holds
-# them equal); what follows a block checks its result. It expects a server on a fresh data folder: on a
-# second run, the paths the first one took (the Whitehall legacy path, folders) fail a step. Needs curl, node.
+# them equal); what follows a block checks its result. It expects a server on a fresh data folder: a second
+# run finds the first one's assets, and stops at the first count they change. Needs curl and node.
 set -euo pipefail
 SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 
