@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import type { Services } from './context.js';
 import { type Orm, openDatabase, type QueryStats } from './db/orm.js';
 import { openAssetEvents } from './events/openAssetEvents.js';
+import { GraphiqlServing } from './http/graphiqlServing.js';
 import { createGraphqlHandler } from './http/graphqlHandler.js';
 import { requestContextFactory, sendJson } from './http/requestContext.js';
 import { drainServer, RunningHandlers } from './http/serverDrain.js';
@@ -48,6 +49,8 @@ function refuseWhileStopping(res: ServerResponse): void {
   res.setHeader('retry-after', '1');
   sendJson(res, 503, { error: 'The server is shutting down; try again' });
 }
+
+const GRAPHIQL_OPTIONS = { title: 'asset-gateway', credentials: 'same-origin' };
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -116,9 +119,10 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     log,
   };
   const createContext = requestContextFactory(orm, services);
-  const handleGraphql = createGraphqlHandler(schema, config, createContext);
+  const graphiql = config.graphiql ? new GraphiqlServing(GRAPHIQL_OPTIONS) : undefined;
+  const handleGraphql = createGraphqlHandler(schema, config, createContext, graphiql);
 
-  const dispatch = createRoutes({ handleGraphql, createContext, orm, blobStore, scanner, metrics });
+  const dispatch = createRoutes({ handleGraphql, createContext, orm, blobStore, scanner, metrics, graphiql });
 
   const handlers = new RunningHandlers();
   let stopping = false;
