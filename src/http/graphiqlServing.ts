@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { preferredEncoding } from './compression.js';
 import { GraphiqlBundle, type GraphiqlOptions } from './graphiqlBundle.js';
-import { plainRefusals } from './refusals.js';
+import { sendJson } from './requestContext.js';
 import type { RouteHandler } from './route.js';
 
 /** The files' URLs change with their bytes: a browser may keep them for a year without asking again. */
@@ -20,6 +20,10 @@ function matches(ifNoneMatch: string | undefined, tag: string): boolean {
 export function asksForGraphiql(req: IncomingMessage): boolean {
   return req.method === 'GET' && (req.headers.accept?.includes('text/html') ?? false);
 }
+
+/** A name that is no file of GraphiQL's (or GraphiQL is off). The name is not echoed: it is the client's text. */
+export const noGraphiqlFiles: RouteHandler = ({ res }) =>
+  sendJson(res, 404, { error: 'Not found', message: 'No such GraphiQL file; GraphiQL is at /graphql' });
 
 /**
  * GraphiQL at GET /graphql, as a small page (`no-cache`, revalidated by its ETag) and its script, style,
@@ -57,9 +61,10 @@ export class GraphiqlServing {
     res.end(page);
   }
 
-  readonly sendFile: RouteHandler = async ({ req, res, params, url }) => {
+  readonly sendFile: RouteHandler = async (call) => {
+    const { req, res, params } = call;
     const file = (await this.loaded()).files.get(params.file ?? '');
-    if (!file) return plainRefusals.notFound(res, url.pathname);
+    if (!file) return noGraphiqlFiles(call);
     const encoding = preferredEncoding(req.headers['accept-encoding']);
     const tag = encoding ? `"${file.hash}-${encoding}"` : `"${file.hash}"`;
     const headers = {
@@ -82,6 +87,3 @@ export class GraphiqlServing {
     res.end(body);
   };
 }
-
-/** GraphiQL's files when it is off: nothing there. */
-export const noGraphiqlFiles: RouteHandler = ({ res, url }) => plainRefusals.notFound(res, url.pathname);
