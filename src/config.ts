@@ -53,6 +53,8 @@ export interface Config {
   graphqlIntrospection: boolean;
   /** How long a connection may take to send its headers, wait idle between requests, or stall mid-request. */
   connectionTimeouts: ConnectionTimeouts;
+  /** On SIGTERM or SIGINT, how long requests in flight may take to finish before they are cut. */
+  shutdownGraceMs: number;
   /** How much one zip download (WoodWing's /zip) may hold. */
   zipLimits: ZipLimits;
   /** Most entries (folders and assets) one WoodWing browse answers; a folder holding more is refused. */
@@ -327,6 +329,7 @@ export function loadConfig(env: Env = process.env): Config {
       keepAliveMs: readInteger(env, 'KEEP_ALIVE_TIMEOUT_SECONDS', 5, 1, 3600) * 1000,
       idleMs: readInteger(env, 'IDLE_TIMEOUT_SECONDS', 60, 1, 86_400) * 1000,
     },
+    shutdownGraceMs: readInteger(env, 'SHUTDOWN_GRACE_SECONDS', 30, 0, 3600) * 1000,
     zipLimits: {
       maxFiles: readInteger(env, 'ZIP_MAX_FILES', 1000, 1, 10_000),
       maxBytes: readInteger(env, 'ZIP_MAX_MB', 4096, 1, 1024 * 1024) * 1024 * 1024,

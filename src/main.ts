@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { type Config, ConfigError, describeDatabase, loadConfig } from './config.js';
 import { type RunningServer, startServer } from './server.js';
+import { stopOnSignals } from './stopOnSignals.js';
 import { describeStorage } from './storage/storageUrl.js';
 
 /** A setting that stops the start is the operator's to fix: one line naming it, no stack trace. */
@@ -31,18 +32,7 @@ try {
   exitOnConfigError(error);
 }
 // Before the banner: whoever reads the banner may signal at once.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log.info({ signal }, 'shutting down');
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  });
-}
+stopOnSignals(server, config.shutdownGraceMs, log);
 
 const storage = describeStorage(config.storage);
 log.info(

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Orm } from './db/orm.js';
+import { GRAPHIQL_FILES_PATH } from './http/graphiqlBundle.js';
+import { type GraphiqlServing, noGraphiqlFiles } from './http/graphiqlServing.js';
 import { sendLive, sendReady } from './http/health.js';
 import { graphqlRefusals, plainRefusals } from './http/refusals.js';
 import type { RequestContextFactory } from './http/requestContext.js';
@@ -37,6 +39,8 @@ export interface RouteTargets {
   blobStore: BlobStore;
   scanner: Scanner;
   metrics: ServiceMetrics;
+  /** Undefined when GraphiQL is off. */
+  graphiql?: GraphiqlServing;
 }
 
 /** Every URL the service answers, routed: see routeSurfaces. */
@@ -49,7 +53,7 @@ export function createRoutes(targets: RouteTargets): Dispatch {
  * handler. A path answers the methods listed for it; any other method gets its surface's 405 with `Allow`
  * (GOV.UK's is Rails' 404), and HEAD is answered wherever GET is, but on /graphql.
  */
-export function routeSurfaces({ handleGraphql, orm, blobStore, scanner, metrics }: RouteTargets): Surface[] {
+export function routeSurfaces({ handleGraphql, orm, blobStore, scanner, metrics, graphiql }: RouteTargets): Surface[] {
   const graphql: Surface = {
     refusals: graphqlRefusals,
     prefixes: [],
@@ -57,6 +61,15 @@ export function routeSurfaces({ handleGraphql, orm, blobStore, scanner, metrics 
     // yoga answers CORS preflights (OPTIONS) itself; GraphQL over HTTP has no HEAD.
     headWithGet: false,
     routes: [['GET POST OPTIONS', '/graphql', ({ req, res, requestId }) => handleGraphql(req, res, requestId)]],
+  };
+
+  // GraphiQL's script, style, workers and icon, named by their hash (its page is GET /graphql).
+  const graphiqlFiles: Surface = {
+    refusals: plainRefusals,
+    prefixes: [GRAPHIQL_FILES_PATH],
+    trailingSlash: false,
+    headWithGet: true,
+    routes: [['GET', `${GRAPHIQL_FILES_PATH}:file`, graphiql?.sendFile ?? noGraphiqlFiles]],
   };
 
   const health: Surface = {
@@ -192,5 +205,5 @@ export function routeSurfaces({ handleGraphql, orm, blobStore, scanner, metrics 
     ],
   };
 
-  return [graphql, health, woodwing, woodwingFiles, assetManager];
+  return [graphql, graphiqlFiles, health, woodwing, woodwingFiles, assetManager];
 }

@@ -9,8 +9,10 @@ import type { Config } from './config.js';
 import type { Services } from './context.js';
 import { type Orm, openDatabase, type QueryStats } from './db/orm.js';
 import { openAssetEvents } from './events/openAssetEvents.js';
+import { GraphiqlServing } from './http/graphiqlServing.js';
 import { createGraphqlHandler } from './http/graphqlHandler.js';
 import { requestContextFactory, sendJson } from './http/requestContext.js';
+import { drainServer, RunningHandlers } from './http/serverDrain.js';
 import { ServiceMetrics } from './metrics/serviceMetrics.js';
 import { EmailNotifier } from './notify/emailNotifier.js';
 import { RenditionQueue } from './renditions/RenditionQueue.js';
@@ -32,8 +34,23 @@ export interface RunningServer {
   /** SQL statements run since start; read by tests and benchmarks. */
   stats: QueryStats;
   scanner: Scanner;
+  /** Closes at once: connections cut, queue work finished wherever it is. */
   close(): Promise<void>;
+  /**
+   * Stops as SIGTERM asks: accepts nothing more, lets requests in flight finish within `graceMs` (then cuts
+   * them), hands back the queues' work still running, and closes. Resolves with how many requests were cut.
+   */
+  shutdown(graceMs: number): Promise<{ requestsCut: number }>;
 }
+
+/** What a request that reaches a stopping server (on a kept-alive connection) gets. */
+function refuseWhileStopping(res: ServerResponse): void {
+  res.setHeader('connection', 'close');
+  res.setHeader('retry-after', '1');
+  sendJson(res, 503, { error: 'The server is shutting down; try again' });
+}
+
+const GRAPHIQL_OPTIONS = { title: 'asset-gateway', credentials: 'same-origin' };
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -102,10 +119,13 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     log,
   };
   const createContext = requestContextFactory(orm, services);
-  const handleGraphql = createGraphqlHandler(schema, config, createContext);
+  const graphiql = config.graphiql ? new GraphiqlServing(GRAPHIQL_OPTIONS) : undefined;
+  const handleGraphql = createGraphqlHandler(schema, config, createContext, graphiql);
 
-  const dispatch = createRoutes({ handleGraphql, createContext, orm, blobStore, scanner, metrics });
+  const dispatch = createRoutes({ handleGraphql, createContext, orm, blobStore, scanner, metrics, graphiql });
 
+  const handlers = new RunningHandlers();
+  let stopping = false;
   const timeouts = config.connectionTimeouts;
   const server: Server = createServer(
     {
@@ -120,13 +140,18 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
       const requestId = requestIdOf(req);
       res.setHeader('x-request-id', requestId);
       logWhenDone(log, metrics, req, res, requestId);
+      if (stopping) return refuseWhileStopping(res);
+      handlers.started();
       const failed = (error: unknown) => {
+        handlers.settled();
         log.error({ err: error, requestId }, 'request failed');
         if (!res.headersSent) sendJson(res, 500, { error: 'Internal error', requestId });
         else res.destroy();
       };
       try {
-        dispatch(req, res, requestId)?.catch(failed);
+        const pending = dispatch(req, res, requestId);
+        if (pending) pending.then(handlers.settled, failed);
+        else handlers.settled();
       } catch (error) {
         failed(error);
       }
@@ -144,6 +169,14 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   scanQueue.start();
   renditions.start();
 
+  const closeServices = async () => {
+    rateLimits.close();
+    await assetEvents.close();
+    notifier.close();
+    await blobStore.close();
+    await orm.close();
+  };
+
   return {
     url: `http://127.0.0.1:${port}`,
     port,
@@ -152,17 +185,25 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     stats,
     scanner,
     async close() {
+      stopping = true;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
       });
       await scanQueue.stop();
-      rateLimits.close();
       await renditions.stop();
-      await assetEvents.close();
-      notifier.close();
-      await blobStore.close();
-      await orm.close();
+      await closeServices();
+    },
+    async shutdown(graceMs) {
+      stopping = true;
+      const drained = drainServer(server, handlers, graceMs);
+      // A subscription never finishes by itself: its SSE response ends now, the client reconnects elsewhere.
+      await assetEvents.endSubscriptions();
+      // Queue work may finish while requests do; what still runs then is handed back.
+      await Promise.all([scanQueue.stop(drained), renditions.stop(drained)]);
+      const { requestsCut } = await drained;
+      await closeServices();
+      return { requestsCut };
     },
   };
 }

@@ -8,6 +8,8 @@ export interface AssetEvents {
   publish(assetId: string): void;
   /** The ids of the assets that change from now on, until the iterator is returned. */
   subscribe(): AsyncIterable<string>;
+  /** Ends every subscription (their SSE responses end), as the process stops. */
+  endSubscriptions(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -18,8 +20,20 @@ export class InProcessAssetEvents implements AssetEvents {
     this.pubSub.publish('assetChanged', assetId);
   }
 
-  subscribe(): AsyncIterable<string> {
-    return this.pubSub.subscribe('assetChanged');
+  private readonly live = new Set<AsyncIterator<string>>();
+
+  async *subscribe(): AsyncIterable<string> {
+    const changes = this.pubSub.subscribe('assetChanged');
+    this.live.add(changes);
+    try {
+      yield* changes;
+    } finally {
+      this.live.delete(changes);
+    }
+  }
+
+  async endSubscriptions(): Promise<void> {
+    await Promise.all([...this.live].map((changes) => changes.return?.()));
   }
 
   async close(): Promise<void> {}

@@ -94,6 +94,10 @@ export class PostgresAssetEvents implements AssetEvents {
     return this.local.subscribe();
   }
 
+  endSubscriptions(): Promise<void> {
+    return this.local.endSubscriptions();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.reconnectTimer);

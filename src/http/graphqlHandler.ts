@@ -6,6 +6,7 @@ import type { RequestContext } from '../context.js';
 import { stageFile } from '../resolvers/assets/files.js';
 import { documentLimitRules } from '../schema/operationLimits.js';
 import { setCookieValue } from './cookies.js';
+import { asksForGraphiql, type GraphiqlServing } from './graphiqlServing.js';
 import { expectedError, isUnexpected, maskError } from './graphqlErrors.js';
 import { createJsonPostExecutor, type GraphqlParams, jsonMediaTypeFor, readJsonText } from './graphqlJsonPost.js';
 import { type GraphqlBody, readGraphqlMultipart } from './graphqlMultipart.js';
@@ -115,7 +116,12 @@ const sendResponseCookies = (secure: boolean): Plugin<object, ServerContext> => 
   },
 });
 
-export function createGraphqlHandler(schema: GraphQLSchema, config: Config, createContext: RequestContextFactory) {
+export function createGraphqlHandler(
+  schema: GraphQLSchema,
+  config: Config,
+  createContext: RequestContextFactory,
+  graphiql: GraphiqlServing | undefined,
+) {
   const limitRules = documentLimitRules(config);
   const yoga = createYoga<ServerContext>({
     schema,
@@ -123,9 +129,8 @@ export function createGraphqlHandler(schema: GraphQLSchema, config: Config, crea
     multipart: false,
     landingPage: false,
     logging: false,
-    graphiql: config.graphiql ? { title: 'asset-gateway', credentials: 'same-origin' } : false,
-    // GraphiQL's page and bundle are 14 MiB of strings: loaded with the first visit, not held from the start.
-    renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
+    // GraphiQL is served before yoga (graphiqlServing.ts): its files apart from its page, compressed and cached.
+    graphiql: false,
     maskedErrors: { maskError: (error, message) => maskError(error, message, true) },
     context: ({ requestContext }) => requestContext,
     batching: { limit: config.graphqlRequestLimits.maxBatchedOperations },
@@ -142,6 +147,7 @@ export function createGraphqlHandler(schema: GraphQLSchema, config: Config, crea
   const executeJsonPost = createJsonPostExecutor(schema, config.publicUrl.startsWith('https:'), limitRules);
 
   return async function handleGraphql(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
+    if (graphiql && asksForGraphiql(req)) return graphiql.sendPage(req, res);
     const ctx = await createContext(req, requestId);
     const serverContext: ServerContext = { requestContext: ctx };
     const contentType = (req.headers['content-type'] ?? '').toLowerCase();

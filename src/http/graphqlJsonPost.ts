@@ -13,6 +13,7 @@ import {
 } from 'graphql';
 import type { RequestContext } from '../context.js';
 import { readBodyText } from './bodyText.js';
+import { COMPRESSIBLE_JSON_LENGTH, sendLargeJson } from './compression.js';
 import { setCookieValue } from './cookies.js';
 import { isUnexpected, maskError, retryAfterIn } from './graphqlErrors.js';
 
@@ -123,13 +124,17 @@ export function createJsonPostExecutor(schema: GraphQLSchema, secureCookies: boo
     res.statusCode = retryAfter === undefined ? 200 : 429;
     if (retryAfter !== undefined) res.setHeader('retry-after', String(retryAfter));
     res.setHeader('content-type', `${mediaType}; charset=utf-8`);
-    res.setHeader('content-length', Buffer.byteLength(text));
     if (ctx.responseCookies.length > 0) {
       res.setHeader(
         'set-cookie',
         ctx.responseCookies.map((cookie) => setCookieValue(cookie, secureCookies)),
       );
     }
+    if (text.length >= COMPRESSIBLE_JSON_LENGTH) {
+      sendLargeJson(res, res.statusCode, text);
+      return true;
+    }
+    res.setHeader('content-length', Buffer.byteLength(text));
     res.end(text);
     return true;
   };

@@ -33,12 +33,12 @@ export class RenditionQueue extends QueuePasses {
     this.wake();
   }
 
-  protected async drain(stopped: () => boolean): Promise<void> {
+  protected async drain(stopped: () => boolean, handBack: AbortSignal): Promise<void> {
     while (!stopped()) {
       const em = this.orm.em.fork();
       const row = await this.claimNext(em);
       if (!row) return;
-      await this.makeClaimed(em, row);
+      await this.makeClaimed(em, row, handBack);
     }
   }
 
@@ -57,7 +57,7 @@ export class RenditionQueue extends QueuePasses {
     return null;
   }
 
-  private async makeClaimed(em: EntityManager, row: Rendition): Promise<void> {
+  private async makeClaimed(em: EntityManager, row: Rendition, handBack: AbortSignal): Promise<void> {
     // Only bytes some asset serves now (scanned clean): never an infected or unscanned file.
     const source = await em.findOne(
       Asset,
@@ -77,9 +77,23 @@ export class RenditionQueue extends QueuePasses {
         () => renewals.nativeUpdate(Rendition, { id: row.id, state: 'PENDING' }, { nextAttemptAt: leaseEnd() }),
         (error) => this.log.warn({ sha256: row.sourceSha256, err: error }, 'could not renew the claim on a rendition'),
         () => this.store.make(em, source, spec),
+        handBack,
       );
       this.log.info({ sha256: row.sourceSha256, variant: row.variant }, 'rendition made');
     } catch (error) {
+      if (handBack.aborted) {
+        // Not a failure: the claim and its attempt are undone, and whoever looks next makes it at once.
+        await em.nativeUpdate(
+          Rendition,
+          { id: row.id, state: 'PENDING' },
+          { nextAttemptAt: null, attempts: row.attempts },
+        );
+        this.log.info(
+          { sha256: row.sourceSha256, variant: row.variant },
+          'rendition handed back: the process is stopping',
+        );
+        return;
+      }
       const attempts = row.attempts + 1;
       const givenUp = attempts >= MAX_ATTEMPTS;
       await em.nativeUpdate(

@@ -11,14 +11,18 @@ export abstract class QueuePasses {
   private running: Promise<void> | undefined;
   private wakeAgain = false;
   private stopped = false;
+  private readonly handBack = new AbortController();
 
   constructor(
     private readonly passLog: Logger,
     private readonly failure: string,
   ) {}
 
-  /** One pass: works until nothing is ready, or `stopped()`. */
-  protected abstract drain(stopped: () => boolean): Promise<void>;
+  /**
+   * One pass: works until nothing is ready, or `stopped()`. Once `handBack` aborts, the work in progress is
+   * given up and its claim released, so that another instance, or the next start, takes it at once.
+   */
+  protected abstract drain(stopped: () => boolean, handBack: AbortSignal): Promise<void>;
 
   start(): void {
     this.timer = setInterval(() => this.wake(), POLL_MS);
@@ -33,7 +37,7 @@ export abstract class QueuePasses {
       this.wakeAgain = true;
       return;
     }
-    this.running = this.drain(() => this.stopped)
+    this.running = this.drain(() => this.stopped, this.handBack.signal)
       .catch((error: unknown) => this.passLog.error({ err: error }, this.failure))
       .finally(() => {
         this.running = undefined;
@@ -44,10 +48,25 @@ export abstract class QueuePasses {
       });
   }
 
-  /** Resolves once no pass is running, e.g. before the database is closed. */
-  async stop(): Promise<void> {
+  /**
+   * Claims nothing more and resolves once no pass is running, e.g. before the database is closed. The work in
+   * progress may finish until `handBackWhen` settles (without it: however long it takes); then it is handed back.
+   */
+  async stop(handBackWhen?: Promise<unknown>): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
-    await this.running;
+    const running = this.running;
+    if (!running) return;
+    if (handBackWhen) {
+      const finished = await Promise.race([
+        running.then(() => true),
+        handBackWhen.then(
+          () => false,
+          () => false,
+        ),
+      ]);
+      if (!finished) this.handBack.abort(new Error('the process is stopping'));
+    }
+    await running;
   }
 }

@@ -35,12 +35,12 @@ export class ScanQueue extends QueuePasses {
     super(log, 'scan queue pass failed');
   }
 
-  protected async drain(stopped: () => boolean): Promise<void> {
+  protected async drain(stopped: () => boolean, handBack: AbortSignal): Promise<void> {
     while (!stopped()) {
       const em = this.orm.em.fork();
       const asset = await this.claimNext(em);
       if (!asset) return;
-      await this.scanClaimed(em, asset);
+      await this.scanClaimed(em, asset, handBack);
     }
   }
 
@@ -68,25 +68,45 @@ export class ScanQueue extends QueuePasses {
   }
 
   /** Runs `scan`, renewing the claim on the asset's file until it settles. */
-  private whileClaimRenewed<T>(em: EntityManager, asset: Asset, scan: () => Promise<T> | T): Promise<T> {
+  private whileClaimRenewed<T>(
+    em: EntityManager,
+    asset: Asset,
+    scan: () => Promise<T> | T,
+    handBack: AbortSignal,
+  ): Promise<T> {
     const claimed = { id: asset.id, sha256: asset.sha256, state: 'UNSCANNED' as const };
     return whileLeaseRenewed(
       () => em.nativeUpdate(Asset, claimed, { nextScanAt: leaseEnd() }),
       (error) => this.log.warn({ assetId: asset.id, err: error }, 'could not renew the claim on a file being scanned'),
       scan,
+      handBack,
     );
   }
 
-  private async scanClaimed(em: EntityManager, asset: Asset): Promise<void> {
+  private async scanClaimed(em: EntityManager, asset: Asset, handBack: AbortSignal): Promise<void> {
     const sameFile = { id: asset.id, sha256: asset.sha256 };
     let verdict: ScanVerdict;
     try {
-      verdict = await this.whileClaimRenewed(em, asset, () =>
-        this.scanner.enabled
-          ? this.blobStore.get(asset.blobKey).then((bytes) => this.scanner.scan(bytes))
-          : { infected: false },
+      verdict = await this.whileClaimRenewed(
+        em,
+        asset,
+        () =>
+          this.scanner.enabled
+            ? this.blobStore.get(asset.blobKey).then((bytes) => this.scanner.scan(bytes))
+            : { infected: false },
+        handBack,
       );
     } catch (error) {
+      if (handBack.aborted) {
+        // Not a failed scan: the claim and its attempt are undone, and whoever looks next scans it at once.
+        await em.nativeUpdate(
+          Asset,
+          { ...sameFile, state: 'UNSCANNED' },
+          { nextScanAt: null, scanAttempts: asset.scanAttempts },
+        );
+        this.log.info({ assetId: asset.id }, 'scan handed back: the process is stopping');
+        return;
+      }
       // An error never marks a file clean: it stays UNSCANNED and is tried again, later each time.
       const attempts = asset.scanAttempts + 1;
       const delay = retryDelayMs(attempts);

@@ -10,18 +10,32 @@ export function leaseEnd(from = Date.now()): Date {
   return new Date(from + LEASE_MS);
 }
 
-/** Runs `work`, calling `renew` every RENEW_MS until it settles; a failed renewal goes to `renewFailed`. */
+/**
+ * Runs `work`, calling `renew` every RENEW_MS until it settles; a failed renewal goes to `renewFailed`. Once
+ * `handBack` aborts (the process is stopping), it rejects with its reason at once and stops renewing, and
+ * `work`, left to run, is no one's any more: the caller releases the claim.
+ */
 export async function whileLeaseRenewed<T>(
   renew: () => Promise<unknown>,
   renewFailed: (error: unknown) => void,
   work: () => Promise<T> | T,
+  handBack?: AbortSignal,
 ): Promise<T> {
+  handBack?.throwIfAborted();
   const renewal = setInterval(() => {
     renew().catch(renewFailed);
   }, RENEW_MS);
   try {
-    return await work();
+    return await (handBack ? untilHandedBack(Promise.resolve().then(work), handBack) : work());
   } finally {
     clearInterval(renewal);
   }
+}
+
+function untilHandedBack<T>(working: Promise<T>, handBack: AbortSignal): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const handedBack = () => reject(handBack.reason);
+    handBack.addEventListener('abort', handedBack, { once: true });
+    working.then(resolve, reject).finally(() => handBack.removeEventListener('abort', handedBack));
+  });
 }

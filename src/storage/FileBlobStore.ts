@@ -20,6 +20,7 @@ import {
 import { openForSending, sendOpenFile } from './fileSending.js';
 import { HashingCounter } from './HashingCounter.js';
 import { RecentVerdicts } from './recentVerdicts.js';
+import { StagingsInProgress } from './StagingsInProgress.js';
 import { isLeftBehind, newStagingName } from './stagingNames.js';
 import { VerifyingStream } from './verifyingStream.js';
 
@@ -36,6 +37,7 @@ const sameFile = (a: Stats, b: Stats) =>
 export class FileBlobStore implements BlobStore {
   private readonly tmpDir: string;
   private readonly verdicts = new RecentVerdicts<Stats>(sameFile);
+  private readonly stagings = new StagingsInProgress();
 
   private constructor(private readonly root: string) {
     this.tmpDir = join(root, '.tmp');
@@ -64,10 +66,16 @@ export class FileBlobStore implements BlobStore {
     return `filesystem at ${this.root}`;
   }
 
-  /** Files hold nothing open between calls. */
-  async close(): Promise<void> {}
+  /** Files hold nothing open between calls; an upload being staged is let finish (or fail and clean up). */
+  async close(): Promise<void> {
+    await this.stagings.settled();
+  }
 
-  async stage(source: Readable, { maxBytes }: PutOptions): Promise<StagedBlob> {
+  stage(source: Readable, options: PutOptions): Promise<StagedBlob> {
+    return this.stagings.track(this.stageFile(source, options));
+  }
+
+  private async stageFile(source: Readable, { maxBytes }: PutOptions): Promise<StagedBlob> {
     const tmpPath = join(this.tmpDir, newStagingName());
     const removeTmp = () => unlink(tmpPath).catch(() => {});
     const counter = new HashingCounter(maxBytes);

@@ -29,6 +29,7 @@ import {
 } from './BlobStore.js';
 import { HashingCounter } from './HashingCounter.js';
 import { RecentVerdicts } from './recentVerdicts.js';
+import { StagingsInProgress } from './StagingsInProgress.js';
 import { isLeftBehind, newStagingName } from './stagingNames.js';
 import { describeStorage, S3_MAX_BLOB_BYTES, type S3StorageSettings } from './storageUrl.js';
 import { VerifyingStream } from './verifyingStream.js';
@@ -48,6 +49,7 @@ const TEMPORARY = 'tmp/';
 export class S3BlobStore implements BlobStore {
   /** By ETag: an object written again under its key has a new one, and is hashed again. */
   private readonly verdicts = new RecentVerdicts<string>((a, b) => a === b);
+  private readonly stagings = new StagingsInProgress();
 
   private constructor(
     private readonly client: S3Client,
@@ -88,12 +90,17 @@ export class S3BlobStore implements BlobStore {
     return describeStorage(this.settings);
   }
 
-  /** Closes the client's kept-alive sockets to the store. */
+  /** Lets an upload being staged finish (or fail and be aborted), then closes the client's sockets to the store. */
   async close(): Promise<void> {
+    await this.stagings.settled();
     this.client.destroy();
   }
 
-  async stage(source: Readable, { maxBytes }: PutOptions): Promise<StagedBlob> {
+  stage(source: Readable, options: PutOptions): Promise<StagedBlob> {
+    return this.stagings.track(this.stageObject(source, options));
+  }
+
+  private async stageObject(source: Readable, { maxBytes }: PutOptions): Promise<StagedBlob> {
     const counter = new HashingCounter(Math.min(maxBytes, S3_MAX_BLOB_BYTES));
     const temporaryKey = TEMPORARY + newStagingName();
     const upload = new Upload({

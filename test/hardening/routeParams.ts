@@ -58,6 +58,7 @@ const V2_FILE: RouteParams = { carrier: 'query', params: ['forceDownload'] };
 /** 'GraphQL' routes are swept from the served schema by campaignGraphql.test.ts. */
 export const ROUTE_PARAMS: Record<string, RouteParams | 'GraphQL'> = {
   '/graphql': 'GraphQL',
+  '/graphiql/:file': { ...NOTHING, path: { ':file': 'graphiql.unknownhash.js' } },
   '/healthcheck/live': NOTHING,
   '/healthcheck/ready': NOTHING,
   '/metrics': NOTHING,

@@ -21,6 +21,10 @@ export interface ChildServer {
   logLines: Record<string, unknown>[];
   /** SIGKILL, as a crash or the OOM killer would: no shutdown code runs. Resolves once it has exited. */
   kill9(): Promise<void>;
+  /** Sends it a signal (SIGTERM: the graceful stop); `exited` tells how it ended. */
+  signal(name: NodeJS.Signals): void;
+  /** Its exit code, once it has exited. */
+  exited: Promise<number | null>;
 }
 
 /** A data folder and a database that outlive the processes started on them. */
@@ -102,7 +106,7 @@ async function startChild(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr += chunk.toString('utf8');
@@ -127,5 +131,9 @@ async function startChild(
       await exited;
       running.delete(child);
     },
+    signal(name) {
+      child.kill(name);
+    },
+    exited,
   };
 }

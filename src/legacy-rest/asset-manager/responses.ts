@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { DomainError, retryAfterOf, ValidationFailed } from '../../errors.js';
+import { COMPRESSIBLE_JSON_LENGTH, sendLargeJson } from '../../http/compression.js';
 import type { Refusals } from '../../http/refusals.js';
 
 /** GOV.UK Asset Manager's bodies (reference section 7's NF, GONE and FORB). */
@@ -17,6 +18,14 @@ export function sendRailsJson(
   headers: Record<string, string> = {},
 ): void {
   const text = JSON.stringify(body);
+  if (text.length >= COMPRESSIBLE_JSON_LENGTH) {
+    sendLargeJson(res, status, text, {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'no-cache',
+      ...headers,
+    });
+    return;
+  }
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),

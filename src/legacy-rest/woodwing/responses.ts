@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { RequestContext } from '../../context.js';
 import { DomainError, type ErrorCode, retryAfterOf } from '../../errors.js';
+import { COMPRESSIBLE_JSON_LENGTH, sendLargeJson } from '../../http/compression.js';
 import type { Refusals } from '../../http/refusals.js';
 import { PathTaken } from '../../resolvers/assets/assetNaming.js';
 
@@ -11,6 +12,14 @@ export function sendWoodwingJson(
   headers: Record<string, string> = {},
 ): void {
   const text = JSON.stringify(body);
+  if (text.length >= COMPRESSIBLE_JSON_LENGTH) {
+    sendLargeJson(res, status, text, {
+      'content-type': 'application/json;charset=utf-8',
+      'cache-control': 'no-cache',
+      ...headers,
+    });
+    return;
+  }
   res.writeHead(status, {
     'content-type': 'application/json;charset=utf-8',
     'content-length': Buffer.byteLength(text),
