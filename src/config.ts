@@ -99,6 +99,14 @@ export interface RenditionSettings {
   maxInputBytes: number;
   /** The largest width or height a client may ask for (?size=, maxWidth_..., a preset). */
   maxSize: number;
+  /** Sizes asked for in the URL (?size=, maxWidth_...) made per file; past it, the thumbnail or preview is served. */
+  maxSizesPerFile: number;
+  /** First requests of a size or preset that may wait for a render slot; past it, 409 "try again". */
+  maxWaiting: number;
+  /** A blob stored this recently is never removed by the cleanup: its row may be about to be written. */
+  cleanupGraceMs: number;
+  /** How often each instance looks for renditions no live file uses (besides after its own deletes). */
+  cleanupIntervalMs: number;
   /** Drawn on the thumbnails and previews of shared links with watermarked=true, unless an image is set. */
   watermarkText: string;
   /** An image file drawn instead of the text; checked at start. */
@@ -218,6 +226,10 @@ function readRenditions(env: Env): RenditionSettings {
     maxInputPixels: readInteger(env, 'RENDITION_MAX_INPUT_MEGAPIXELS', 100, 1, 1000) * 1_000_000,
     maxInputBytes: readInteger(env, 'RENDITION_MAX_INPUT_MB', 200, 1, 4096) * 1024 * 1024,
     maxSize: readInteger(env, 'RENDITION_MAX_SIZE', 4096, 16, 16_383),
+    maxSizesPerFile: readInteger(env, 'RENDITION_MAX_SIZES_PER_FILE', 12, 1, 1000),
+    maxWaiting: readInteger(env, 'RENDITION_MAX_WAITING', 8, 0, 1000),
+    cleanupGraceMs: readInteger(env, 'RENDITION_CLEANUP_GRACE_SECONDS', 3600, 1, 7 * 86_400) * 1000,
+    cleanupIntervalMs: readInteger(env, 'RENDITION_CLEANUP_INTERVAL_SECONDS', 600, 1, 86_400) * 1000,
     watermarkText: watermarkText.trim() === '' ? 'PREVIEW' : watermarkText,
     watermarkImage: readWatermarkImage(env),
   };

@@ -15,6 +15,7 @@ import { requestContextFactory, sendJson } from './http/requestContext.js';
 import { drainServer, RunningHandlers } from './http/serverDrain.js';
 import { ServiceMetrics } from './metrics/serviceMetrics.js';
 import { EmailNotifier } from './notify/emailNotifier.js';
+import { RenditionCleanup } from './renditions/RenditionCleanup.js';
 import { RenditionQueue } from './renditions/RenditionQueue.js';
 import { RenditionStore } from './renditions/RenditionStore.js';
 import { Watermark } from './renditions/Watermark.js';
@@ -97,7 +98,8 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     : scanningOff;
   const assetEvents = await openAssetEvents(config.database, log);
   const renditionStore = new RenditionStore(blobStore, config.renditions, await Watermark.load(config.renditions));
-  const renditions = new RenditionQueue(orm, renditionStore, log);
+  const renditionCleanup = new RenditionCleanup(orm, blobStore, config.renditions, log);
+  const renditions = new RenditionQueue(orm, renditionStore, renditionCleanup, log);
   const scanQueue = new ScanQueue(orm, blobStore, scanner, assetEvents, log, renditions);
   const secretBox = await SecretBox.open(config.secretKey, config.dataDir);
   await ensureFirstAdmin(orm.em.fork(), config, log);

@@ -139,21 +139,10 @@ describe('renditions and the bytes they are made of', () => {
 });
 
 describe('sizes asked for in the URL', () => {
-  it('fits ?size=100 into 100 px', async () => {
-    const { bytes } = await bytesAt(urlOf('preview', photo, '?size=100'));
-    expect(await imageFacts(bytes)).toMatchObject({ width: 100, height: 67 });
-  });
-
   it("serves WoodWing's maxWidth_1600_maxHeight_1600 preview path as the preview", async () => {
     const url = `${api.url}/preview/${photo.id}/previews/maxWidth_1600_maxHeight_1600.jpg/*/wide_preview.jpg`;
     const { bytes } = await bytesAt(url);
     expect(await imageFacts(bytes)).toMatchObject({ width: 1600, height: 1067 });
-  });
-
-  it('fits maxWidth_400_maxHeight_100 into that box', async () => {
-    const url = `${api.url}/preview/${photo.id}/previews/maxWidth_400_maxHeight_100.jpg/*/x.jpg`;
-    const { bytes } = await bytesAt(url);
-    expect(await imageFacts(bytes)).toMatchObject({ width: 150, height: 100 });
   });
 
   it('refuses a size over RENDITION_MAX_SIZE with err(400)', async () => {

@@ -6,6 +6,7 @@ import type { Orm } from '../db/orm.js';
 import { leaseEnd, whileLeaseRenewed } from '../scan/claimLease.js';
 import { QueuePasses } from '../scan/QueuePasses.js';
 import { retryDelayMs } from '../scan/ScanQueue.js';
+import type { RenditionCleanup } from './RenditionCleanup.js';
 import type { RenditionSource, RenditionStore } from './RenditionStore.js';
 import { STANDARD_RENDITIONS, type StandardRendition } from './renditionSpecs.js';
 
@@ -22,9 +23,20 @@ export class RenditionQueue extends QueuePasses {
   constructor(
     private readonly orm: Orm,
     readonly store: RenditionStore,
+    /** Removes the renditions no live file uses; started and stopped with the queue. */
+    readonly cleanup: RenditionCleanup,
     private readonly log: Logger,
   ) {
     super(log, 'rendition queue pass failed');
+  }
+
+  override start(): void {
+    super.start();
+    this.cleanup.start();
+  }
+
+  override async stop(): Promise<void> {
+    await Promise.all([super.stop(), this.cleanup.stop()]);
   }
 
   /** Queues the thumbnail and preview of a file that may be served now, and wakes the worker. */

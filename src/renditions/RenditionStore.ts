@@ -61,16 +61,26 @@ export class RenditionStore {
     return em.findOne(Rendition, { sourceSha256: sha256, variant }, { disableIdentityMap: true });
   }
 
+  /** How many boxes of a URL's size (variants `<w>x<h>-inside-auto`, watermarked or not) the file has. */
+  countBoxes(em: EntityManager, sha256: string): Promise<number> {
+    return em.count(Rendition, {
+      sourceSha256: sha256,
+      $or: [{ variant: { $like: '%x%-inside-auto' } }, { variant: { $like: '%x%-inside-auto-wm' } }],
+    });
+  }
+
   /**
    * Renders the spec from the source (or, for a watermarked thumbnail or preview, from the clean one) and
    * records it, READY or, when the file cannot be read as an image, NONE with the reason. Other failures
-   * (the store unreachable) throw and record nothing.
+   * (the store unreachable) throw and record nothing. A request's render (`onRequest`) waits behind at most
+   * RENDITION_MAX_WAITING others, else RenderSlotsFull; the queue's waits its turn.
    */
-  async make(em: EntityManager, source: RenditionSource, spec: RenditionSpec): Promise<Rendition> {
+  async make(em: EntityManager, source: RenditionSource, spec: RenditionSpec, onRequest = false): Promise<Rendition> {
     const variant = variantOf(spec);
     let outcome: Partial<Rendition>;
     try {
-      const image = await this.slots.run(async () => this.render(em, source, spec));
+      const maxWaiting = onRequest ? this.settings.maxWaiting : undefined;
+      const image = await this.slots.run(async () => this.render(em, source, spec), maxWaiting);
       const stored = await this.blobStore.stage(Readable.from([image.data]), { maxBytes: image.data.length + 1 });
       const kept = await stored.keep();
       outcome = {

@@ -3,8 +3,9 @@ import type { Logger } from 'pino';
 const POLL_MS = 2_000;
 
 /**
- * A queue in the database, worked through in passes (`drain`): one at a time, every two seconds and whenever
- * woken (after an upload, a scan), never two at once in this process. A pass ends when nothing is ready.
+ * A queue in the database, worked through in passes (`drain`): one at a time, every two seconds (or
+ * `pollMs`) and whenever woken (after an upload, a scan), never two at once in this process. A pass ends
+ * when nothing is ready.
  */
 export abstract class QueuePasses {
   private timer: NodeJS.Timeout | undefined;
@@ -16,6 +17,7 @@ export abstract class QueuePasses {
   constructor(
     private readonly passLog: Logger,
     private readonly failure: string,
+    private readonly pollMs = POLL_MS,
   ) {}
 
   /**
@@ -25,7 +27,7 @@ export abstract class QueuePasses {
   protected abstract drain(stopped: () => boolean, handBack: AbortSignal): Promise<void>;
 
   start(): void {
-    this.timer = setInterval(() => this.wake(), POLL_MS);
+    this.timer = setInterval(() => this.wake(), this.pollMs);
     this.timer.unref();
     this.wake();
   }

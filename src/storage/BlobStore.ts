@@ -79,6 +79,12 @@ export interface BlobStore {
    * destroyed); rejects when the destination is destroyed first.
    */
   writeTo(blob: BlobRef, destination: Writable, range?: ByteRange): Promise<void>;
+  /**
+   * Removes the blob unless it was stored within the last `recentMs` (another request may have just stored
+   * the same bytes and not yet written the row that points at them): true when it is gone or was never
+   * there, false when it was kept. The caller has checked that no row points at it.
+   */
+  removeUnlessRecent(key: string, recentMs: number): Promise<boolean>;
   /** Every key the store holds a blob under, in no set order (for `verify`). */
   keys(): AsyncIterable<string>;
   /** Throws when the store cannot take a write now (for the readiness check). */

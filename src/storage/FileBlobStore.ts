@@ -164,6 +164,30 @@ export class FileBlobStore implements BlobStore {
     }
   }
 
+  /**
+   * The blob is first renamed into the staging area, atomically, so that nothing can store the same bytes
+   * under its key unseen between the age check and the removal: a blob stored again just before the rename
+   * is the fresh file (keep renames over the old one) and goes back; one stored just after is a new file
+   * the removal never touches. A crash in between leaves a staging leftover, removed at the next start.
+   */
+  async removeUnlessRecent(key: string, recentMs: number): Promise<boolean> {
+    const path = this.pathOf(key);
+    const removing = join(this.tmpDir, newStagingName());
+    try {
+      await rename(path, removing);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+      throw error;
+    }
+    const stats = await stat(removing);
+    if (stats.mtimeMs > Date.now() - recentMs) {
+      await rename(removing, path);
+      return false;
+    }
+    await unlink(removing);
+    return true;
+  }
+
   async *keys(): AsyncIterable<string> {
     const twoHex = /^[0-9a-f]{2}$/;
     const namesIn = (path: string) => readdir(path).catch(() => [] as string[]);

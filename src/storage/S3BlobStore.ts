@@ -223,11 +223,14 @@ export class S3BlobStore implements BlobStore {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.settings.bucket, Key: probe }));
   }
 
-  /** Copies the finished upload to its content address, unless identical bytes are already there. */
+  /**
+   * Copies the finished upload to its content address. Identical bytes already there are copied over too:
+   * the object's new LastModified tells the cleanup (removeUnlessRecent) that a row may be about to point
+   * at it.
+   */
   private async moveIntoPlace(temporaryKey: string, sha256: string): Promise<void> {
     checkBlobKey(sha256);
     const { bucket } = this.settings;
-    if (await this.exists(BLOBS + sha256)) return;
     // A copy is atomic: the blobs/ key shows all of the bytes or does not exist.
     const copied = await this.client.send(
       new CopyObjectCommand({ Bucket: bucket, Key: BLOBS + sha256, CopySource: `${bucket}/${temporaryKey}` }),
@@ -237,14 +240,23 @@ export class S3BlobStore implements BlobStore {
     if (etag) this.verdicts.record(sha256, etag, true);
   }
 
-  private async exists(key: string): Promise<boolean> {
+  /**
+   * S3 has no rename to take an object out of reach first: a copy of the same bytes that lands between the
+   * HEAD and the DELETE (milliseconds) would be removed with it. The grace covers every copy made before.
+   */
+  async removeUnlessRecent(key: string, recentMs: number): Promise<boolean> {
+    checkBlobKey(key);
+    const { bucket } = this.settings;
+    let stored: Date | undefined;
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.settings.bucket, Key: key }));
-      return true;
+      stored = (await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: BLOBS + key }))).LastModified;
     } catch (error) {
-      if (statusOf(error) === 404) return false;
+      if (statusOf(error) === 404) return true;
       throw error;
     }
+    if (!stored || stored.getTime() > Date.now() - recentMs) return false;
+    await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: BLOBS + key }));
+    return true;
   }
 
   private async deleteQuietly(key: string): Promise<void> {

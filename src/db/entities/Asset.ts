@@ -10,7 +10,12 @@ export type Metadata = Record<string, unknown>;
 export const Asset = defineEntity({
   name: 'Asset',
   tableName: 'assets',
-  indexes: [{ properties: ['folderPath', 'name'] }, { properties: ['state', 'nextScanAt'] }],
+  indexes: [
+    { properties: ['folderPath', 'name'] },
+    { properties: ['state', 'nextScanAt'] },
+    { properties: ['sha256'] },
+    { properties: ['blobKey'] },
+  ],
   properties: {
     id: p.string().length(22).primary(),
     name: p.string().length(512),

@@ -7,6 +7,7 @@ export const AssetVersion = defineEntity({
   name: 'AssetVersion',
   tableName: 'asset_versions',
   uniques: [{ properties: ['asset', 'versionNumber'] }],
+  indexes: [{ properties: ['blobKey'] }],
   properties: {
     id: p.integer().primary().autoincrement(),
     asset: () => p.manyToOne(Asset).ref().deleteRule('cascade'),

@@ -13,7 +13,7 @@ export const Rendition = defineEntity({
   name: 'Rendition',
   tableName: 'renditions',
   uniques: [{ properties: ['sourceSha256', 'variant'] }],
-  indexes: [{ properties: ['state', 'nextAttemptAt'] }],
+  indexes: [{ properties: ['state', 'nextAttemptAt'] }, { properties: ['blobKey'] }],
   properties: {
     id: p.integer().primary().autoincrement(),
     sourceSha256: p.string().length(64),

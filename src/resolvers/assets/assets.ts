@@ -9,6 +9,7 @@ import type { StoredBlob } from '../../storage/BlobStore.js';
 import { ensureFolders } from '../folders/folders.js';
 import { assetPathOf, checkedFolderPath } from '../folders/paths.js';
 import { requireRole } from '../policy/access.js';
+import { isServable } from '../policy/servability.js';
 import {
   type AssetFieldsInput,
   blankToNull,
@@ -218,6 +219,8 @@ export async function flushAssetChanges(ctx: RequestContext, asset: Asset, newFi
     );
   }
   ctx.scanQueue.wake();
+  // The previous file's renditions go unless another live asset has the same bytes.
+  if (newFile) ctx.renditions.cleanup.wake();
   ctx.assetEvents.publish(asset.id);
 }
 
@@ -287,6 +290,8 @@ export async function deleteAsset(ctx: RequestContext, id: string): Promise<Asse
   touch(ctx, asset);
   recordHistory(ctx, asset, 'REMOVE');
   await ctx.em.flush();
+  // Its renditions go once no other live asset has the same bytes; a restore has them made again.
+  ctx.renditions.cleanup.wake();
   ctx.assetEvents.publish(asset.id);
   return asset;
 }
@@ -303,6 +308,8 @@ export async function restoreAsset(ctx: RequestContext, id: string): Promise<Ass
   touch(ctx, asset);
   recordHistory(ctx, asset, 'RESTORE');
   await (asset.legacyUrlPath ? flushLegacyPathHolder(ctx) : ctx.em.flush());
+  // Its renditions may have been removed while it was deleted (see RenditionCleanup).
+  if (isServable(asset)) await ctx.renditions.enqueue(ctx.em, asset);
   ctx.assetEvents.publish(asset.id);
   return asset;
 }

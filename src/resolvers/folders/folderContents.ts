@@ -281,6 +281,7 @@ export async function removeFolder(ctx: RequestContext, rawPath: string): Promis
     recordTreeHistory(em, viewer, assets, 'REMOVE', () => ({ folderPath: path }));
     return assets;
   });
+  ctx.renditions.cleanup.wake();
   await announceChanged(
     ctx,
     removed.map((asset) => asset.id),

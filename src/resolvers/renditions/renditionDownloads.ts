@@ -2,6 +2,7 @@ import type { RequestContext } from '../../context.js';
 import type { Asset } from '../../db/entities/Asset.js';
 import type { Rendition } from '../../db/entities/Rendition.js';
 import { Conflict, NotFound } from '../../errors.js';
+import { RenderSlotsFull } from '../../renditions/RenderSlots.js';
 import {
   extensionOf,
   isRenderable,
@@ -29,12 +30,17 @@ function filenameOf(asset: Asset, label: string, contentType: string): string {
 /**
  * The stored rendition of the asset's current file, made now if it is one made on request (a preset, a box,
  * a watermarked one). The thumbnail and preview are the queue's: until made, CONFLICT, which WoodWing's
- * client retries as "not available yet"; a file that has none is NOT_FOUND with the reason.
+ * client retries as "not available yet"; a file that has none is NOT_FOUND with the reason. A box asked for
+ * in the URL (`sizeFromUrl`) is made only while the file has fewer than RENDITION_MAX_SIZES_PER_FILE of
+ * them; past that, the nearest rendition every image has is served instead: the thumbnail for a box
+ * within the thumbnail's, else the preview. A request that would wait behind RENDITION_MAX_WAITING others
+ * for a render is CONFLICT too.
  */
 export async function renditionOf(
   ctx: RequestContext,
   asset: Asset,
   spec: RenditionSpec,
+  sizeFromUrl = false,
 ): Promise<RenditionDownload['rendition']> {
   const noun = spec.width <= STANDARD_RENDITIONS.thumbnail.width ? 'thumbnail' : 'preview';
   if (!isRenderable(asset.contentType)) {
@@ -48,7 +54,15 @@ export async function renditionOf(
       if (!rendition) await ctx.renditions.enqueue(ctx.em, asset);
       throw new Conflict(`The ${noun} of asset ${asset.id} is being made; try again in a moment`);
     }
-    rendition = await store.make(ctx.em, asset, spec);
+    if (sizeFromUrl && (await store.countBoxes(ctx.em, asset.sha256)) >= ctx.config.renditions.maxSizesPerFile) {
+      const { thumbnail, preview } = STANDARD_RENDITIONS;
+      const nearest = spec.width <= thumbnail.width && spec.height <= thumbnail.height ? thumbnail : preview;
+      return renditionOf(ctx, asset, { ...nearest, watermark: spec.watermark });
+    }
+    rendition = await store.make(ctx.em, asset, spec, true).catch((error: unknown) => {
+      if (!(error instanceof RenderSlotsFull)) throw error;
+      throw new Conflict(`Too many renditions are being made right now; try again in a moment`);
+    });
   }
   if (rendition.state !== 'READY' || !rendition.blobKey || !rendition.contentType || rendition.size == null) {
     throw new NotFound(`Asset ${asset.id} has no ${noun}: ${rendition.reason ?? 'it could not be made'}`);
@@ -93,7 +107,7 @@ async function renditionDownloadOf(
   resolved: ResolvedRendition,
   watermark: boolean,
 ): Promise<RenditionDownload> {
-  const rendition = await renditionOf(ctx, asset, { ...resolved.spec, watermark });
+  const rendition = await renditionOf(ctx, asset, { ...resolved.spec, watermark }, resolved.sizeFromUrl);
   return { asset, rendition, filename: filenameOf(asset, resolved.label, rendition.contentType) };
 }
 

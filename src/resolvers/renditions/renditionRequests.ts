@@ -1,6 +1,7 @@
 import type { RequestContext } from '../../context.js';
 import { DownloadPreset } from '../../db/entities/DownloadPreset.js';
 import { BadInput } from '../../errors.js';
+import { sideStepOf } from '../../renditions/renditionSizes.js';
 import {
   type Fit,
   type OutputFormat,
@@ -24,6 +25,8 @@ export interface ResolvedRendition {
   /** What a shared link must allow to hand it out; a preset is checked against the link's presets instead. */
   file: SharedFile;
   presetId?: string;
+  /** A box asked for in the URL: counted against RENDITION_MAX_SIZES_PER_FILE. */
+  sizeFromUrl?: boolean;
 }
 
 function checkedSide(name: string, value: number, maxSize: number): number {
@@ -55,7 +58,9 @@ export function boxOfPath(path: string, maxSize: number): { width: number; heigh
 /**
  * The spec a request asks for, and what a shared link must allow for it: a box no larger than the
  * thumbnail is a thumbnail, one no larger than the preview a preview, a larger one only with the original's
- * right (it comes close to the original). Unwatermarked: the caller decides that.
+ * right (it comes close to the original). A box from the URL has each side rounded up to a step (see
+ * renditionSizes.ts), so that clients cannot have a file rendered at endless sizes. Unwatermarked: the
+ * caller decides that.
  */
 export async function resolveRendition(ctx: RequestContext, request: RenditionRequest): Promise<ResolvedRendition> {
   const watermark = false;
@@ -74,7 +79,9 @@ export async function resolveRendition(ctx: RequestContext, request: RenditionRe
     return { spec, label: preset.name, file: 'original', presetId: preset.id };
   }
   const standard = STANDARD_RENDITIONS[request.kind];
-  const box = request.box ?? standard;
+  const box = request.box
+    ? { width: sideStepOf(request.box.width, maxSize), height: sideStepOf(request.box.height, maxSize) }
+    : standard;
   const largest = Math.max(box.width, box.height);
   const file: SharedFile =
     largest <= STANDARD_RENDITIONS.thumbnail.width
@@ -86,5 +93,6 @@ export async function resolveRendition(ctx: RequestContext, request: RenditionRe
     spec: { ...standard, width: box.width, height: box.height, watermark },
     label: request.kind === 'thumbnail' ? 'thumb' : 'preview',
     file,
+    sizeFromUrl: request.box !== undefined,
   };
 }
