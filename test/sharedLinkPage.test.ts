@@ -66,7 +66,7 @@ describe('the shared-link page', () => {
     const response = await pageOf(api, `w=${key}`);
     const csp = response.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("default-src 'none'");
-    expect(csp).toContain("img-src 'self'");
+    expect(csp).toContain("img-src 'self' data:;");
     expect(csp).toMatch(/style-src 'sha256-[A-Za-z0-9+/=]+'/);
     expect(csp).not.toContain('unsafe-inline');
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');

@@ -24,12 +24,12 @@ a{color:#1d70b8}a:focus-visible,button:focus-visible,input:focus-visible{outline
 const STYLE_HASH = createHash('sha256').update(PAGE_STYLE).digest('base64');
 
 /**
- * No script, no frame, no other origin: images and forms go to this server only, and the one style is the
- * one above. The page holds the key in its URL, hence no referrer and no cache.
+ * No script, no frame, no other origin: images and forms go to this server only (data: only for the empty
+ * icon, which keeps browsers from asking for /favicon.ico), and the one style is the one above. The page holds the key in its URL, hence no referrer and no cache.
  */
 export const PAGE_HEADERS: Record<string, string> = {
   'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': `default-src 'none'; img-src 'self'; style-src 'sha256-${STYLE_HASH}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+  'content-security-policy': `default-src 'none'; img-src 'self' data:; style-src 'sha256-${STYLE_HASH}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',

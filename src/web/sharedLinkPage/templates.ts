@@ -11,6 +11,7 @@ function layout(title: string, body: SafeHtml): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
+<link rel="icon" href="data:,">
 <title>${title}</title>
 <style>${new SafeHtml(PAGE_STYLE)}</style>
 </head>
