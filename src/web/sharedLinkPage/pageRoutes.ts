@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestContext } from '../../context.js';
-import { BadInput, DomainError, NotFound, PayloadTooLarge, retryAfterOf } from '../../errors.js';
+import { BadInput, DomainError, PayloadTooLarge, retryAfterOf } from '../../errors.js';
 import type { Refusals } from '../../http/refusals.js';
 import { drainRefusedBody } from '../../http/refusedBody.js';
 import { requestOrigin } from '../../http/requestOrigin.js';
 import type { RouteCall, RouteHandler } from '../../http/route.js';
 import { declaredBodyTooLarge } from '../../http/uploadLimits.js';
 import { readForm } from '../../legacy-rest/formBody.js';
+import { NoUsableSharedLink } from '../../resolvers/sharing/authKeys.js';
 import { reviewSharedAsset } from '../../resolvers/sharing/sharedLinkReviews.js';
 import { linkAcceptingUploads, storeSharedLinkUpload } from '../../resolvers/sharing/sharedLinks.js';
 import { PAGE_HEADERS } from './pageStyle.js';
@@ -25,7 +26,7 @@ const LINK_GONE =
 /** A domain error as a page a person reads; any other error is the server's (a 500, logged). */
 function sendProblem(res: ServerResponse, error: unknown, backHref?: string): void {
   if (!(error instanceof DomainError)) throw error;
-  if (error instanceof NotFound && error.message.startsWith('No shared link')) {
+  if (error instanceof NoUsableSharedLink) {
     sendPage(res, 404, problemPage('This link does not work', LINK_GONE));
     return;
   }

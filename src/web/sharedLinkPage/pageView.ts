@@ -60,6 +60,10 @@ function sizeText(bytes: number): string {
   return unit === 0 ? `${value} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
 }
 
+/** Why a file has no thumbnail or download yet: still being scanned, or not to be handed out at all. */
+const unservableNote = (asset: Asset) =>
+  asset.state === 'UNSCANNED' || asset.state === 'CLEAN' ? 'Being checked' : 'Not available';
+
 const extensionLabel = (asset: Asset) => (asset.extension || 'file').toUpperCase();
 
 /** A WoodWing file URL of the asset, relative to the page (so a proxy's path prefix holds), with the key. */
@@ -99,7 +103,7 @@ async function cardOf(
     thumbnail: thumbnail
       ? { src: hrefOf('thumbnail', asset, key), width: thumbnail.width, height: thumbnail.height }
       : null,
-    placeholder: !servable ? 'Being checked' : pending ? 'Preview being made' : extensionLabel(asset),
+    placeholder: servable ? (pending ? 'Preview being made' : extensionLabel(asset)) : unservableNote(asset),
     previewHref: showsPreview ? hrefOf('preview', asset, key) : null,
     downloads,
     review: authKey.requestApproval ? { decision: contents.reviews.get(asset.id) ?? null } : null,
