@@ -137,6 +137,26 @@ describe('the shared-link page', () => {
     );
   });
 
+  it("hands a watermarked link's holder thumbnails that are not the clean ones", async () => {
+    const { key } = await keyFor({ watermarked: true });
+    const thumbnail = fileUrlsIn(api, (await textOf(`w=${key}`)).text).find((url) => url.includes('/thumbnail/'));
+    const marked = await fetch(thumbnail as string);
+    expect(marked.status).toBe(200);
+    const clean = await fetch(`${api.url}/thumbnail/${picture.id}/*/${picture.name}`, {
+      headers: { authorization: `Bearer ${editor.token}` },
+    });
+    expect(marked.headers.get('etag')).not.toBe(clean.headers.get('etag'));
+  });
+
+  it('names the file of an approval notice only when the page shows it', async () => {
+    const { key } = await keyFor({ requestApproval: true });
+    const named = (await textOf(`w=${key}&notice=approved&asset=${picture.id}`)).text;
+    expect(named).toContain(`Your decision was recorded: you approved “${picture.name}”.`);
+    const unnamed = (await textOf(`w=${key}&notice=approved&asset=%3Cb%3Eother`)).text;
+    expect(unnamed).toContain('Your decision was recorded: you approved the file.');
+    expect(unnamed).not.toContain('<b>other');
+  });
+
   it('shows a notice it knows after a form, and ignores one it does not', async () => {
     const { key } = await keyFor({});
     expect((await textOf(`w=${key}&notice=uploaded`)).text).toContain('role="status"');

@@ -150,7 +150,7 @@ describe('the review form', () => {
     expect(await decisionsOf(shared.id)).toContain('approved');
     const page = await (await pageOf(api, `w=${key}&notice=approved&asset=${shared.id}`)).text();
     expect(page).toContain('You approved this file.');
-    expect(page).toContain(`Your decision was recorded: “${shared.name}” approved.`);
+    expect(page).toContain(`Your decision was recorded: you approved “${shared.name}”.`);
   });
 
   it("shows a link's latest decision: a rejection after an approval", async () => {

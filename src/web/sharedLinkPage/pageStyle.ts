@@ -13,7 +13,7 @@ h1{margin:.2rem 0 .5rem;font-size:1.8rem}h2{font-size:1.3rem;margin:2rem 0 .75re
 .thumb img{max-width:100%;max-height:100%}.thumb span{font-weight:700;color:#505a5f}
 .facts{color:#505a5f;font-size:.9rem;margin:0}.actions{display:flex;flex-wrap:wrap;gap:.4rem;margin:.3rem 0 0}
 .button{display:inline-block;padding:.4rem .7rem;border:2px solid #1d70b8;border-radius:4px;background:#1d70b8;color:#fff;text-decoration:none;font:inherit;font-size:.9rem;cursor:pointer}
-.button.secondary{background:#fff;color:#1d70b8}.button.reject{border-color:#d4351c;background:#fff;color:#d4351c}
+.button.reject{border-color:#d4351c;background:#fff;color:#d4351c}
 a{color:#1d70b8}a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid #ffdd00;outline-offset:2px;box-shadow:0 0 0 5px #0b0c0c}
 .review{margin:.3rem 0 0;display:flex;flex-wrap:wrap;gap:.4rem;align-items:center}.decision{font-weight:700}
 .upload{background:#fff;border:1px solid #d8d8d8;border-radius:6px;padding:1rem}.upload label{display:block;font-weight:700;margin-bottom:.4rem}

@@ -131,7 +131,7 @@ function noticeOf(code: string | null, assetId: string | null, sections: CardSec
       };
     case 'approved':
     case 'rejected':
-      return { text: `Your decision was recorded: ${file} ${code}.`, problem: false };
+      return { text: `Your decision was recorded: you ${code} ${file}.`, problem: false };
     case 'unsent':
       return {
         text: `Your decision on ${file} was recorded, but the person who shared it could not be told by e-mail.`,
