@@ -106,7 +106,7 @@ export const reviewThroughPage: RouteHandler = async (call: RouteCall) => {
   const fields = new Map<string, string>();
   let key = '';
   try {
-    // The form has no file: a part sent as one is read as its field's value, as readForm reads any other.
+    // The form has no file: no part is taken as one (a form part sent as a file is read as its field's value).
     await readForm(ctx, req, res, '', (name, value) => {
       if (!fields.has(name)) fields.set(name, value);
     });
