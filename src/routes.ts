@@ -31,6 +31,12 @@ import {
 import type { ServiceMetrics } from './metrics/serviceMetrics.js';
 import type { Scanner } from './scan/Scanner.js';
 import type { BlobStore } from './storage/BlobStore.js';
+import {
+  reviewThroughPage,
+  sharedLinkPageRefusals,
+  showSharedLinkPage,
+  uploadThroughPage,
+} from './web/sharedLinkPage/pageRoutes.js';
 
 export interface RouteTargets {
   handleGraphql(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void>;
@@ -205,5 +211,19 @@ export function routeSurfaces({ handleGraphql, orm, blobStore, scanner, metrics,
     ],
   };
 
-  return [graphql, graphiqlFiles, health, woodwing, woodwingFiles, assetManager];
+  // The page a person opens from a shared link's webClientUrl (`/?w=KEY`) or desktopClientUrl (`/?e=KEY`),
+  // and its two forms; `/` without a key is a short landing page.
+  const sharedLinkPage: Surface = {
+    refusals: sharedLinkPageRefusals,
+    prefixes: ['/shared-link/'],
+    trailingSlash: false,
+    headWithGet: true,
+    routes: [
+      ['GET', '/', showSharedLinkPage],
+      ['POST', '/shared-link/upload', uploadThroughPage],
+      ['POST', '/shared-link/review', reviewThroughPage],
+    ],
+  };
+
+  return [graphql, graphiqlFiles, health, woodwing, woodwingFiles, assetManager, sharedLinkPage];
 }

@@ -35,8 +35,8 @@ export class RenditionQueue extends QueuePasses {
     this.cleanup.start();
   }
 
-  override async stop(): Promise<void> {
-    await Promise.all([super.stop(), this.cleanup.stop()]);
+  override async stop(handBackWhen?: Promise<unknown>): Promise<void> {
+    await Promise.all([super.stop(handBackWhen), this.cleanup.stop()]);
   }
 
   /** Queues the thumbnail and preview of a file that may be served now, and wakes the worker. */

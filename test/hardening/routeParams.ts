@@ -195,6 +195,15 @@ export const ROUTE_PARAMS: Record<string, RouteParams | 'GraphQL'> = {
   '/assets/:id/restore': NOTHING,
   '/media/:id/*': { carrier: 'query', params: ['token', 'authKey'] },
   '/government/uploads/*': { ...NOTHING, path: { '*': 'campaign/file.txt' } },
+
+  '/': { carrier: 'query', params: ['w', 'e', 'notice', 'asset'], base: { w: '{authKey}' } },
+  // The upload's key is in its query string, which a form carrier cannot spoil: these all meet a missing key.
+  '/shared-link/upload': { carrier: 'form', params: ['key'], file: 'file' },
+  '/shared-link/review': {
+    carrier: 'form',
+    params: ['key', 'assetId', 'decision'],
+    base: { key: '{authKey}', assetId: '{asset}', decision: 'approved' },
+  },
 };
 
 /** The valid value of each kind of path parameter, spoiled one at a time like the others. */

@@ -17,13 +17,18 @@ export interface RenditionView {
   reason: string | null;
 }
 
+/** The path of the asset's WoodWing file URL: `/file`, `/preview` or `/thumbnail`, its id, `*` and its name. */
+export function woodwingFilePath(kind: 'file' | StandardRendition, asset: Pick<AssetView, 'id' | 'name'>): string {
+  return `/${kind}/${asset.id}/*/${encodeURIComponent(asset.name)}`;
+}
+
 /**
  * The WoodWing URL that serves the asset's thumbnail or preview, or null for a file that gets none. A shared
  * link's holder gets the URL with the key when the link allows that rendition.
  */
 export function renditionUrlOf(ctx: RequestContext, asset: AssetView, name: StandardRendition): string | null {
   if (!isRenderable(asset.contentType)) return null;
-  const url = `${ctx.config.publicUrl}/${name}/${asset.id}/*/${encodeURIComponent(asset.name)}`;
+  const url = `${ctx.config.publicUrl}${woodwingFilePath(name, asset)}`;
   const shared = ctx.sharedLink;
   return !ctx.viewer && shared && linkAllows(shared.authKey, name)
     ? `${url}?authKey=${encodeURIComponent(shared.key)}`

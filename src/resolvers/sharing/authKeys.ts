@@ -58,10 +58,13 @@ export async function usableAuthKeyOf(ctx: RequestContext, key: string): Promise
   return authKey && !authKey.revokedAt && !isExpired(authKey) ? authKey : null;
 }
 
-/** The key behind a shared link, if it still works; NotFound otherwise. */
+/** A key that is unknown, expired or revoked: NOT_FOUND, told apart from other NOT_FOUNDs by the page it opens. */
+export class NoUsableSharedLink extends NotFound {}
+
+/** The key behind a shared link, if it still works; NoUsableSharedLink otherwise. */
 export async function findUsableAuthKey(ctx: RequestContext, key: string): Promise<AuthKey> {
   const authKey = await usableAuthKeyOf(ctx, key);
-  if (!authKey) throw new NotFound('No shared link with this key');
+  if (!authKey) throw new NoUsableSharedLink('No shared link with this key');
   return authKey;
 }
 

@@ -42,6 +42,13 @@ export async function openSharedLink(ctx: RequestContext, key: string): Promise<
   return { authKey, assets: await sharedAssetsOf(ctx, authKey) };
 }
 
+/** The key behind a shared link that asks for uploads: checked before any byte of a file is read. */
+export async function linkAcceptingUploads(ctx: RequestContext, key: string): Promise<AuthKey> {
+  const authKey = await findUsableAuthKey(ctx, key);
+  if (!authKey.requestUpload) throw new Forbidden('This shared link does not accept uploads');
+  return authKey;
+}
+
 /** A file sent through a shared link that asks for uploads: it goes into the key's import folder. */
 export async function uploadToSharedLink(
   ctx: RequestContext,
@@ -49,8 +56,16 @@ export async function uploadToSharedLink(
   file: IncomingFile,
   metadata: unknown,
 ): Promise<Asset> {
-  const authKey = await findUsableAuthKey(ctx, key);
-  if (!authKey.requestUpload) throw new Forbidden('This shared link does not accept uploads');
+  return storeSharedLinkUpload(ctx, await linkAcceptingUploads(ctx, key), file, metadata);
+}
+
+/** Stores a file sent through a link that linkAcceptingUploads let in, as its creator's, scanned like any upload. */
+export async function storeSharedLinkUpload(
+  ctx: RequestContext,
+  authKey: AuthKey,
+  file: IncomingFile,
+  metadata: unknown,
+): Promise<Asset> {
   const owner = authKey.createdBy ? await ctx.em.findOne(User, { id: authKey.createdBy.id }) : null;
   if (!owner) throw new Forbidden('The user who created this shared link no longer exists');
   const asset = await insertAsset(ctx, file, { folderPath: authKey.importFolderPath, metadata }, owner, {
