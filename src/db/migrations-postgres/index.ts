@@ -14,6 +14,7 @@ import { Migration20261207000000RateLimits } from './Migration20261207000000Rate
 import { Migration20261207100000Renditions } from './Migration20261207100000Renditions.js';
 import { Migration20261207110000LiveLegacyPaths } from './Migration20261207110000LiveLegacyPaths.js';
 import { Migration20261207120000TagLists } from './Migration20261207120000TagLists.js';
+import { Migration20261207140000ApiTokenExpiry } from './Migration20261207140000ApiTokenExpiry.js';
 
 /**
  * Every PostgreSQL migration, oldest first, each the twin of the SQLite one of the same name, but for two:
@@ -37,4 +38,5 @@ export const postgresMigrations = [
   { name: 'Migration20261207100000Renditions', class: Migration20261207100000Renditions },
   { name: 'Migration20261207110000LiveLegacyPaths', class: Migration20261207110000LiveLegacyPaths },
   { name: 'Migration20261207120000TagLists', class: Migration20261207120000TagLists },
+  { name: 'Migration20261207140000ApiTokenExpiry', class: Migration20261207140000ApiTokenExpiry },
 ];

@@ -16,6 +16,7 @@ import { Migration20261207000000RateLimits } from './Migration20261207000000Rate
 import { Migration20261207100000Renditions } from './Migration20261207100000Renditions.js';
 import { Migration20261207110000LiveLegacyPaths } from './Migration20261207110000LiveLegacyPaths.js';
 import { Migration20261207120000TagLists } from './Migration20261207120000TagLists.js';
+import { Migration20261207140000ApiTokenExpiry } from './Migration20261207140000ApiTokenExpiry.js';
 
 /** Every SQLite migration, oldest first; applied at start. */
 export const migrations = [
@@ -35,6 +36,7 @@ export const migrations = [
   { name: 'Migration20261207100000Renditions', class: Migration20261207100000Renditions },
   { name: 'Migration20261207110000LiveLegacyPaths', class: Migration20261207110000LiveLegacyPaths },
   { name: 'Migration20261207120000TagLists', class: Migration20261207120000TagLists },
+  { name: 'Migration20261207140000ApiTokenExpiry', class: Migration20261207140000ApiTokenExpiry },
 ];
 
 /** The migrations of one kind of database: PostgreSQL has a twin of each SQLite one that it needs. */
