@@ -36,8 +36,12 @@ export function spawnCli(data: CliData, args: string[], env?: Record<string, str
 }
 
 /** Runs the CLI to its end, with `stdin` piped in (or nothing), and answers its exit code and output. */
-export function runCli(data: CliData, args: string[], options: { stdin?: string } = {}): Promise<CliRun> {
-  const child = spawnCli(data, args);
+export function runCli(
+  data: CliData,
+  args: string[],
+  options: { stdin?: string; env?: Record<string, string> } = {},
+): Promise<CliRun> {
+  const child = spawnCli(data, args, options.env);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
