@@ -1,4 +1,3 @@
-import { DriverException } from '@mikro-orm/core';
 import { ConfigError } from '../config.js';
 import { DomainError } from '../errors.js';
 import {
@@ -17,7 +16,7 @@ import { storeCommands } from './storeCommands.js';
 import { tokenCommands } from './tokenCommands.js';
 import { userCommands } from './userCommands.js';
 
-/** Every subcommand, by the words that name it. */
+/** Every subcommand, by the words that name it. Each loads what it runs on only when run: --help stays quick. */
 const COMMANDS: readonly Command[] = [...userCommands, ...tokenCommands, importCommand, ...storeCommands];
 
 const GROUPS = new Set(COMMANDS.filter((command) => command.name.includes(' ')).map((c) => c.name.split(' ')[0]));
@@ -83,6 +82,7 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
     }
     // What the operator can act on is said as it is; anything else without its stack, SQL or paths.
     const known = error instanceof DomainError || error instanceof ConfigError;
+    const { DriverException } = await import('@mikro-orm/core');
     const said = error instanceof DriverException ? `the database failed (${error.name})` : (error as Error).message;
     process.stderr.write(`${prefix}: ${known ? said : `failed: ${said}`}\n`);
     return EXIT_FAILED;

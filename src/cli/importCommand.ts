@@ -1,19 +1,23 @@
 import { realpath, stat } from 'node:fs/promises';
 import type { RequestContext } from '../context.js';
-import { Asset } from '../db/entities/Asset.js';
 import type { UserView } from '../db/entities/User.js';
 import { BadInput } from '../errors.js';
-import { findUserNamed } from '../resolvers/accounts/accountAdministration.js';
-import { uploadAsset } from '../resolvers/assets/assets.js';
-import { checkedFilename } from '../resolvers/assets/files.js';
 import { assetPathOf, checkedFolderPath } from '../resolvers/folders/paths.js';
 import { type Command, EXIT_FAILED, EXIT_OK, PROGRAM, UsageError } from './commandLine.js';
 import { openTreeFile, readTree, sha256Of, type TreeFile } from './importTree.js';
 import { type OperatorSession, viewOf, withOperatorSession } from './operatorSession.js';
 import { byteCount, duration, ProgressLine } from './progressLine.js';
-import { printLine } from './textOutput.js';
+import { printLine, printNote } from './textOutput.js';
 
 const DEFAULT_PROGRESS_EVERY = 100;
+
+/*
+ * The CLI scans nothing itself: run with other settings than the server's (no CLAMD_URL), it would pass files
+ * unscanned. The scan queue is the assets table: a running server takes the new files within seconds, a
+ * stopped one at its start, and queues their renditions once they are clean.
+ */
+const SCANNED_BY_THE_SERVER =
+  'import: the new assets are UNSCANNED until the server scans them (at once if it runs, else when it starts)';
 
 interface Tally {
   imported: number;
@@ -23,8 +27,24 @@ interface Tally {
   bytes: number;
 }
 
+/** What an import runs on, loaded when it runs: --help stays quick. */
+async function loadResolvers() {
+  const [{ Asset }, { findUserNamed }, { uploadAsset }, { checkedFilename }] = await Promise.all([
+    import('../db/entities/Asset.js'),
+    import('../resolvers/accounts/accountAdministration.js'),
+    import('../resolvers/assets/assets.js'),
+    import('../resolvers/assets/files.js'),
+  ]);
+  return { Asset, findUserNamed, uploadAsset, checkedFilename };
+}
+type ImportResolvers = Awaited<ReturnType<typeof loadResolvers>>;
+
 /** Where a file of the tree goes: DIR's folders kept under the target folder. */
-function placeOf(folder: string, file: TreeFile): { folderPath: string; name: string } {
+function placeOf(
+  { checkedFilename }: ImportResolvers,
+  folder: string,
+  file: TreeFile,
+): { folderPath: string; name: string } {
   const segments = file.path.split('/');
   const name = checkedFilename(segments.pop() as string);
   const folderPath = checkedFolderPath([folder === '/' ? '' : folder, ...segments].join('/') || '/');
@@ -36,6 +56,7 @@ function placeOf(folder: string, file: TreeFile): { folderPath: string; name: st
  * Only when one of that size is there is the file read to hash it: a first run reads each file once.
  */
 async function alreadyImported(
+  { Asset }: ImportResolvers,
   ctx: RequestContext,
   file: TreeFile,
   folderPath: string,
@@ -76,6 +97,7 @@ function progressText(tally: Tally, total: { files: number; bytes: number }, sta
 }
 
 async function importFiles(
+  resolvers: ImportResolvers,
   session: OperatorSession,
   files: TreeFile[],
   options: { folder: string; owner: UserView; progressEvery: number; interrupted: () => boolean },
@@ -94,20 +116,19 @@ async function importFiles(
     // A context per file, as per request: its EntityManager holds only this file's rows.
     const ctx = session.contextAs(owner);
     try {
-      const { folderPath, name } = placeOf(options.folder, file);
+      const { folderPath, name } = placeOf(resolvers, options.folder, file);
       if (file.size === 0) {
         tally.skipped++;
         report(`skipped ${file.path}: empty (the service stores no empty files)`);
-      } else if (await alreadyImported(ctx, file, folderPath, name)) {
+      } else if (await alreadyImported(resolvers, ctx, file, folderPath, name)) {
         tally.skipped++;
       } else {
         const stream = await openTreeFile(file);
         // Closed also when the upload is refused before reading it.
-        const asset = await uploadAsset(ctx, { filename: name, stream }, { folderPath }).finally(() =>
-          stream.destroy(),
-        );
+        const asset = await resolvers
+          .uploadAsset(ctx, { filename: name, stream }, { folderPath })
+          .finally(() => stream.destroy());
         tally.imported++;
-        session.parts.scanQueue.wake();
         if (!file.path.endsWith(`/${asset.name}`) && file.path !== asset.name) {
           report(`imported ${file.path} as ${assetPathOf(asset.folderPath, asset.name)}`);
         }
@@ -139,10 +160,11 @@ export const importCommand: Command = {
   --as USERNAME          who the assets are created by, CONTRIBUTOR or above (default: ADMIN_USERNAME, admin)
   --progress-every N     off a terminal, a progress line every N files (default: ${DEFAULT_PROGRESS_EVERY})
 
-Each file is streamed into the store and scanned and renditioned like any upload. A file is skipped when a
-live asset with its folder, name, size and sha256 is there already: rerun the same command after a stop and
-it resumes. Empty files and what is not a regular file are skipped; a symbolic link leading out of DIR is
-refused. At the end: imported, skipped, failed; exit code 1 if any failed.
+Each file is streamed into the store as an upload is; the running server scans it and makes its
+renditions (a stopped one when it starts). A file is skipped when a live asset with its folder, name, size
+and sha256 is there already: rerun the same command after a stop and it resumes. Empty files and what is
+not a regular file are skipped; a symbolic link leading out of DIR is refused. At the end: imported,
+skipped, failed; exit code 1 if any failed.
 
 Example:
   ${PROGRAM} import ./photos --folder /archive/photos`,
@@ -157,6 +179,7 @@ Example:
     }
     const progressEvery = checkedCount('--progress-every', options['progress-every']);
     const tree = await readTree(root);
+    const resolvers = await loadResolvers();
     let interrupted = false;
     const onInterrupt = () => {
       interrupted = true;
@@ -167,14 +190,10 @@ Example:
     try {
       return await withOperatorSession(async (session) => {
         const ownerName = (options.as as string | undefined) ?? session.config.adminUsername;
-        const owner = viewOf(await findUserNamed(session.contextAs(), ownerName));
+        const owner = viewOf(await resolvers.findUserNamed(session.contextAs(), ownerName));
         for (const refusal of tree.refused)
           printLine(`${refusal.failed ? 'failed' : 'skipped'} ${refusal.path}: ${refusal.reason}`);
-        // Scanned and renditioned here as on any instance: the queues are the tables, so what is left when
-        // this ends is done by the server.
-        session.parts.scanQueue.start();
-        session.parts.renditions.start();
-        const tally = await importFiles(session, tree.files, {
+        const tally = await importFiles(resolvers, session, tree.files, {
           folder,
           owner,
           progressEvery,
@@ -188,6 +207,7 @@ Example:
           `imported ${tally.imported}, skipped ${skipped}, failed ${failed}` +
             (left > 0 ? `; interrupted with ${left} files left: rerun to resume` : ''),
         );
+        if (tally.imported > 0) printNote(SCANNED_BY_THE_SERVER);
         return failed > 0 || left > 0 ? EXIT_FAILED : EXIT_OK;
       });
     } finally {

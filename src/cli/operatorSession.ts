@@ -1,10 +1,8 @@
-import pino from 'pino';
 import type { RateLimits } from '../auth/rateLimits.js';
 import { type Config, loadConfig } from '../config.js';
 import type { RequestContext, Services } from '../context.js';
 import type { User, UserView } from '../db/entities/User.js';
-import { createLoaders } from '../resolvers/loaders.js';
-import { closeServiceParts, openServiceParts, type ServiceParts } from '../serviceParts.js';
+import type { ServiceParts } from '../serviceParts.js';
 
 /*
  * The admin CLI runs the resolvers as a request would, on the server's settings (DATA_DIR, DATABASE_URL,
@@ -44,6 +42,11 @@ export function viewOf(user: User): UserView {
 
 export async function openOperatorSession(): Promise<OperatorSession> {
   const config = loadConfig();
+  const [{ default: pino }, { openServiceParts, closeServiceParts }, { createLoaders }] = await Promise.all([
+    import('pino'),
+    import('../serviceParts.js'),
+    import('../resolvers/loaders.js'),
+  ]);
   // The commands print their own output on stdout; the services' own log says only what went wrong.
   const log = pino({ level: 'warn', base: { service: 'asset-gateway-cli' } }, pino.destination(2));
   const parts = await openServiceParts(config, log);

@@ -1,9 +1,5 @@
-import pino from 'pino';
 import { loadConfig } from '../config.js';
-import { blobReferences } from '../db/blobReferences.js';
-import { migrateUnderLock, openDatabase } from '../db/orm.js';
-import { type VerificationProgress, verifyBlobs } from '../storage/blobVerification.js';
-import { openBlobStore } from '../storage/openBlobStore.js';
+import type { VerificationProgress } from '../storage/blobVerification.js';
 import { type Command, EXIT_FAILED, EXIT_OK, PROGRAM } from './commandLine.js';
 import { byteCount, ProgressLine } from './progressLine.js';
 import { printLine } from './textOutput.js';
@@ -24,6 +20,14 @@ Example:
   DATA_DIR=/srv/asset-gateway ${PROGRAM} verify`,
   async run() {
     const config = loadConfig();
+    const [{ default: pino }, { openBlobStore }, { openDatabase }, { blobReferences }, { verifyBlobs }] =
+      await Promise.all([
+        import('pino'),
+        import('../storage/openBlobStore.js'),
+        import('../db/orm.js'),
+        import('../db/blobReferences.js'),
+        import('../storage/blobVerification.js'),
+      ]);
     const log = pino({ level: 'warn' }, pino.destination(2));
     const blobStore = await openBlobStore(config.storage, log);
     const orm = await openDatabase(config);
@@ -69,6 +73,7 @@ Example:
   DATABASE_URL=postgres://gateway@db/assets ${PROGRAM} migrate --check`,
   async run({ options }) {
     const config = loadConfig();
+    const { openDatabase, migrateUnderLock } = await import('../db/orm.js');
     const orm = await openDatabase(config, undefined, { migrate: false });
     try {
       if (options.check) {

@@ -1,6 +1,4 @@
 import type { ApiToken } from '../db/entities/ApiToken.js';
-import { apiTokensOf, findUserNamed, revokeApiToken } from '../resolvers/accounts/accountAdministration.js';
-import { createApiToken } from '../resolvers/accounts/users.js';
 import { type Command, EXIT_OK, PROGRAM, parseDuration } from './commandLine.js';
 import { viewOf, withOperatorSession } from './operatorSession.js';
 import { printLine, printNote, textTable } from './textOutput.js';
@@ -28,6 +26,8 @@ Example:
   TOKEN=$(${PROGRAM} tokens create alice --name nightly-sync --expires-in 30d)`,
   async run({ args, options }) {
     const lifetimeMs = options['expires-in'] ? parseDuration('--expires-in', options['expires-in'] as string) : null;
+    const { findUserNamed } = await import('../resolvers/accounts/accountAdministration.js');
+    const { createApiToken } = await import('../resolvers/accounts/users.js');
     return withOperatorSession(async (session) => {
       const user = await findUserNamed(session.contextAs(), args.USERNAME as string);
       const expiresAt = lifetimeMs === null ? null : new Date(Date.now() + lifetimeMs);
@@ -53,6 +53,7 @@ const tokensList: Command = {
 Example:
   ${PROGRAM} tokens list alice`,
   async run({ args, options }) {
+    const { apiTokensOf } = await import('../resolvers/accounts/accountAdministration.js');
     return withOperatorSession(async (session) => {
       const tokens = await apiTokensOf(session.contextAs(), args.USERNAME as string);
       const now = Date.now();
@@ -89,6 +90,7 @@ const tokensRevoke: Command = {
   help: `Example:
   ${PROGRAM} tokens revoke 3q2Tb5nXk8QwZr1LmV0aPc`,
   async run({ args }) {
+    const { revokeApiToken } = await import('../resolvers/accounts/accountAdministration.js');
     return withOperatorSession(async (session) => {
       const token = await revokeApiToken(session.contextAs(), args.ID as string);
       printLine(`revoked API token ${token.id} "${token.name}" of ${token.user.getEntity().username}`);

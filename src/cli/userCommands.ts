@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ROLES, type Role } from '../db/entities/User.js';
-import { resetPassword, setUserRole } from '../resolvers/accounts/accountAdministration.js';
-import { createUser, listUsers } from '../resolvers/accounts/users.js';
+import type { Role } from '../db/entities/User.js';
 import { type Command, EXIT_OK, PROGRAM, UsageError } from './commandLine.js';
 import { withOperatorSession } from './operatorSession.js';
 import { passwordFromStdin, printLine, printNote, textTable } from './textOutput.js';
@@ -9,8 +7,9 @@ import { passwordFromStdin, printLine, printNote, textTable } from './textOutput
 /** More users than any installation has: `users list` shows them all. */
 const ALL_USERS = 1_000_000;
 
-function checkedRole(option: string, value: unknown): Role {
+async function checkedRole(option: string, value: unknown): Promise<Role> {
   if (typeof value !== 'string') throw new UsageError(`missing ${option}`);
+  const { ROLES } = await import('../db/entities/User.js');
   const role = value.toUpperCase();
   if (!(ROLES as readonly string[]).includes(role)) {
     throw new UsageError(`${option} must be one of ${ROLES.join(', ')}; not ${JSON.stringify(value)}`);
@@ -49,8 +48,9 @@ const usersAdd: Command = {
 Example:
   printf '%s' "$PASSWORD" | ${PROGRAM} users add alice --role EDITOR --password-stdin`,
   async run({ args, options }) {
-    const role = checkedRole('--role', options.role);
+    const role = await checkedRole('--role', options.role);
     const { password, generated } = await newPassword(options['password-stdin']);
+    const { createUser } = await import('../resolvers/accounts/users.js');
     return withOperatorSession(async (session) => {
       const user = await createUser(session.contextAs(), {
         username: args.USERNAME as string,
@@ -77,6 +77,7 @@ const usersList: Command = {
 Example:
   ${PROGRAM} users list --json`,
   async run({ options }) {
+    const { listUsers } = await import('../resolvers/accounts/users.js');
     return withOperatorSession(async (session) => {
       const users = await listUsers(session.contextAs(), ALL_USERS);
       if (options.json) {
@@ -117,7 +118,8 @@ const usersSetRole: Command = {
 Example:
   ${PROGRAM} users set-role alice ADMIN`,
   async run({ args }) {
-    const role = checkedRole('ROLE', args.ROLE);
+    const role = await checkedRole('ROLE', args.ROLE);
+    const { setUserRole } = await import('../resolvers/accounts/accountAdministration.js');
     return withOperatorSession(async (session) => {
       const user = await setUserRole(session.contextAs(), args.USERNAME as string, role);
       printLine(`${user.username} is now ${user.role}`);
@@ -139,6 +141,7 @@ Example:
   ${PROGRAM} users reset-password admin`,
   async run({ args, options }) {
     const { password, generated } = await newPassword(options['password-stdin']);
+    const { resetPassword } = await import('../resolvers/accounts/accountAdministration.js');
     return withOperatorSession(async (session) => {
       const reset = await resetPassword(session.contextAs(), args.USERNAME as string, password, {
         revokeTokens: Boolean(options['revoke-tokens']),
