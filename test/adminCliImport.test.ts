@@ -2,9 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CliRun, runCli, spawnCli } from './support/adminCli.js';
 import { eventually, startTestServer, type TestServer } from './support/testServer.js';
+
+// Each command is a process of its own that loads the service's modules and opens its database: seconds
+// each on a loaded machine, and a test here may run three.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 300_000 });
 
 /*
  * Issue 18, `asset-gateway import DIR`: a folder tree uploaded through the resolvers by a child process, on

@@ -1,9 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CliRun, runCli } from './support/adminCli.js';
 import { startTestServer, type TestServer } from './support/testServer.js';
+
+// Each command is a process of its own that loads the service's modules and opens its database: seconds
+// each on a loaded machine, and a test here may run three.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 300_000 });
 
 /*
  * Issue 18, the admin CLI's `migrate` and `verify` as child processes. The store is a folder here (STORAGE_URL

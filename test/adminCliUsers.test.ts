@@ -1,6 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CliRun, runCli } from './support/adminCli.js';
 import { ADMIN, startTestServer, type TestServer } from './support/testServer.js';
+
+// Each command is a process of its own that loads the service's modules and opens its database: seconds
+// each on a loaded machine, and a test here may run three.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 300_000 });
 
 /*
  * Issue 18, the admin CLI's `users` commands, each run as a child process on the data folder of a server that
