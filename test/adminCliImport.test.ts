@@ -83,9 +83,13 @@ describe('import of a folder tree', () => {
   });
 
   it('off a terminal, writes a plain progress line every --progress-every files', () => {
-    const lines = first.stderr.split('\n').filter((line) => line.startsWith('import: '));
+    const lines = first.stderr.split('\n').filter((line) => /^import: \d+\/\d+ files/.test(line));
     expect(lines.map((line) => /^import: (\d+\/\d+) files/.exec(line)?.[1])).toEqual(['2/6', '4/6', '6/6']);
     expect(lines[2]).toMatch(/ETA \S+ \(imported 5, skipped 1, failed 0\)$/);
+  });
+
+  it('says that the server scans the new assets', () => {
+    expect(first.stderr).toContain('import: the new assets are UNSCANNED until the server scans them');
   });
 
   it('leaves each file to be scanned like any upload: the server serves them all', async () => {
