@@ -3,29 +3,19 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { openRateLimits } from './auth/rateLimits.js';
-import { SecretBox } from './auth/secretBox.js';
-import { UrlSigner } from './auth/urlSignatures.js';
 import type { Config } from './config.js';
 import type { Services } from './context.js';
-import { type Orm, openDatabase, type QueryStats } from './db/orm.js';
-import { openAssetEvents } from './events/openAssetEvents.js';
+import type { Orm, QueryStats } from './db/orm.js';
 import { GraphiqlServing } from './http/graphiqlServing.js';
 import { createGraphqlHandler } from './http/graphqlHandler.js';
 import { requestContextFactory, sendJson } from './http/requestContext.js';
 import { drainServer, RunningHandlers } from './http/serverDrain.js';
 import { ServiceMetrics } from './metrics/serviceMetrics.js';
-import { EmailNotifier } from './notify/emailNotifier.js';
-import { RenditionCleanup } from './renditions/RenditionCleanup.js';
-import { RenditionQueue } from './renditions/RenditionQueue.js';
-import { RenditionStore } from './renditions/RenditionStore.js';
-import { Watermark } from './renditions/Watermark.js';
 import { ensureFirstAdmin } from './resolvers/accounts/users.js';
 import { createRoutes } from './routes.js';
-import { ClamdScanner } from './scan/ClamdScanner.js';
-import { type Scanner, scanningOff } from './scan/Scanner.js';
-import { ScanQueue } from './scan/ScanQueue.js';
+import type { Scanner } from './scan/Scanner.js';
 import { schema } from './schema/index.js';
-import { openBlobStore } from './storage/openBlobStore.js';
+import { closeServiceParts, openServiceParts } from './serviceParts.js';
 
 export interface RunningServer {
   url: string;
@@ -90,23 +80,11 @@ function logWhenDone(
 
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const stats: QueryStats = { queries: 0 };
-  // First: a bucket that does not answer stops the start before the database is opened.
-  const blobStore = await openBlobStore(config.storage, log);
-  const orm = await openDatabase(config, stats);
-  const scanner: Scanner = config.clamd
-    ? new ClamdScanner(config.clamd, { connectTimeoutMs: 5_000, scanTimeoutMs: config.clamdTimeoutMs })
-    : scanningOff;
-  const assetEvents = await openAssetEvents(config.database, log);
-  const renditionStore = new RenditionStore(blobStore, config.renditions, await Watermark.load(config.renditions));
-  const renditionCleanup = new RenditionCleanup(orm, blobStore, config.renditions, log);
-  const renditions = new RenditionQueue(orm, renditionStore, renditionCleanup, log);
-  const scanQueue = new ScanQueue(orm, blobStore, scanner, assetEvents, log, renditions);
-  const secretBox = await SecretBox.open(config.secretKey, config.dataDir);
+  const parts = await openServiceParts(config, log, stats);
+  const { orm, blobStore, scanner, scanQueue, renditions, assetEvents, secretBox, urlSigner, notifier } = parts;
   await ensureFirstAdmin(orm.em.fork(), config, log);
   const rateLimits = await openRateLimits(orm, config.rateLimits, log);
 
-  const urlSigner = new UrlSigner(secretBox);
-  const notifier = await EmailNotifier.open(config.smtpUrl, config.smtpFrom, log);
   const metrics = new ServiceMetrics(orm);
   const services: Services = {
     config,
@@ -173,10 +151,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
 
   const closeServices = async () => {
     rateLimits.close();
-    await assetEvents.close();
-    notifier.close();
-    await blobStore.close();
-    await orm.close();
+    await closeServiceParts(parts);
   };
 
   return {
@@ -192,8 +167,6 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await scanQueue.stop();
-      await renditions.stop();
       await closeServices();
     },
     async shutdown(graceMs) {

@@ -72,7 +72,9 @@ async function findByToken(
     return { viewer: found.user, session };
   }
   const found = await apiTokenWithUser(em, parsed.id);
-  if (!found || found.credential.revoked || !secretMatches(parsed.secret, found.credential.secretHash)) {
+  if (!found) return undefined;
+  const { revoked, expiresAt, secretHash } = found.credential;
+  if (revoked || (expiresAt && expiresAt.getTime() <= Date.now()) || !secretMatches(parsed.secret, secretHash)) {
     return undefined;
   }
   return { viewer: found.user, session: null };

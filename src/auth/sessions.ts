@@ -36,9 +36,14 @@ export async function endSession(em: EntityManager, sessionId: string): Promise<
   await em.nativeDelete(Session, { id: sessionId });
 }
 
-export async function createApiToken(em: EntityManager, user: UserView, name: string): Promise<string> {
+export async function createApiToken(
+  em: EntityManager,
+  user: UserView,
+  name: string,
+  expiresAt: Date | null = null,
+): Promise<string> {
   const { id, token, secretHash } = issueToken('t');
-  em.create(ApiToken, { id, name, secretHash, user: user.id });
+  em.create(ApiToken, { id, name, secretHash, user: user.id, expiresAt });
   await em.flush();
   return token;
 }

@@ -19,6 +19,8 @@ export interface ApiTokenCredential {
   id: string;
   secretHash: string;
   revoked: boolean;
+  /** Null: it lasts until revoked. */
+  expiresAt: Date | null;
 }
 
 /**
@@ -72,11 +74,12 @@ export const sessionWithUser = (em: EntityManager, id: string) =>
     expiresAt: dateOf(row.expires_at),
   }));
 
-const API_TOKEN_COLUMNS = ['id', 'secret_hash', 'revoked_at'];
+const API_TOKEN_COLUMNS = ['id', 'secret_hash', 'revoked_at', 'expires_at'];
 
 export const apiTokenWithUser = (em: EntityManager, id: string) =>
   withUser<ApiTokenCredential>(em, 'api_tokens', API_TOKEN_COLUMNS, id, (row) => ({
     id: row.id as string,
     secretHash: row.secret_hash as string,
     revoked: row.revoked_at != null,
+    expiresAt: row.expires_at == null ? null : dateOf(row.expires_at),
   }));

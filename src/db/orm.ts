@@ -67,16 +67,14 @@ const MIGRATION_LOCK_KEY = 4_102_736_951;
  * Instances starting together on one PostgreSQL database take turns: the first applies the migrations, the
  * others then find nothing pending. The lock is held on a connection of its own, outside the ORM's pool.
  */
-async function migrateUnderLock(orm: Orm, database: DatabaseConfig): Promise<void> {
-  if (database.kind === 'sqlite') {
-    await orm.migrator.up();
-    return;
-  }
+export async function migrateUnderLock(orm: Orm, database: DatabaseConfig): Promise<string[]> {
+  const applied = async () => (await orm.migrator.up()).map((migration) => migration.name);
+  if (database.kind === 'sqlite') return applied();
   const lockHolder = new pg.Client({ connectionString: database.url });
   await lockHolder.connect();
   try {
     await lockHolder.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    await orm.migrator.up();
+    return await applied();
   } finally {
     // Closing the connection releases the lock, also when a migration failed.
     await lockHolder.end();
@@ -108,8 +106,15 @@ function refuseNulCharacters(params: readonly unknown[]): void {
   }
 }
 
-/** Opens the database (SQLite in WAL mode, or PostgreSQL) and applies its pending migrations. */
-export async function openDatabase(config: Config, stats: QueryStats = { queries: 0 }): Promise<Orm> {
+/**
+ * Opens the database (SQLite in WAL mode, or PostgreSQL) and applies its pending migrations, unless told not
+ * to (the admin CLI's `migrate`, which says what it applies).
+ */
+export async function openDatabase(
+  config: Config,
+  stats: QueryStats = { queries: 0 },
+  { migrate = true }: { migrate?: boolean } = {},
+): Promise<Orm> {
   const { database } = config;
   const orm = await MikroORM.init<AbstractSqlDriver, SqlEntityManager>({
     ...driverOptions(database),
@@ -135,6 +140,6 @@ export async function openDatabase(config: Config, stats: QueryStats = { queries
   });
   await checkConnection(orm, database);
   if (database.kind === 'sqlite') await tuneSqlite(orm);
-  await migrateUnderLock(orm, database);
+  if (migrate) await migrateUnderLock(orm, database);
   return orm;
 }

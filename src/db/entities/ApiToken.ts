@@ -12,6 +12,8 @@ export const ApiToken = defineEntity({
     user: () => p.manyToOne(User).ref().deleteRule('cascade'),
     createdAt: p.datetime().onCreate(() => new Date()),
     revokedAt: p.datetime().nullable(),
+    /** Null: it lasts until revoked. */
+    expiresAt: p.datetime().nullable(),
   },
 });
 export type ApiToken = InferEntity<typeof ApiToken>;

@@ -15,6 +15,7 @@ import { Migration20261207100000Renditions } from './Migration20261207100000Rend
 import { Migration20261207110000LiveLegacyPaths } from './Migration20261207110000LiveLegacyPaths.js';
 import { Migration20261207120000TagLists } from './Migration20261207120000TagLists.js';
 import { Migration20261207130000RenditionCleanup } from './Migration20261207130000RenditionCleanup.js';
+import { Migration20261207140000ApiTokenExpiry } from './Migration20261207140000ApiTokenExpiry.js';
 
 /**
  * Every PostgreSQL migration, oldest first, each the twin of the SQLite one of the same name, but for two:
@@ -39,4 +40,5 @@ export const postgresMigrations = [
   { name: 'Migration20261207110000LiveLegacyPaths', class: Migration20261207110000LiveLegacyPaths },
   { name: 'Migration20261207120000TagLists', class: Migration20261207120000TagLists },
   { name: 'Migration20261207130000RenditionCleanup', class: Migration20261207130000RenditionCleanup },
+  { name: 'Migration20261207140000ApiTokenExpiry', class: Migration20261207140000ApiTokenExpiry },
 ];

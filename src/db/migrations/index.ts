@@ -17,6 +17,7 @@ import { Migration20261207100000Renditions } from './Migration20261207100000Rend
 import { Migration20261207110000LiveLegacyPaths } from './Migration20261207110000LiveLegacyPaths.js';
 import { Migration20261207120000TagLists } from './Migration20261207120000TagLists.js';
 import { Migration20261207130000RenditionCleanup } from './Migration20261207130000RenditionCleanup.js';
+import { Migration20261207140000ApiTokenExpiry } from './Migration20261207140000ApiTokenExpiry.js';
 
 /** Every SQLite migration, oldest first; applied at start. */
 export const migrations = [
@@ -37,6 +38,7 @@ export const migrations = [
   { name: 'Migration20261207110000LiveLegacyPaths', class: Migration20261207110000LiveLegacyPaths },
   { name: 'Migration20261207120000TagLists', class: Migration20261207120000TagLists },
   { name: 'Migration20261207130000RenditionCleanup', class: Migration20261207130000RenditionCleanup },
+  { name: 'Migration20261207140000ApiTokenExpiry', class: Migration20261207140000ApiTokenExpiry },
 ];
 
 /** The migrations of one kind of database: PostgreSQL has a twin of each SQLite one that it needs. */

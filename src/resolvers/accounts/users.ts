@@ -71,13 +71,17 @@ export interface CreateUserInput {
 
 const USERNAME = /^[\w.@+-]{1,128}$/;
 
+export function checkPasswordRule(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw new BadInput(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
+}
+
 function checkedUserInput(input: CreateUserInput): void {
   if (!USERNAME.test(input.username)) {
     throw new BadInput('username must be 1 to 128 letters, digits or . _ @ + -');
   }
-  if (input.password.length < MIN_PASSWORD_LENGTH) {
-    throw new BadInput(`password must be at least ${MIN_PASSWORD_LENGTH} characters`);
-  }
+  checkPasswordRule(input.password);
   if (input.email && !isEmailAddress(input.email))
     throw new BadInput(`${JSON.stringify(input.email)} is not an email address`);
 }
@@ -110,12 +114,18 @@ export function listUsers(ctx: RequestContext, limit: number): Promise<User[]> {
   return ctx.em.find(User, {}, { orderBy: { username: 'asc' }, limit });
 }
 
-export async function createApiToken(ctx: RequestContext, name: string): Promise<{ token: string; name: string }> {
+/** A token acting as the viewer; `expiresAt` null: it lasts until revoked. */
+export async function createApiToken(
+  ctx: RequestContext,
+  name: string,
+  expiresAt: Date | null = null,
+): Promise<{ token: string; name: string }> {
   const viewer = requireViewer(ctx);
   await ctx.rateLimits.consume('tokenCreation', viewer.id, ctx.clientAddress);
   const trimmed = name.trim();
   if (trimmed === '' || trimmed.length > 256) throw new BadInput('name must be 1 to 256 characters, not blank');
-  return { token: await issueApiToken(ctx.em, viewer, trimmed), name: trimmed };
+  if (expiresAt && expiresAt.getTime() <= Date.now()) throw new BadInput('the expiry must be in the future');
+  return { token: await issueApiToken(ctx.em, viewer, trimmed, expiresAt), name: trimmed };
 }
 
 /** On the first start, with no user at all, creates the admin; a generated password is logged once. */
