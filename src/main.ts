@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { type Config, ConfigError, describeDatabase, loadConfig } from './config.js';
+import { type Config, ConfigError, describeDatabase, loadConfig, loadEnvFile } from './config.js';
 import { type RunningServer, startServer } from './server.js';
 import { describeStorage } from './storage/storageUrl.js';
 
@@ -12,6 +12,7 @@ function exitOnConfigError(error: unknown): never {
 
 let config: Config;
 try {
+  loadEnvFile();
   config = loadConfig();
 } catch (error) {
   exitOnConfigError(error);

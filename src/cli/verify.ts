@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { ConfigError, loadConfig } from '../config.js';
+import { ConfigError, loadConfig, loadEnvFile } from '../config.js';
 import { blobReferences } from '../db/blobReferences.js';
 import { openDatabase } from '../db/orm.js';
 import { type VerificationProgress, verifyBlobs } from '../storage/blobVerification.js';
@@ -23,6 +23,7 @@ function showProgress({ done, total, bytes }: VerificationProgress): void {
 }
 
 async function main(): Promise<number> {
+  loadEnvFile();
   const config = loadConfig();
   const log = pino({ level: 'warn' }, pino.destination(2));
   const blobStore = await openBlobStore(config.storage, log);
