@@ -1,5 +1,6 @@
 import pino from 'pino';
 import { type Config, ConfigError, describeDatabase, loadConfig, loadEnvFile } from './config.js';
+import { firstAdminNotice } from './firstAdminNotice.js';
 import { type RunningServer, startServer } from './server.js';
 import { describeStorage } from './storage/storageUrl.js';
 
@@ -59,3 +60,4 @@ log.info(
 );
 // Whoever waits for the banner gets it now, not at the next flush.
 logDestination.flush();
+if (server.generatedAdmin) process.stderr.write(firstAdminNotice(server.generatedAdmin, config.publicUrl));

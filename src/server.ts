@@ -16,7 +16,7 @@ import { EmailNotifier } from './notify/emailNotifier.js';
 import { RenditionQueue } from './renditions/RenditionQueue.js';
 import { RenditionStore } from './renditions/RenditionStore.js';
 import { Watermark } from './renditions/Watermark.js';
-import { ensureFirstAdmin } from './resolvers/accounts/users.js';
+import { ensureFirstAdmin, type GeneratedAdmin } from './resolvers/accounts/users.js';
 import { createRoutes } from './routes.js';
 import { ClamdScanner } from './scan/ClamdScanner.js';
 import { type Scanner, scanningOff } from './scan/Scanner.js';
@@ -32,6 +32,8 @@ export interface RunningServer {
   /** SQL statements run since start; read by tests and benchmarks. */
   stats: QueryStats;
   scanner: Scanner;
+  /** Set on the start that created the first admin with a generated password: for main to show once. */
+  generatedAdmin: GeneratedAdmin | undefined;
   close(): Promise<void>;
 }
 
@@ -83,7 +85,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const renditions = new RenditionQueue(orm, renditionStore, log);
   const scanQueue = new ScanQueue(orm, blobStore, scanner, assetEvents, log, renditions);
   const secretBox = await SecretBox.open(config.secretKey, config.dataDir);
-  await ensureFirstAdmin(orm.em.fork(), config, log);
+  const generatedAdmin = await ensureFirstAdmin(orm.em.fork(), config, log);
   const rateLimits = await openRateLimits(orm, config.rateLimits, log);
 
   const urlSigner = new UrlSigner(secretBox);
@@ -151,6 +153,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     orm,
     stats,
     scanner,
+    generatedAdmin,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
