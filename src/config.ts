@@ -8,6 +8,8 @@ import { parseStorageUrl, S3_MAX_BLOB_BYTES, type StorageSettings } from './stor
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export { ConfigError } from './configValues.js';
+/** ENV_FILE (or `.env`): read into the environment before loadConfig, by whoever starts the service. */
+export { loadEnvFile } from './envFile.js';
 export {
   RATE_LIMITED_ACTIONS,
   type RateLimit,

@@ -1,5 +1,6 @@
 import pino from 'pino';
-import { type Config, ConfigError, describeDatabase, loadConfig } from './config.js';
+import { type Config, ConfigError, describeDatabase, loadConfig, loadEnvFile } from './config.js';
+import { firstAdminNotice } from './firstAdminNotice.js';
 import { type RunningServer, startServer } from './server.js';
 import { stopOnSignals } from './stopOnSignals.js';
 import { describeStorage } from './storage/storageUrl.js';
@@ -13,6 +14,7 @@ function exitOnConfigError(error: unknown): never {
 
 let config: Config;
 try {
+  loadEnvFile();
   config = loadConfig();
 } catch (error) {
   exitOnConfigError(error);
@@ -48,3 +50,4 @@ log.info(
 );
 // Whoever waits for the banner gets it now, not at the next flush.
 logDestination.flush();
+if (server.generatedAdmin) process.stderr.write(firstAdminNotice(server.generatedAdmin, config.publicUrl));

@@ -11,7 +11,7 @@ import { createGraphqlHandler } from './http/graphqlHandler.js';
 import { requestContextFactory, sendJson } from './http/requestContext.js';
 import { drainServer, RunningHandlers } from './http/serverDrain.js';
 import { ServiceMetrics } from './metrics/serviceMetrics.js';
-import { ensureFirstAdmin } from './resolvers/accounts/users.js';
+import { ensureFirstAdmin, type GeneratedAdmin } from './resolvers/accounts/users.js';
 import { createRoutes } from './routes.js';
 import type { Scanner } from './scan/Scanner.js';
 import { schema } from './schema/index.js';
@@ -26,6 +26,8 @@ export interface RunningServer {
   stats: QueryStats;
   scanner: Scanner;
   /** Closes at once: connections cut, queue work finished wherever it is. */
+  /** Set on the start that created the first admin with a generated password: for main to show once. */
+  generatedAdmin: GeneratedAdmin | undefined;
   close(): Promise<void>;
   /**
    * Stops as SIGTERM asks: accepts nothing more, lets requests in flight finish within `graceMs` (then cuts
@@ -82,7 +84,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
   const stats: QueryStats = { queries: 0 };
   const parts = await openServiceParts(config, log, stats);
   const { orm, blobStore, scanner, scanQueue, renditions, assetEvents, secretBox, urlSigner, notifier } = parts;
-  await ensureFirstAdmin(orm.em.fork(), config, log);
+  const generatedAdmin = await ensureFirstAdmin(orm.em.fork(), config, log);
   const rateLimits = await openRateLimits(orm, config.rateLimits, log);
 
   const metrics = new ServiceMetrics(orm);
@@ -161,6 +163,7 @@ export async function startServer(config: Config, log: Logger): Promise<RunningS
     orm,
     stats,
     scanner,
+    generatedAdmin,
     async close() {
       stopping = true;
       await new Promise<void>((resolve) => {

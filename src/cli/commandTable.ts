@@ -1,4 +1,4 @@
-import { ConfigError } from '../config.js';
+import { ConfigError, loadEnvFile } from '../config.js';
 import { DomainError } from '../errors.js';
 import {
   type Command,
@@ -72,6 +72,8 @@ export async function runCommandLine(argv: readonly string[]): Promise<number> {
       process.stdout.write(helpOf(command));
       return EXIT_OK;
     }
+    // The same settings as the service it works on: .env (or ENV_FILE) first, the environment winning.
+    loadEnvFile();
     return await command.run(parsed);
   } catch (error) {
     const prefix = command ? `${PROGRAM} ${command.name}` : PROGRAM;

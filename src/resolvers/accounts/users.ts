@@ -128,23 +128,37 @@ export async function createApiToken(
   return { token: await issueApiToken(ctx.em, viewer, trimmed, expiresAt), name: trimmed };
 }
 
-/** On the first start, with no user at all, creates the admin; a generated password is logged once. */
-export async function ensureFirstAdmin(em: EntityManager, config: Config, log: Logger): Promise<void> {
-  if ((await em.count(User, {})) > 0) return;
+/** The first admin's name and the password generated for it, to be shown once to whoever started the service. */
+export interface GeneratedAdmin {
+  username: string;
+  password: string;
+}
+
+/**
+ * On the first start, with no user at all, creates the admin. Returns its generated password, if one was made:
+ * the caller shows it to a person; it is kept out of the JSON log, which is shipped and kept.
+ */
+export async function ensureFirstAdmin(
+  em: EntityManager,
+  config: Config,
+  log: Logger,
+): Promise<GeneratedAdmin | undefined> {
+  if ((await em.count(User, {})) > 0) return undefined;
   const password = config.adminPassword ?? randomBytes(18).toString('base64url');
   try {
     await insertUser(em, { username: config.adminUsername, password, role: 'ADMIN' });
   } catch (error) {
     // Another instance starting on the same empty database made the first admin a moment before.
-    if (error instanceof UniqueConstraintViolationException) return;
+    if (error instanceof UniqueConstraintViolationException) return undefined;
     throw error;
   }
   if (config.adminPassword) {
     log.info({ username: config.adminUsername }, 'created the first admin from ADMIN_USERNAME and ADMIN_PASSWORD');
-  } else {
-    log.warn(
-      { username: config.adminUsername, password },
-      'created the first admin with a generated password, shown only this once: log in and keep it safe',
-    );
+    return undefined;
   }
+  log.warn(
+    { username: config.adminUsername },
+    'created the first admin with a generated password, printed once on stderr (not in this log)',
+  );
+  return { username: config.adminUsername, password };
 }
