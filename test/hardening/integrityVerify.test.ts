@@ -1,46 +1,22 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { open, unlink } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliRun, runCli } from '../support/adminCli.js';
 import { startTestServer, type TestServer } from '../support/testServer.js';
 
 /*
- * Issue 17, integrity: `npm run verify` (dist/src/cli/verify.js, built by `npm run build`) hashes every blob
+ * Issue 17, integrity: `verify` (the admin CLI's, built by `npm run build`; also `npm run verify`) hashes every blob
  * again and reports the damaged and missing ones with the assets that point at them, progress on stderr.
  */
 
-const VERIFY = resolve(import.meta.dirname, '../../dist/src/cli/verify.js');
 const UPLOAD = 'mutation($file: Upload!) { uploadAsset(file: $file) { id sha256 } }';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let api: TestServer;
 const assets: { id: string; sha256: string }[] = [];
 
-function verify(): Promise<Run> {
-  const child = spawn(process.execPath, [VERIFY], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATA_DIR: api.dataDir,
-      ...(api.databaseUrl ? { DATABASE_URL: api.databaseUrl } : {}),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk;
-  });
-  return new Promise((done) => child.once('close', (code) => done({ code, stdout, stderr })));
-}
+/** `asset-gateway verify`, which `npm run verify` runs too. */
+const verify = (): Promise<CliRun> => runCli(api, ['verify']);
 
 const blobPathOf = (sha256: string) => join(api.dataDir, 'blobs', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
 
@@ -62,7 +38,7 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 describe('verify on an intact store', () => {
-  let run: Run;
+  let run: CliRun;
   beforeAll(async () => {
     run = await verify();
   });
@@ -82,7 +58,7 @@ describe('verify on an intact store', () => {
 });
 
 describe('verify on a store with a changed blob and a missing one', () => {
-  let run: Run;
+  let run: CliRun;
   beforeAll(async () => {
     const [changed, missing] = assets as [{ id: string; sha256: string }, { id: string; sha256: string }];
     const file = await open(blobPathOf(changed.sha256), 'r+');
