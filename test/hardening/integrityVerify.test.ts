@@ -15,8 +15,8 @@ const UPLOAD = 'mutation($file: Upload!) { uploadAsset(file: $file) { id sha256 
 let api: TestServer;
 const assets: { id: string; sha256: string }[] = [];
 
-/** `asset-gateway verify`, which `npm run verify` runs too. */
-const verify = (): Promise<CliRun> => runCli(api, ['verify']);
+/** `asset-gateway verify` (which `npm run verify` runs too) on the server's files, in the data folder. */
+const verify = (): Promise<CliRun> => runCli(api, ['verify'], { env: { STORAGE_URL: '' } });
 
 const blobPathOf = (sha256: string) => join(api.dataDir, 'blobs', sha256.slice(0, 2), sha256.slice(2, 4), sha256);
 

@@ -20,12 +20,18 @@ export interface CliData {
   databaseUrl: string | undefined;
 }
 
+/** The S3 store's credentials, from the test run's environment as CI sets them. */
+function awsCredentials(): Record<string, string> {
+  const names = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_REGION'];
+  return Object.fromEntries(names.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])));
+}
+
 export function cliEnv(data: CliData, env: Record<string, string> = {}): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
     DATA_DIR: data.dataDir,
     ...(data.databaseUrl ? { DATABASE_URL: data.databaseUrl } : {}),
-    ...(process.env.TEST_STORAGE_URL ? { STORAGE_URL: process.env.TEST_STORAGE_URL } : {}),
+    ...(process.env.TEST_STORAGE_URL ? { STORAGE_URL: process.env.TEST_STORAGE_URL, ...awsCredentials() } : {}),
     ...env,
   };
 }
