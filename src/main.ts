@@ -1,4 +1,3 @@
-import './gcSettings.js';
 import pino from 'pino';
 import { type Config, ConfigError, describeDatabase, loadConfig, loadEnvFile } from './config.js';
 import { firstAdminNotice } from './firstAdminNotice.js';
