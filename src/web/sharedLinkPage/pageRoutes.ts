@@ -20,7 +20,7 @@ function sendPage(res: ServerResponse, status: number, page: string, headers: Re
 }
 
 const LINK_GONE =
-  'It may have expired or been withdrawn, or part of it may be missing. ' + 'Ask the person who sent it for a new one.';
+  'It may have expired or been withdrawn, or part of it may be missing. Ask the person who sent it for a new one.';
 
 /** A domain error as a page a person reads; any other error is the server's (a 500, logged). */
 function sendProblem(res: ServerResponse, error: unknown, backHref?: string): void {
