@@ -58,3 +58,17 @@ export function sendLargeJson(
   res.setHeader('content-length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
   res.end(body);
 }
+
+/**
+ * Ends `res` with a JSON `text`: from COMPRESSIBLE_JSON_LENGTH characters on as sendLargeJson does, else as it
+ * is. `headers` must be the caller's own object: content-length is added to it.
+ */
+export function sendJsonText(res: ServerResponse, status: number, text: string, headers: OutgoingHttpHeaders): void {
+  if (text.length >= COMPRESSIBLE_JSON_LENGTH) {
+    sendLargeJson(res, status, text, headers);
+    return;
+  }
+  headers['content-length'] = Buffer.byteLength(text);
+  res.writeHead(status, headers);
+  res.end(text);
+}

@@ -6,7 +6,7 @@ import type { RequestContext, Services } from '../context.js';
 import type { UserView } from '../db/entities/User.js';
 import type { Orm } from '../db/orm.js';
 import { createLoaders, type Loaders } from '../resolvers/loaders.js';
-import { COMPRESSIBLE_JSON_LENGTH, sendLargeJson } from './compression.js';
+import { sendJsonText } from './compression.js';
 
 export type RequestContextFactory = (req: IncomingMessage, requestId: string) => Promise<RequestContext>;
 
@@ -71,14 +71,5 @@ function primedWith(viewer: UserView | null, loaders: Loaders): Loaders {
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  if (text.length >= COMPRESSIBLE_JSON_LENGTH) {
-    sendLargeJson(res, status, text, { 'content-type': 'application/json; charset=utf-8' });
-    return;
-  }
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-  });
-  res.end(text);
+  sendJsonText(res, status, JSON.stringify(body), { 'content-type': 'application/json; charset=utf-8' });
 }

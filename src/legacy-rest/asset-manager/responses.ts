@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { DomainError, retryAfterOf, ValidationFailed } from '../../errors.js';
-import { COMPRESSIBLE_JSON_LENGTH, sendLargeJson } from '../../http/compression.js';
+import { sendJsonText } from '../../http/compression.js';
 import type { Refusals } from '../../http/refusals.js';
 
 /** GOV.UK Asset Manager's bodies (reference section 7's NF, GONE and FORB). */
@@ -17,22 +17,11 @@ export function sendRailsJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
-  if (text.length >= COMPRESSIBLE_JSON_LENGTH) {
-    sendLargeJson(res, status, text, {
-      'content-type': 'application/json; charset=utf-8',
-      'cache-control': 'no-cache',
-      ...headers,
-    });
-    return;
-  }
-  res.writeHead(status, {
+  sendJsonText(res, status, JSON.stringify(body), {
     'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
     'cache-control': 'no-cache',
     ...headers,
   });
-  res.end(text);
 }
 
 /** Rails routes by path and method together: an unrouted method is its 404 too (with `Allow` added). */

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { RequestContext } from '../../context.js';
 import { DomainError, type ErrorCode, retryAfterOf } from '../../errors.js';
-import { COMPRESSIBLE_JSON_LENGTH, sendLargeJson } from '../../http/compression.js';
+import { sendJsonText } from '../../http/compression.js';
 import type { Refusals } from '../../http/refusals.js';
 import { PathTaken } from '../../resolvers/assets/assetNaming.js';
 
@@ -11,22 +11,11 @@ export function sendWoodwingJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
-  if (text.length >= COMPRESSIBLE_JSON_LENGTH) {
-    sendLargeJson(res, status, text, {
-      'content-type': 'application/json;charset=utf-8',
-      'cache-control': 'no-cache',
-      ...headers,
-    });
-    return;
-  }
-  res.writeHead(status, {
+  sendJsonText(res, status, JSON.stringify(body), {
     'content-type': 'application/json;charset=utf-8',
-    'content-length': Buffer.byteLength(text),
     'cache-control': 'no-cache',
     ...headers,
   });
-  res.end(text);
 }
 
 /** WoodWing's error body, `{errorname, message, errorcode}`, sent with the real status equal to errorcode. */
