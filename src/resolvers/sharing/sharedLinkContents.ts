@@ -1,11 +1,11 @@
 import type { RequestContext } from '../../context.js';
 import { Asset } from '../../db/entities/Asset.js';
-import { AssetRelation } from '../../db/entities/AssetRelation.js';
 import type { AuthKey } from '../../db/entities/AuthKey.js';
 import type { DownloadPreset } from '../../db/entities/DownloadPreset.js';
 import { MAX_LIST_SIZE } from '../listSizes.js';
 import { findUsableAuthKey, presetsOf } from './authKeys.js';
 import { type ReviewDecision, reviewsOf } from './sharedLinkReviews.js';
+import { containedBy } from './sharedLinks.js';
 
 /** A shared container (a collection) and its current content. */
 export interface SharedContainer {
@@ -38,9 +38,7 @@ const byName = (a: Asset, b: Asset) => a.name.localeCompare(b.name);
 export async function sharedLinkContentsOf(ctx: RequestContext, key: string): Promise<SharedLinkContents> {
   const authKey = await findUsableAuthKey(ctx, key);
   ctx.sharedLink = { authKey, key };
-  const relations = authKey.containerIds.length
-    ? await ctx.em.find(AssetRelation, { target1: { $in: authKey.containerIds }, relationType: 'contains' })
-    : [];
+  const relations = await containedBy(ctx, authKey);
   const ids = [...authKey.assetIds, ...authKey.containerIds, ...relations.map((relation) => relation.target2.id)];
   const found = await ctx.em.find(Asset, { id: { $in: [...new Set(ids)] }, deletedAt: null });
   const byId = new Map(found.map((asset) => [asset.id, asset]));

@@ -14,11 +14,15 @@ export interface SharedLinkView {
   assets: Asset[];
 }
 
+/** The `contains` relations of the key's containers: what each holds now. */
+export async function containedBy(ctx: RequestContext, authKey: AuthKey): Promise<AssetRelation[]> {
+  if (authKey.containerIds.length === 0) return [];
+  return ctx.em.find(AssetRelation, { target1: { $in: authKey.containerIds }, relationType: 'contains' });
+}
+
 /** The ids a key shares: its assets and the current content of its containers. */
 export async function sharedAssetIdsOf(ctx: RequestContext, authKey: AuthKey): Promise<Set<string>> {
-  const contained = authKey.containerIds.length
-    ? await ctx.em.find(AssetRelation, { target1: { $in: authKey.containerIds }, relationType: 'contains' })
-    : [];
+  const contained = await containedBy(ctx, authKey);
   return new Set([...authKey.assetIds, ...contained.map((relation) => relation.target2.id)]);
 }
 
