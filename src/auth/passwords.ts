@@ -41,3 +41,8 @@ export async function verifyAgainstNothing(password: string): Promise<false> {
 }
 
 export const MIN_PASSWORD_LENGTH = 8;
+
+/** A password made for a person to copy once (the first admin's, a user added without one): 144 random bits. */
+export function generatedPassword(): string {
+  return randomBytes(18).toString('base64url');
+}

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generatedPassword } from '../auth/passwords.js';
 import type { Role } from '../db/entities/User.js';
 import { type Command, EXIT_OK, PROGRAM, UsageError } from './commandLine.js';
 import { withOperatorSession } from './operatorSession.js';
@@ -20,7 +20,7 @@ async function checkedRole(option: string, value: unknown): Promise<Role> {
 /** The password piped in, or a new one that is printed once (on stdout, alone, for a script to keep). */
 async function newPassword(fromStdin: unknown): Promise<{ password: string; generated: boolean }> {
   if (fromStdin) return { password: await passwordFromStdin(), generated: false };
-  return { password: randomBytes(18).toString('base64url'), generated: true };
+  return { password: generatedPassword(), generated: true };
 }
 
 function showGenerated(password: string, generated: boolean): void {

@@ -1,10 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import { SESSION_COOKIE } from '../../auth/authenticate.js';
 import { clearFailures, recordFailure, refuseIfLocked } from '../../auth/loginThrottle.js';
-import { hashPassword, MIN_PASSWORD_LENGTH, verifyAgainstNothing, verifyPassword } from '../../auth/passwords.js';
+import {
+  generatedPassword,
+  hashPassword,
+  MIN_PASSWORD_LENGTH,
+  verifyAgainstNothing,
+  verifyPassword,
+} from '../../auth/passwords.js';
 import { endSession, createApiToken as issueApiToken, startSession } from '../../auth/sessions.js';
 import type { Config } from '../../config.js';
 import type { RequestContext } from '../../context.js';
@@ -144,7 +149,7 @@ export async function ensureFirstAdmin(
   log: Logger,
 ): Promise<GeneratedAdmin | undefined> {
   if ((await em.count(User, {})) > 0) return undefined;
-  const password = config.adminPassword ?? randomBytes(18).toString('base64url');
+  const password = config.adminPassword ?? generatedPassword();
   try {
     await insertUser(em, { username: config.adminUsername, password, role: 'ADMIN' });
   } catch (error) {
