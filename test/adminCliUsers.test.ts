@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CliRun, runCli } from './support/adminCli.js';
 import { ADMIN, startTestServer, type TestServer } from './support/testServer.js';
@@ -88,6 +91,19 @@ describe('users list', () => {
     const lines = run.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^USERNAME\s+ROLE\s+FULL NAME\s+EMAIL\s+CREATED\s+ID$/);
     expect(lines.some((line) => line.startsWith(`${ADMIN.username} `) && line.includes('ADMIN'))).toBe(true);
+  });
+
+  it('takes its settings from .env in its working directory, as the service does', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'cli-env-'));
+    const settings = [`DATA_DIR=${api.dataDir}`, ...(api.databaseUrl ? [`DATABASE_URL=${api.databaseUrl}`] : [])];
+    await writeFile(join(folder, '.env'), `${settings.join('\n')}\n`);
+    try {
+      const run = await runCli({ dataDir: '', databaseUrl: undefined }, ['users', 'list', '--json'], { cwd: folder });
+      expect(run.code).toBe(0);
+      expect((JSON.parse(run.stdout) as { username: string }[]).map((user) => user.username)).toContain(ADMIN.username);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
   });
 
   it('with --json gives each user as an object, without any password hash', async () => {

@@ -29,7 +29,7 @@ function awsCredentials(): Record<string, string> {
 export function cliEnv(data: CliData, env: Record<string, string> = {}): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
-    DATA_DIR: data.dataDir,
+    ...(data.dataDir ? { DATA_DIR: data.dataDir } : {}),
     ...(data.databaseUrl ? { DATABASE_URL: data.databaseUrl } : {}),
     ...(process.env.TEST_STORAGE_URL ? { STORAGE_URL: process.env.TEST_STORAGE_URL, ...awsCredentials() } : {}),
     ...env,
@@ -37,17 +37,22 @@ export function cliEnv(data: CliData, env: Record<string, string> = {}): Record<
 }
 
 /** Starts the CLI; the caller reads or kills it. */
-export function spawnCli(data: CliData, args: string[], env?: Record<string, string>): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [CLI, ...args], { env: cliEnv(data, env), stdio: 'pipe' });
+export function spawnCli(
+  data: CliData,
+  args: string[],
+  env?: Record<string, string>,
+  cwd?: string,
+): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, [CLI, ...args], { env: cliEnv(data, env), stdio: 'pipe', cwd });
 }
 
 /** Runs the CLI to its end, with `stdin` piped in (or nothing), and answers its exit code and output. */
 export function runCli(
   data: CliData,
   args: string[],
-  options: { stdin?: string; env?: Record<string, string> } = {},
+  options: { stdin?: string; env?: Record<string, string>; cwd?: string } = {},
 ): Promise<CliRun> {
-  const child = spawnCli(data, args, options.env);
+  const child = spawnCli(data, args, options.env, options.cwd);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
