@@ -2,6 +2,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { PayloadTooLarge } from '../errors.js';
 import type { HashReply } from './hashMessages.js';
 import { type HashJob, startHashJob } from './hashThreads.js';
+import { uploadBytesPassed } from './youngBuffers.js';
 
 /**
  * The bytes are copied for the hash thread into slots of this size in memory shared with it, one message per
@@ -49,6 +50,7 @@ export class HashingCounter extends Transform {
       return;
     }
     this.bytesPassed += chunk.length;
+    uploadBytesPassed(chunk.length);
     if (this.bytesPassed > this.maxBytes) {
       done(new PayloadTooLarge(`The file is larger than the limit of ${this.maxBytes} bytes`));
       return;
