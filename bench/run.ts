@@ -7,8 +7,8 @@
 // 10 MiB media download against plain Node; then thumbnails and previews of 24 MP JPEGs and the RSS meanwhile
 // (renditions.ts).
 // Settings: BENCH_SECONDS (per req/s and download run, default 10), BENCH_UPLOAD_MB (default 1024),
-// BENCH_SEARCH_ASSETS (default 100,000), BENCH_SEARCH_REQUESTS (default 200), BENCH_DATABASES,
-// BENCH_DATABASE_URL, BENCH_RENDITION_IMAGES (default 6).
+// BENCH_ROUNDS (req/s rounds, default 3), BENCH_SEARCH_ASSETS (default 100,000), BENCH_SEARCH_REQUESTS
+// (default 200), BENCH_DATABASES, BENCH_DATABASE_URL, BENCH_RENDITION_IMAGES (default 6).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,15 +28,26 @@ import { startGateway } from './gateway.js';
 import { killAllNow, rssMiB, stop, stopAll } from './processes.js';
 import { measureRenditions, type RenditionFigures, renditionFailures, renditionRows } from './renditions.js';
 import { measureSearch } from './search.js';
-import { errorMessage, fmt, log, MIB, SEARCH_ASSETS, SEARCH_REQUESTS, SECONDS, UPLOAD_BYTES } from './settings.js';
+import {
+  errorMessage,
+  fmt,
+  log,
+  MIB,
+  ROUNDS,
+  SEARCH_ASSETS,
+  SEARCH_REQUESTS,
+  SECONDS,
+  UPLOAD_BYTES,
+} from './settings.js';
 import { columnFailures, type DatabaseColumn, databaseRows, printTable } from './summary.js';
 import {
-  type Anchors,
-  measureAnchors,
-  measureGraphqlQuery,
-  measureRestAsset,
-  measureWoodwingSearch,
+  type AnchorServers,
+  graphqlRunner,
+  measureRounds,
+  restRunner,
   seedOneAsset,
+  startAnchors,
+  woodwingSearchRunner,
 } from './throughput.js';
 
 /** The renditions figures, measured once on the gateway that measures the files. */
@@ -52,11 +63,13 @@ async function databaseServer(kind: DatabaseKind): Promise<DatabaseServer | { no
 }
 
 /**
- * On a gateway of its own on a fresh database: the req/s runs on one small asset, and, when `withFiles`, the
- * file and memory figures. The gateway's folder goes once it has stopped (the upload's blob is 1 GiB).
+ * On a gateway of its own on a fresh database: the req/s rounds on one small asset (the anchors' runs in
+ * each round), and, when `withFiles`, the file and memory figures. The gateway's folder goes once it has
+ * stopped (the upload's blob is 1 GiB).
  */
 async function measureRequests(
   server: DatabaseServer,
+  anchors: AnchorServers,
   column: DatabaseColumn,
   withFiles: boolean,
 ): Promise<FileFigures | undefined> {
@@ -71,10 +84,12 @@ async function measureRequests(
   try {
     const startRss = rssMiB(gateway.pid);
     const { token, assetId } = await seedOneAsset(gateway.url);
-    const graphql = await measureGraphqlQuery(gateway.url, token, assetId, (m) => log(`${label}: ${m}`));
-    const rest = await measureRestAsset(gateway.url, token, assetId, (m) => log(`${label}: ${m}`));
-    const woodwingSearch = await measureWoodwingSearch(gateway.url, assetId, (m) => log(`${label}: ${m}`));
-    column.requests = { graphql, rest, woodwingSearch };
+    const runners = {
+      graphql: await graphqlRunner(gateway.url, token, assetId),
+      rest: await restRunner(gateway.url, token, assetId),
+      woodwingSearch: await woodwingSearchRunner(gateway.url, assetId),
+    };
+    column.requests = await measureRounds(anchors, runners, (m) => log(`${label}: ${m}`));
     if (!withFiles) return undefined;
     log(`files and memory, on ${label} (they run once: the database does not take part in them)`);
     const files = await measureFiles(gateway, token, root, startRss);
@@ -89,6 +104,7 @@ async function measureRequests(
 
 async function measureDatabase(
   kind: DatabaseKind,
+  anchors: AnchorServers,
   withFiles: boolean,
 ): Promise<{ column: DatabaseColumn; files?: FileFigures }> {
   const label = DATABASE_LABELS[kind];
@@ -102,7 +118,7 @@ async function measureDatabase(
   let files: FileFigures | undefined;
   try {
     try {
-      files = await measureRequests(server, column, withFiles);
+      files = await measureRequests(server, anchors, column, withFiles);
     } catch (error) {
       log(`${label}: req/s FAILED: ${errorMessage(error)}`);
       column.requests = { failed: errorMessage(error) };
@@ -122,20 +138,25 @@ async function measureDatabase(
 async function main(): Promise<void> {
   const kinds = databasesToBench();
   log(
-    `temp folder ${root}; databases: ${kinds.map((kind) => DATABASE_LABELS[kind]).join(', ')}; ${SECONDS} s per req/s run; ` +
+    `temp folder ${root}; databases: ${kinds.map((kind) => DATABASE_LABELS[kind]).join(', ')}; ` +
+      `${ROUNDS} rounds of ${SECONDS} s req/s runs; ` +
       `upload of ${fmt(UPLOAD_BYTES / MIB)} MiB; search on ${fmt(SEARCH_ASSETS)} assets, ${SEARCH_REQUESTS} requests per query`,
   );
-  const anchors: Anchors = await measureAnchors(log);
+  const anchors = await startAnchors(log);
   const columns: DatabaseColumn[] = [];
   let files: { on: DatabaseKind; figures: FileFigures } | undefined;
-  for (const kind of kinds) {
-    const measured = await measureDatabase(kind, files === undefined);
-    columns.push(measured.column);
-    if (measured.files) files = { on: kind, figures: measured.files };
+  try {
+    for (const kind of kinds) {
+      const measured = await measureDatabase(kind, anchors, files === undefined);
+      columns.push(measured.column);
+      if (measured.files) files = { on: kind, figures: measured.files };
+    }
+  } finally {
+    await anchors.stop();
   }
 
-  process.stdout.write('\nDatabase-dependent figures, side by side:\n\n');
-  printTable(databaseRows(anchors, columns));
+  process.stdout.write(`\nDatabase-dependent figures, side by side (req/s: medians of ${ROUNDS} rounds):\n\n`);
+  printTable(databaseRows(columns));
   if (files) {
     process.stdout.write(`\nFiles and memory (once, on ${DATABASE_LABELS[files.on]}):\n\n`);
     printTable(fileRows(files.figures));
@@ -151,7 +172,7 @@ async function main(): Promise<void> {
   const failures = [
     ...(files ? fileFailures(files.figures) : ['no file or memory figures']),
     ...(renditions ? renditionFailures(renditions) : ['no renditions figures']),
-    ...columns.flatMap((column) => columnFailures(column, anchors)),
+    ...columns.flatMap((column) => columnFailures(column)),
     ...(postgresRequired() && columns.some((c) => c.kind === 'postgres' && c.notMeasured)
       ? ['PostgreSQL was asked for (BENCH_DATABASE_URL or BENCH_DATABASES) but not measured']
       : []),

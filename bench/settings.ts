@@ -10,6 +10,8 @@ export function envInt(name: string, fallback: number): number {
 export const MIB = 1024 * 1024;
 /** Per req/s and download run. */
 export const SECONDS = envInt('BENCH_SECONDS', 10);
+/** Rounds of req/s runs (each round one run of every anchor and every gateway figure): ratios are their medians. */
+export const ROUNDS = envInt('BENCH_ROUNDS', 3);
 export const UPLOAD_BYTES = envInt('BENCH_UPLOAD_MB', 1024) * MIB;
 export const SEARCH_ASSETS = envInt('BENCH_SEARCH_ASSETS', 100_000);
 export const SEARCH_REQUESTS = envInt('BENCH_SEARCH_REQUESTS', 200);

@@ -3,7 +3,7 @@ import { DATABASE_LABELS, type DatabaseKind } from './databases.js';
 import { GOALS, ratioVerdict } from './goals.js';
 import { type QueryLatency, SEARCH_TARGET_MS, type SearchResult, searchPassed } from './search.js';
 import { fmt } from './settings.js';
-import { type Anchors, type Throughput, throughputProblems } from './throughput.js';
+import { medianRatio, medianRps, type RequestRounds, type Rounds, throughputProblems } from './throughput.js';
 
 /** A figure, or why a step failed. */
 export type Measured<T> = T | { failed: string };
@@ -17,39 +17,35 @@ export interface DatabaseColumn {
   /** Where its databases were; or, when it was not measured at all, why not. */
   where: string;
   notMeasured?: boolean;
-  requests?: Measured<Requests>;
+  requests?: Measured<RequestRounds>;
   search?: Measured<SearchResult>;
 }
 
-/** The gateway's req/s runs on one database. */
-export interface Requests {
-  graphql: Throughput;
-  rest: Throughput;
-  woodwingSearch: Throughput;
-}
-
-/** Each req/s goal: its name for the exit line, the gateway's figure and the anchor's, and the goal. */
-function requestGoals(requests: Requests, anchors: Anchors): [string, number, number, number][] {
+/** Each req/s goal: its name for the exit line, the median ratio of its rounds, and the goal. */
+function requestGoals(r: RequestRounds): [string, number, number][] {
   return [
-    ['GraphQL asset(id) / hello', requests.graphql.rps, anchors.hello.rps, GOALS.graphqlOfHello],
-    ['GraphQL asset(id) / minimal yoga', requests.graphql.rps, anchors.yoga.rps, GOALS.graphqlOfYoga],
-    ['REST GET /assets/:id / hello', requests.rest.rps, anchors.hello.rps, GOALS.restOfHello],
-    ['WoodWing search / hello', requests.woodwingSearch.rps, anchors.hello.rps, GOALS.woodwingSearchOfHello],
+    ['GraphQL asset(id) / hello', medianRatio(r.graphql, r.hello), GOALS.graphqlOfHello],
+    ['GraphQL asset(id) / minimal yoga', medianRatio(r.graphql, r.yoga), GOALS.graphqlOfYoga],
+    ['REST GET /assets/:id / hello', medianRatio(r.rest, r.hello), GOALS.restOfHello],
+    ['WoodWing search / hello', medianRatio(r.woodwingSearch, r.hello), GOALS.woodwingSearchOfHello],
   ];
 }
 
+/** What went wrong in any of a figure's rounds, or ''. */
+const roundsProblems = (rounds: Rounds) => rounds.map(throughputProblems).filter(Boolean).join('; ');
+
 /** What went wrong on one database, for the exit code's line: nothing when it was not measured at all. */
-export function columnFailures(column: DatabaseColumn, anchors: Anchors): string[] {
+export function columnFailures(column: DatabaseColumn): string[] {
   if (column.notMeasured) return [];
   const label = DATABASE_LABELS[column.kind];
   if (!column.requests || failed(column.requests)) return [`${label}: the req/s runs failed`];
   const requests = column.requests;
-  const missedGoals = requestGoals(requests, anchors)
-    .filter(([, rps, anchor, goal]) => rps / anchor < goal)
-    .map(([name, rps, anchor, goal]) => `${label}: ${name} = ${(rps / anchor).toFixed(3)} < ${goal}`);
+  const missedGoals = requestGoals(requests)
+    .filter(([, ratio, goal]) => ratio < goal)
+    .map(([name, ratio, goal]) => `${label}: ${name} = ${ratio.toFixed(3)} < ${goal}`);
   const runProblems = Object.entries(requests)
-    .filter(([, run]) => throughputProblems(run) !== '')
-    .map(([name, run]) => `${label}: ${name} run had ${throughputProblems(run)}`);
+    .filter(([, rounds]) => roundsProblems(rounds) !== '')
+    .map(([name, rounds]) => `${label}: ${name} runs had ${roundsProblems(rounds)}`);
   if (!column.search || failed(column.search)) {
     return [...missedGoals, ...runProblems, `${label}: the search section failed`];
   }
@@ -68,11 +64,17 @@ export function printTable(rows: string[][]): void {
   for (const row of rows.slice(1)) process.stdout.write(`${line(row)}\n`);
 }
 
-/** `1,234 req/s, b/a = 0.070 (goal >= 0.10: FAIL)`, with one ratio per anchor. */
-function requestCell(t: Throughput, ratios: [name: string, anchor: Throughput, goal: number][]): string {
-  const problems = throughputProblems(t);
-  const shown = ratios.map(([name, anchor, goal]) => `${name} = ${ratioVerdict(t.rps / anchor.rps, goal)}`);
-  return `${fmt(t.rps)} req/s, ${shown.join(', ')}${problems ? `; ${problems}` : ''}`;
+/** `1,234 req/s, b/a = 0.070 (goal >= 0.10: FAIL)`, with one ratio per anchor: medians of the rounds. */
+function requestCell(figure: Rounds, ratios: [name: string, anchor: Rounds, goal: number][]): string {
+  const problems = roundsProblems(figure);
+  const shown = ratios.map(([name, anchor, goal]) => `${name} = ${ratioVerdict(medianRatio(figure, anchor), goal)}`);
+  return `${fmt(medianRps(figure))} req/s, ${shown.join(', ')}${problems ? `; ${problems}` : ''}`;
+}
+
+/** An anchor's median req/s on one database's rounds. */
+function anchorCell(name: string, rounds: Rounds): string {
+  const problems = roundsProblems(rounds);
+  return `${name} ${fmt(medianRps(rounds))} req/s${problems ? ` (${problems})` : ''}`;
 }
 
 const queryCell = (query: QueryLatency) =>
@@ -88,11 +90,7 @@ function cell<T>(column: DatabaseColumn, measured: Measured<T> | undefined, show
 }
 
 /** The rows of the side-by-side table: measurement, baseline, then one cell per database. */
-export function databaseRows(anchors: Anchors, columns: DatabaseColumn[]): string[][] {
-  const anchorCell = (name: string, t: Throughput) =>
-    `${name}: ${fmt(t.rps)} req/s${throughputProblems(t) ? `; ${throughputProblems(t)}` : ''}`;
-  const hello = anchorCell('raw node:http hello (a)', anchors.hello);
-  const yoga = anchorCell('minimal graphql-yoga (y)', anchors.yoga);
+export function databaseRows(columns: DatabaseColumn[]): string[][] {
   const search = columns.map((column) => column.search).find((s): s is SearchResult => !!s && !failed(s));
   const queryLabels = search?.queries.map((query) => query.label) ?? [
     'field query',
@@ -101,34 +99,44 @@ export function databaseRows(anchors: Anchors, columns: DatabaseColumn[]): strin
   ];
   const assets = search ? fmt(search.assets) : '';
   const requests = search ? `, ${search.requests} requests one at a time` : '';
+  const inRounds = 'run beside it in every round (medians: anchors row)';
   return [
     ['measurement', 'baseline', ...columns.map((column) => DATABASE_LABELS[column.kind])],
     ['database', '', ...columns.map((column) => (column.notMeasured ? `not measured: ${column.where}` : column.where))],
     [
+      'anchors, same rounds (medians)',
+      '',
+      ...columns.map((column) =>
+        cell(column, column.requests, (r) =>
+          [anchorCell('hello (a)', r.hello), anchorCell('minimal yoga (y)', r.yoga)].join('; '),
+        ),
+      ),
+    ],
+    [
       'GraphQL asset(id), Bearer, 10 connections (b)',
-      `${hello}; ${yoga}`,
+      `raw node:http hello (a) and minimal graphql-yoga (y), each ${inRounds}`,
       ...columns.map((column) =>
         cell(column, column.requests, (r) =>
           requestCell(r.graphql, [
-            ['b/a', anchors.hello, GOALS.graphqlOfHello],
-            ['b/y', anchors.yoga, GOALS.graphqlOfYoga],
+            ['b/a', r.hello, GOALS.graphqlOfHello],
+            ['b/y', r.yoga, GOALS.graphqlOfYoga],
           ]),
         ),
       ),
     ],
     [
       'REST GET /assets/:id, Bearer, 10 connections (c)',
-      hello,
+      `raw node:http hello (a), ${inRounds}`,
       ...columns.map((column) =>
-        cell(column, column.requests, (r) => requestCell(r.rest, [['c/a', anchors.hello, GOALS.restOfHello]])),
+        cell(column, column.requests, (r) => requestCell(r.rest, [['c/a', r.hello, GOALS.restOfHello]])),
       ),
     ],
     [
       'WoodWing search?q=id:<id>, 1 hit, cookie, 10 connections (w)',
-      hello,
+      `raw node:http hello (a), ${inRounds}`,
       ...columns.map((column) =>
         cell(column, column.requests, (r) =>
-          requestCell(r.woodwingSearch, [['w/a', anchors.hello, GOALS.woodwingSearchOfHello]]),
+          requestCell(r.woodwingSearch, [['w/a', r.hello, GOALS.woodwingSearchOfHello]]),
         ),
       ),
     ],

@@ -1,11 +1,13 @@
 // The req/s runs of the bench, with autocannon: the anchors (raw node:http hello, a minimal graphql-yoga
 // server), and on the gateway GraphQL asset(id) and GOV.UK Asset Manager's GET /assets/:id, both with a
-// bearer token, and WoodWing's /services/search for one asset by id with a session cookie.
+// bearer token, and WoodWing's /services/search for one asset by id with a session cookie. They run in
+// rounds, each round one run of every anchor and every gateway figure in turn, so that a ratio compares
+// runs a few seconds apart: the machine's speed drifts more than that between the start and the end of a run.
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { graphql, loginAsAdmin } from './graphqlClient.js';
-import { startNode, stop } from './processes.js';
-import { ADMIN, CONNECTIONS, fmt, SECONDS } from './settings.js';
+import { type Child, startNode, stop } from './processes.js';
+import { ADMIN, CONNECTIONS, fmt, ROUNDS, SECONDS } from './settings.js';
 
 const ASSET_QUERY = 'query($id: ID!) { asset(id: $id) { id name size contentType createdBy { username } } }';
 export const UPLOAD_MUTATION = 'mutation($file: Upload!) { uploadAsset(file: $file) { id size } }';
@@ -19,8 +21,11 @@ export interface Throughput {
   badBodies: number;
 }
 
+/** Runs before the rounds, unmeasured, so that no server's first round is its JIT compiler's. */
+const WARM_UP_SECONDS = 2;
+
 async function hammer(options: Parameters<typeof autocannon>[0]): Promise<Throughput> {
-  const result = await autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options });
+  const result = await autocannon({ connections: CONNECTIONS, ...options, duration: options.duration ?? SECONDS });
   return {
     rps: result.requests.average,
     p99Ms: result.latency.p99,
@@ -45,50 +50,107 @@ export function throughputProblems(t: Throughput): string {
   return problems.filter(Boolean).join(', ');
 }
 
-/** The req/s anchors, each server in a process of its own. */
-export interface Anchors {
-  /** (a) A bare node:http hello-world server. */
-  hello: Throughput;
-  /** (y) graphql-yoga answering the gateway's asset(id) query from a constant. */
-  yoga: Throughput;
+/** One req/s figure's runs: `run` hammers its server once (for SECONDS unless told); `label` names it in the log. */
+interface Runner {
+  label: string;
+  run(seconds?: number): Promise<Throughput>;
 }
 
-async function measureAnchor(
-  script: string,
-  label: string,
-  readyPath: string,
-  options: (url: string) => Parameters<typeof autocannon>[0],
-  log: (message: string) => void,
-): Promise<Throughput> {
-  log(`starting the ${label} server...`);
-  const server = await startNode(fileURLToPath(new URL(script, import.meta.url)), {}, readyPath);
+/** The runs of one req/s figure, one per round. */
+export type Rounds = Throughput[];
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+export const medianRps = (rounds: Rounds) => median(rounds.map((run) => run.rps));
+
+/** The median over the rounds of figure / anchor, each round's figure against that round's anchor. */
+export function medianRatio(figure: Rounds, anchor: Rounds): number {
+  return median(figure.map((run, round) => run.rps / (anchor[round]?.rps ?? Number.NaN)));
+}
+
+/** The anchor servers, each in a process of its own, running for the whole req/s part of the bench. */
+export interface AnchorServers {
+  /** (a) A bare node:http hello-world server. */
+  hello: Runner;
+  /** (y) graphql-yoga answering the gateway's asset(id) query from a constant. */
+  yoga: Runner;
+  stop(): Promise<void>;
+}
+
+export async function startAnchors(log: (message: string) => void): Promise<AnchorServers> {
+  const script = (name: string) => fileURLToPath(new URL(name, import.meta.url));
+  log('starting the anchors: a raw node:http hello server and a minimal graphql-yoga server...');
+  const started: Child[] = [];
   try {
-    log(`${label}: ${CONNECTIONS} connections for ${SECONDS} s...`);
-    const result = await hammer(options(server.url));
-    log(describe(label, result));
-    return result;
-  } finally {
-    await stop(server.process);
+    const hello = await startNode(script('./helloServer.js'), {}, '/');
+    started.push(hello);
+    const yoga = await startNode(script('./yogaServer.js'), {}, '/graphql?query=%7B__typename%7D');
+    started.push(yoga);
+    const yogaAssetId = 'QmVuY2hBc3NldElkMDAwMA';
+    return {
+      hello: { label: 'raw node:http hello', run: (seconds) => hammer({ url: hello.url, duration: seconds }) },
+      yoga: {
+        label: 'minimal graphql-yoga',
+        run: (seconds) =>
+          hammer({
+            duration: seconds,
+            url: `${yoga.url}/graphql`,
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ query: ASSET_QUERY, variables: { id: yogaAssetId } }),
+            verifyBody: (body) => body.includes(`"asset":{"id":"${yogaAssetId}"`) && !body.includes('"errors"'),
+          }),
+      },
+      stop: async () => {
+        await Promise.all(started.map((child) => stop(child.process)));
+      },
+    };
+  } catch (error) {
+    await Promise.all(started.map((child) => stop(child.process)));
+    throw error;
   }
 }
 
-export async function measureAnchors(log: (message: string) => void): Promise<Anchors> {
-  const hello = await measureAnchor('./helloServer.js', 'raw node:http hello', '/', (url) => ({ url }), log);
-  const yogaAssetId = 'QmVuY2hBc3NldElkMDAwMA';
-  const yoga = await measureAnchor(
-    './yogaServer.js',
-    'minimal graphql-yoga',
-    '/graphql?query=%7B__typename%7D',
-    (url) => ({
-      url: `${url}/graphql`,
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: ASSET_QUERY, variables: { id: yogaAssetId } }),
-      verifyBody: (body) => body.includes(`"asset":{"id":"${yogaAssetId}"`) && !body.includes('"errors"'),
-    }),
-    log,
-  );
-  return { hello, yoga };
+/** Every req/s figure of one database, the anchors' runs beside the gateway's, one run of each per round. */
+export interface RequestRounds {
+  hello: Rounds;
+  yoga: Rounds;
+  graphql: Rounds;
+  rest: Rounds;
+  woodwingSearch: Rounds;
+}
+
+/** Runs ROUNDS rounds of every runner in turn, logging each run and each round's ratios to hello. */
+export async function measureRounds(
+  anchors: AnchorServers,
+  gateway: { graphql: Runner; rest: Runner; woodwingSearch: Runner },
+  log: (message: string) => void,
+): Promise<RequestRounds> {
+  const runners = { hello: anchors.hello, yoga: anchors.yoga, ...gateway };
+  const rounds: RequestRounds = { hello: [], yoga: [], graphql: [], rest: [], woodwingSearch: [] };
+  log(`warming up: ${WARM_UP_SECONDS} s of each, not counted...`);
+  for (const runner of Object.values(runners)) await runner.run(WARM_UP_SECONDS);
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const [name, runner] of Object.entries(runners) as [keyof RequestRounds, Runner][]) {
+      log(`round ${round}/${ROUNDS}: ${runner.label}: ${CONNECTIONS} connections for ${SECONDS} s...`);
+      const result = await runner.run();
+      log(describe(`round ${round}/${ROUNDS}: ${runner.label}`, result));
+      rounds[name].push(result);
+    }
+    const last = (runs: Rounds) => runs[runs.length - 1]?.rps ?? Number.NaN;
+    const hello = last(rounds.hello);
+    log(
+      `round ${round}/${ROUNDS}: GraphQL / hello ${(last(rounds.graphql) / hello).toFixed(3)}, / yoga ` +
+        `${(last(rounds.graphql) / last(rounds.yoga)).toFixed(3)}; REST / hello ${(last(rounds.rest) / hello).toFixed(3)}; ` +
+        `WoodWing / hello ${(last(rounds.woodwingSearch) / hello).toFixed(3)}`,
+    );
+  }
+  return rounds;
 }
 
 /** Logs in as the admin and uploads one small asset through GraphQL multipart: the token and the asset's id. */
@@ -110,49 +172,38 @@ export async function seedOneAsset(url: string): Promise<{ token: string; assetI
 }
 
 /** (b) The asset query, POSTed as JSON with a bearer token: the same document and variables' shape as (y). */
-export async function measureGraphqlQuery(
-  url: string,
-  token: string,
-  assetId: string,
-  log: (message: string) => void,
-): Promise<Throughput> {
-  await graphql(url, ASSET_QUERY, { id: assetId }, token); // fails loudly before the run if the query is wrong
-  log(`GraphQL asset(id): ${CONNECTIONS} connections for ${SECONDS} s...`);
-  const result = await hammer({
-    url: `${url}/graphql`,
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query: ASSET_QUERY, variables: { id: assetId } }),
-    verifyBody: (body) => body.includes(`"asset":{"id":"${assetId}"`) && !body.includes('"errors"'),
-  });
-  log(describe('GraphQL asset(id)', result));
-  return result;
+export async function graphqlRunner(url: string, token: string, assetId: string): Promise<Runner> {
+  await graphql(url, ASSET_QUERY, { id: assetId }, token); // fails loudly before the runs if the query is wrong
+  return {
+    label: 'GraphQL asset(id)',
+    run: (seconds) =>
+      hammer({
+        duration: seconds,
+        url: `${url}/graphql`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: ASSET_QUERY, variables: { id: assetId } }),
+        verifyBody: (body) => body.includes(`"asset":{"id":"${assetId}"`) && !body.includes('"errors"'),
+      }),
+  };
 }
 
 /** (c) GOV.UK Asset Manager's `GET /assets/:id` with a bearer token: JSON. */
-export async function measureRestAsset(
-  url: string,
-  token: string,
-  assetId: string,
-  log: (message: string) => void,
-): Promise<Throughput> {
+export async function restRunner(url: string, token: string, assetId: string): Promise<Runner> {
   const assetUrl = `${url}/assets/${assetId}`;
   const headers = { authorization: `Bearer ${token}` };
   const check = await fetch(assetUrl, { headers });
   const text = await check.text();
   if (check.status !== 200) throw new Error(`GET /assets/${assetId}: HTTP ${check.status}: ${text.slice(0, 300)}`);
-  log(`REST GET /assets/:id: ${CONNECTIONS} connections for ${SECONDS} s...`);
-  const result = await hammer({ url: assetUrl, headers, verifyBody: (body) => body.includes(`/assets/${assetId}"`) });
-  log(describe('REST GET /assets/:id', result));
-  return result;
+  return {
+    label: 'REST GET /assets/:id',
+    run: (seconds) =>
+      hammer({ duration: seconds, url: assetUrl, headers, verifyBody: (body) => body.includes(`/assets/${assetId}"`) }),
+  };
 }
 
 /** (w) WoodWing's `GET /services/search?q=id:<id>`, one hit, with the session cookie and csrf token of a login. */
-export async function measureWoodwingSearch(
-  url: string,
-  assetId: string,
-  log: (message: string) => void,
-): Promise<Throughput> {
+export async function woodwingSearchRunner(url: string, assetId: string): Promise<Runner> {
   const login = await fetch(`${url}/services/login`, {
     method: 'POST',
     body: new URLSearchParams({ username: ADMIN.username, password: ADMIN.password }),
@@ -172,8 +223,8 @@ export async function measureWoodwingSearch(
   const text = await check.text();
   if (check.status !== 200 || !oneHit(text))
     throw new Error(`GET ${searchUrl}: HTTP ${check.status}: ${text.slice(0, 300)}`);
-  log(`WoodWing GET /services/search?q=id:<id>: ${CONNECTIONS} connections for ${SECONDS} s...`);
-  const result = await hammer({ url: searchUrl, headers, verifyBody: oneHit });
-  log(describe('WoodWing search', result));
-  return result;
+  return {
+    label: 'WoodWing search',
+    run: (seconds) => hammer({ duration: seconds, url: searchUrl, headers, verifyBody: oneHit }),
+  };
 }
