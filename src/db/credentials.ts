@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import type { UserView } from './entities/User.js';
 import { dateOf } from './plainRows.js';
-import { rawObjects } from './rawRows.js';
+import { preparedObjects } from './rawRows.js';
 import { userView } from './rowsById.js';
 
 /** What a request needs of its login session: plain data, read once, never written back through the ORM. */
@@ -35,7 +35,7 @@ async function withUser<T>(
   id: string,
   credentialOf: (row: Record<string, unknown>) => T,
 ): Promise<{ credential: T; user: UserView } | null> {
-  const [row] = await rawObjects(em, joinedStatement(table, columns), [id]);
+  const [row] = await preparedObjects(em, joinedStatement(table, columns), [id]);
   if (!row) return null;
   const credential: Record<string, unknown> = {};
   const user: Record<string, unknown> = {};

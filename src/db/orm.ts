@@ -97,7 +97,7 @@ async function tuneSqlite(orm: Orm): Promise<void> {
  * tokenizer stops at a NUL (the statement fails), and PostgreSQL refuses it in any text value. A value that
  * holds one is the client's bad input, whatever surface it came by.
  */
-function refuseNulCharacters(params: readonly unknown[]): void {
+export function refuseNulCharacters(params: readonly unknown[]): void {
   for (const value of params) {
     if (typeof value === 'string' && value.includes('\u0000')) {
       throw new BadInput('Text may not hold the NUL character (U+0000)');

@@ -2,7 +2,7 @@ import { type EntityDictionary, type EntityManager, type EntityName, type Primar
 import { Asset, type AssetView } from './entities/Asset.js';
 import { User, type UserView } from './entities/User.js';
 import { plainRecords } from './plainRows.js';
-import { rawObjects } from './rawRows.js';
+import { preparedObjects, rawObjects } from './rawRows.js';
 
 export const userView = plainRecords<UserView>(User, { omit: ['passwordHash'] });
 export const assetView = plainRecords<AssetView>(Asset);
@@ -31,8 +31,13 @@ async function recordsById<T extends { id: string }, R>(
   }
   const missing = found.size === 0 ? ids : ids.filter((id) => !found.has(id));
   if (missing.length > 0) {
-    const placeholders = missing.map(() => '?').join(', ');
-    const rows = await rawObjects(reader, `select * from ${table} where id in (${placeholders})`, [...missing]);
+    // One record, the common case, has one statement text per table: prepared on PostgreSQL.
+    const rows =
+      missing.length === 1
+        ? await preparedObjects(reader, `select * from ${table} where id = ?`, missing)
+        : await rawObjects(reader, `select * from ${table} where id in (${missing.map(() => '?').join(', ')})`, [
+            ...missing,
+          ]);
     for (const row of rows) found.set(String(row.id), make(row));
   }
   return ids.map((id) => found.get(id) ?? null);
