@@ -104,34 +104,46 @@ interface PostgresPool {
 }
 
 const MAX_STATEMENT_NAMES = 200;
-/** SQL text to its prepared statement's name, the same on every pooled connection (pg prepares it on first use). */
-const statementNames = new Map<string, string>();
+
+/** A named prepared statement: pg prepares it on each pooled connection the first time that connection runs it. */
+interface NamedStatement {
+  name: string;
+  /** The SQL with `$1`, `$2`... for its `?` placeholders (SQL written here: no `?` in a literal). */
+  text: string;
+}
+
+/** By the SQL text as written (with `?`), made once per text. */
+const namedStatements = new Map<string, NamedStatement>();
 
 const postgresPools = new WeakMap<PostgreSqlConnection, PostgresPool>();
 
+function namedStatement(sql: string): NamedStatement | null {
+  let statement = namedStatements.get(sql);
+  if (statement === undefined) {
+    if (namedStatements.size >= MAX_STATEMENT_NAMES) return null;
+    let n = 0;
+    statement = { name: `asset_gateway_${namedStatements.size}`, text: sql.replace(/\?/g, () => `$${++n}`) };
+    namedStatements.set(sql, statement);
+  }
+  return statement;
+}
+
 /** The pool under the ORM's PostgreSQL connection; null elsewhere, inside a transaction, or with every name taken. */
-async function postgresPoolFor(em: EntityManager, sql: string): Promise<{ pool: PostgresPool; name: string } | null> {
+async function postgresPoolFor(
+  em: EntityManager,
+  sql: string,
+): Promise<{ pool: PostgresPool; statement: NamedStatement } | null> {
   const connection = em.getConnection();
   if (!(connection instanceof PostgreSqlConnection) || em.getTransactionContext()) return null;
-  let name = statementNames.get(sql);
-  if (name === undefined) {
-    if (statementNames.size >= MAX_STATEMENT_NAMES) return null;
-    name = `asset_gateway_${statementNames.size}`;
-    statementNames.set(sql, name);
-  }
+  const statement = namedStatement(sql);
+  if (!statement) return null;
   let pool = postgresPools.get(connection);
   if (!pool) {
     pool = (await connection.getNativeClient()) as unknown as PostgresPool;
     postgresPools.set(connection, pool);
   }
-  return { pool, name };
+  return { pool, statement };
 }
-
-/** `?` placeholders as PostgreSQL's `$1`, `$2`...: for SQL written here, with no `?` in a literal. */
-const numberedPlaceholders = (sql: string) => {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
-};
 
 /**
  * `rawObjects` for the few statements every request runs (its credential, records by id), whose parameters
@@ -147,10 +159,7 @@ export async function preparedObjects(
   const prepared = await postgresPoolFor(em, sql);
   if (!prepared) return rawObjects(em, sql, [...params]);
   refuseNulCharacters(params);
-  const { rows } = await prepared.pool.query({
-    name: prepared.name,
-    text: numberedPlaceholders(sql),
-    values: [...params],
-  });
+  const { name, text } = prepared.statement;
+  const { rows } = await prepared.pool.query({ name, text, values: [...params] });
   return rows;
 }
