@@ -10,7 +10,7 @@ import { startGateway } from './gateway.js';
 import { graphql, loginAsAdmin, NoAnswer } from './graphqlClient.js';
 import { stop } from './processes.js';
 import { TAGS, WORDS } from './seededAssets.js';
-import { ADMIN, fmt, SEARCH_ASSETS, SEARCH_REQUESTS } from './settings.js';
+import { ADMIN, fmt, median, SEARCH_ASSETS, SEARCH_REQUESTS } from './settings.js';
 
 export const SEARCH_TARGET_MS = 20;
 const WARM_UP_REQUESTS = 10;
@@ -84,11 +84,6 @@ export interface QueryLatency {
   /** Requests sent twice because the first try got no answer. */
   retries: number;
   example: string;
-}
-
-function median(sorted: number[]): number {
-  const middle = (sorted.length - 1) / 2;
-  return ((sorted[Math.floor(middle)] ?? 0) + (sorted[Math.ceil(middle)] ?? 0)) / 2;
 }
 
 /** Nearest rank. */

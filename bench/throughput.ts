@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { graphql, loginAsAdmin } from './graphqlClient.js';
 import { type Child, startNode, stop } from './processes.js';
-import { ADMIN, CONNECTIONS, fmt, ROUNDS, SECONDS } from './settings.js';
+import { ADMIN, CONNECTIONS, fmt, median, ROUNDS, SECONDS } from './settings.js';
 
 const ASSET_QUERY = 'query($id: ID!) { asset(id: $id) { id name size contentType createdBy { username } } }';
 export const UPLOAD_MUTATION = 'mutation($file: Upload!) { uploadAsset(file: $file) { id size } }';
@@ -58,13 +58,6 @@ interface Runner {
 
 /** The runs of one req/s figure, one per round. */
 export type Rounds = Throughput[];
-
-/** The middle value (the mean of the two middle ones for an even count). */
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 
 export const medianRps = (rounds: Rounds) => median(rounds.map((run) => run.rps));
 

@@ -9,8 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { GOALS, ratioVerdict } from './goals.js';
 import { type Child, run, startNode, stop, whileSamplingRss } from './processes.js';
-import { fmt, log, MIB, ROUNDS, UPLOAD_BYTES } from './settings.js';
-import { median, UPLOAD_MUTATION } from './throughput.js';
+import { fmt, log, MIB, median, ROUNDS, UPLOAD_BYTES } from './settings.js';
+import { UPLOAD_MUTATION } from './throughput.js';
 
 async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; value: T }> {
   const started = performance.now();
