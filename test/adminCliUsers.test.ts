@@ -132,6 +132,7 @@ describe('users set-role', () => {
   it('changes the role, which the server applies on the next request of a token already issued', async () => {
     await cli(['users', 'add', 'fred', '--role', 'VIEWER', '--password-stdin'], 'fred-password-1');
     const token = await api.login('fred', 'fred-password-1');
+    expect(await viewerOf(token)).toEqual({ username: 'fred', role: 'VIEWER' });
     const run = await cli(['users', 'set-role', 'fred', 'CONTRIBUTOR']);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('fred is now CONTRIBUTOR');
@@ -175,6 +176,7 @@ describe('users reset-password', () => {
   it('ends the login sessions of the user: a session token from before is no longer accepted', async () => {
     await cli(['users', 'add', 'hank', '--role', 'VIEWER', '--password-stdin'], 'hank-password-old');
     const session = await api.login('hank', 'hank-password-old');
+    expect(await viewerOf(session)).toMatchObject({ username: 'hank' });
     const run = await cli(['users', 'reset-password', 'hank']);
     expect(run.code).toBe(0);
     expect(run.stderr).toContain('1 login sessions ended');

@@ -1,8 +1,9 @@
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
 import { parseCookie } from 'cookie';
-import { apiTokenWithUser, type SessionCredential, sessionWithUser } from '../db/credentials.js';
+import { apiTokenWithUser, credentialEpoch, type SessionCredential, sessionWithUser } from '../db/credentials.js';
 import type { UserView } from '../db/entities/User.js';
-import { parseToken, secretMatches } from './secrets.js';
+import type { CredentialCache, Recognised, StoredCredential } from './credentialCache.js';
+import { parseToken, secretMatches, type TokenKind } from './secrets.js';
 
 export const SESSION_COOKIE = 'authToken';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -29,12 +30,23 @@ export interface CredentialHeaders {
 const ANONYMOUS: Auth = { viewer: null, via: null, session: null, csrfVerified: false, problem: null, presented: null };
 
 /** Finds who is asking. A Bearer token wins over the cookie, so a client sending both needs no csrf header. */
-export async function authenticate(em: EntityManager, headers: CredentialHeaders): Promise<Auth> {
+export async function authenticate(
+  em: EntityManager,
+  headers: CredentialHeaders,
+  credentials: CredentialCache,
+): Promise<Auth> {
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headers.authorization ?? '')?.[1];
   if (bearer !== undefined) {
-    const found = await findByToken(em, bearer);
+    const found = await findByToken(em, bearer, credentials);
     return found
-      ? { ...found, via: 'bearer', csrfVerified: false, problem: null, presented: 'bearer' }
+      ? {
+          viewer: found.viewer,
+          session: found.session,
+          via: 'bearer',
+          csrfVerified: false,
+          problem: null,
+          presented: 'bearer',
+        }
       : {
           ...ANONYMOUS,
           problem: 'the bearer token is not valid, or it has expired or been revoked',
@@ -43,11 +55,12 @@ export async function authenticate(em: EntityManager, headers: CredentialHeaders
   }
   const cookieToken = headers.cookie ? parseCookie(headers.cookie)[SESSION_COOKIE] : undefined;
   if (cookieToken) {
-    const found = await findByToken(em, cookieToken);
+    const found = await findByToken(em, cookieToken, credentials);
     if (!found?.session) return { ...ANONYMOUS, problem: 'the session has ended; log in again', presented: 'cookie' };
     const csrf = headers.csrfToken;
     return {
-      ...found,
+      viewer: found.viewer,
+      session: found.session,
       via: 'cookie',
       // A browser never holds an API login's token by itself, so it cannot be forged into a request.
       csrfVerified: found.session.forApi || (csrf !== undefined && secretMatches(csrf, found.session.csrfTokenHash)),
@@ -61,21 +74,31 @@ export async function authenticate(em: EntityManager, headers: CredentialHeaders
 async function findByToken(
   em: EntityManager,
   token: string,
-): Promise<{ viewer: UserView; session: SessionCredential | null } | undefined> {
+  credentials: CredentialCache,
+): Promise<Recognised | undefined> {
   const parsed = parseToken(token);
   if (!parsed) return undefined;
-  if (parsed.kind === 's') {
-    const found = await sessionWithUser(em, parsed.id);
-    const session = found?.credential;
-    if (!session || session.expiresAt.getTime() <= Date.now()) return undefined;
-    if (!secretMatches(parsed.secret, session.secretHash)) return undefined;
-    return { viewer: found.user, session };
+  const key = `${parsed.kind}.${parsed.id}`;
+  let stored = credentials.has(key) ? credentials.current(key, await credentialEpoch(em)) : undefined;
+  if (!stored) {
+    stored = await readCredential(em, parsed.kind, parsed.id);
+    if (!stored) return undefined;
+    credentials.keep(key, stored);
   }
-  const found = await apiTokenWithUser(em, parsed.id);
-  if (!found) return undefined;
-  const { revoked, expiresAt, secretHash } = found.credential;
-  if (revoked || (expiresAt && expiresAt.getTime() <= Date.now()) || !secretMatches(parsed.secret, secretHash)) {
-    return undefined;
+  if (stored.expiresAt && stored.expiresAt.getTime() <= Date.now()) return undefined;
+  return secretMatches(parsed.secret, stored.secretHash) ? stored : undefined;
+}
+
+/** The credential and its user as the database holds them now; undefined if there is none or it was revoked. */
+async function readCredential(em: EntityManager, kind: TokenKind, id: string): Promise<StoredCredential | undefined> {
+  if (kind === 's') {
+    const found = await sessionWithUser(em, id);
+    if (!found) return undefined;
+    const { credential: session, user: viewer, epoch } = found;
+    return { viewer, session, secretHash: session.secretHash, expiresAt: session.expiresAt, epoch };
   }
-  return { viewer: found.user, session: null };
+  const found = await apiTokenWithUser(em, id);
+  if (!found || found.credential.revoked) return undefined;
+  const { credential, user: viewer, epoch } = found;
+  return { viewer, session: null, secretHash: credential.secretHash, expiresAt: credential.expiresAt, epoch };
 }

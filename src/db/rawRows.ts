@@ -42,12 +42,18 @@ export function isSqlite(em: EntityManager): boolean {
 
 const openDatabases = new WeakMap<SqliteConnection, NativeDatabase>();
 
+/** The connection's better-sqlite3 handle once `nativeDatabase` has asked for it, while it is open. */
+function knownDatabase(em: EntityManager): NativeDatabase | undefined {
+  const known = openDatabases.get(em.getConnection() as SqliteConnection);
+  return known?.open ? known : undefined;
+}
+
 /** The connection's better-sqlite3 handle: asked of the ORM once (an await each time), then kept while open. */
 async function nativeDatabase(em: EntityManager): Promise<NativeDatabase | null> {
+  const known = knownDatabase(em);
+  if (known) return known;
   const connection = em.getConnection();
   if (!(connection instanceof SqliteConnection)) return null;
-  const known = openDatabases.get(connection);
-  if (known?.open) return known;
   const database = (await connection.getNativeClient()) as unknown as NativeDatabase;
   openDatabases.set(connection, database);
   return database;
@@ -156,10 +162,13 @@ export async function preparedObjects(
   sql: string,
   params: readonly (string | number)[],
 ): Promise<Record<string, unknown>[]> {
-  const prepared = await postgresPoolFor(em, sql);
-  if (!prepared) return rawObjects(em, sql, [...params]);
+  // The common case, SQLite once its handle is known, without an await: every request runs this.
+  const database = knownDatabase(em);
+  if (database) return prepared(database, sql, 'objects').all(...params) as Record<string, unknown>[];
+  const named = await postgresPoolFor(em, sql);
+  if (!named) return rawObjects(em, sql, [...params]);
   refuseNulCharacters(params);
-  const { name, text } = prepared.statement;
-  const { rows } = await prepared.pool.query({ name, text, values: [...params] });
+  const { name, text } = named.statement;
+  const { rows } = await named.pool.query({ name, text, values: [...params] });
   return rows;
 }

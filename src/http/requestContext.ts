@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import { authenticate, CSRF_HEADER } from '../auth/authenticate.js';
+import { CredentialCache } from '../auth/credentialCache.js';
 import type { RequestContext, Services } from '../context.js';
 import type { UserView } from '../db/entities/User.js';
 import type { Orm } from '../db/orm.js';
@@ -20,12 +21,17 @@ function singleHeader(value: string | string[] | undefined): string | undefined 
  * plain rows never pays for them.
  */
 export function requestContextFactory(orm: Orm, services: Services): RequestContextFactory {
+  const credentials = new CredentialCache();
   return async (req, requestId) => {
-    const auth = await authenticate(orm.em, {
-      authorization: req.headers.authorization,
-      cookie: req.headers.cookie,
-      csrfToken: singleHeader(req.headers[CSRF_HEADER]),
-    });
+    const auth = await authenticate(
+      orm.em,
+      {
+        authorization: req.headers.authorization,
+        cookie: req.headers.cookie,
+        csrfToken: singleHeader(req.headers[CSRF_HEADER]),
+      },
+      credentials,
+    );
     let em: EntityManager | undefined;
     let loaders: Loaders | undefined;
     let log: Logger | undefined;

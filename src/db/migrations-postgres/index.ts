@@ -16,6 +16,7 @@ import { Migration20261207110000LiveLegacyPaths } from './Migration2026120711000
 import { Migration20261207120000TagLists } from './Migration20261207120000TagLists.js';
 import { Migration20261207130000RenditionCleanup } from './Migration20261207130000RenditionCleanup.js';
 import { Migration20261207140000ApiTokenExpiry } from './Migration20261207140000ApiTokenExpiry.js';
+import { Migration20261207150000CredentialEpoch } from './Migration20261207150000CredentialEpoch.js';
 
 /**
  * Every PostgreSQL migration, oldest first, each the twin of the SQLite one of the same name, but for two:
@@ -41,4 +42,5 @@ export const postgresMigrations = [
   { name: 'Migration20261207120000TagLists', class: Migration20261207120000TagLists },
   { name: 'Migration20261207130000RenditionCleanup', class: Migration20261207130000RenditionCleanup },
   { name: 'Migration20261207140000ApiTokenExpiry', class: Migration20261207140000ApiTokenExpiry },
+  { name: 'Migration20261207150000CredentialEpoch', class: Migration20261207150000CredentialEpoch },
 ];

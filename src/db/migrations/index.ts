@@ -18,6 +18,7 @@ import { Migration20261207110000LiveLegacyPaths } from './Migration2026120711000
 import { Migration20261207120000TagLists } from './Migration20261207120000TagLists.js';
 import { Migration20261207130000RenditionCleanup } from './Migration20261207130000RenditionCleanup.js';
 import { Migration20261207140000ApiTokenExpiry } from './Migration20261207140000ApiTokenExpiry.js';
+import { Migration20261207150000CredentialEpoch } from './Migration20261207150000CredentialEpoch.js';
 
 /** Every SQLite migration, oldest first; applied at start. */
 export const migrations = [
@@ -39,6 +40,7 @@ export const migrations = [
   { name: 'Migration20261207120000TagLists', class: Migration20261207120000TagLists },
   { name: 'Migration20261207130000RenditionCleanup', class: Migration20261207130000RenditionCleanup },
   { name: 'Migration20261207140000ApiTokenExpiry', class: Migration20261207140000ApiTokenExpiry },
+  { name: 'Migration20261207150000CredentialEpoch', class: Migration20261207150000CredentialEpoch },
 ];
 
 /** The migrations of one kind of database: PostgreSQL has a twin of each SQLite one that it needs. */
