@@ -2,7 +2,7 @@ import { raw } from '@mikro-orm/core';
 import type { RequestContext } from '../../context.js';
 import { Asset, type AssetView } from '../../db/entities/Asset.js';
 import { AssetRelation } from '../../db/entities/AssetRelation.js';
-import { isSqlite, rawObjects, rawRows } from '../../db/rawRows.js';
+import { isSqlite, preparedObjects, rawObjects, rawRows } from '../../db/rawRows.js';
 import { BadInput } from '../../errors.js';
 import { checkedFolderPath } from '../folders/paths.js';
 import { checkedListSize } from '../listSizes.js';
@@ -226,9 +226,15 @@ function isOneIdQuery(query: QueryNode): boolean {
  * The hits of a query that can match at most one asset, read in one statement with every condition of
  * the search (deletion, folder, visibility): the count is the list's length, and there is nothing to sort.
  */
+const isPlainValue = (value: unknown) => typeof value === 'string' || typeof value === 'number';
+
 async function atMostOneHit(ctx: RequestContext, filters: SqlCondition[]): Promise<AssetView[]> {
   const where = whereOf(filters);
-  const rows = await rawObjects(ctx.reader, `select a.* from assets a where ${where.sql}`, where.params);
+  const sql = `select a.* from assets a where ${where.sql}`;
+  // Its text depends on who asks and the filters, not on the values: prepared on PostgreSQL when they are plain.
+  const rows = where.params.every(isPlainValue)
+    ? await preparedObjects(ctx.reader, sql, where.params as (string | number)[])
+    : await rawObjects(ctx.reader, sql, where.params);
   return rows.map((row) => ctx.loaders.assetViewOfRow(row));
 }
 
@@ -280,11 +286,16 @@ export async function searchAssets(ctx: RequestContext, args: AssetSearchArgs, p
   }
   const assets = rows.slice(0, window.limit);
   for (const asset of assets) ctx.loaders.assetViewById.prime(asset.id, asset);
+  let cursors: string[] | undefined;
   return {
     assets,
-    cursors: assets.map((asset, index) =>
-      window.keyset ? keysetCursor(asset, window.keyset.keys) : offsetCursor(window.offset + index + 1),
-    ),
+    // Made when asked for: the legacy surfaces page by offset and never do.
+    get cursors() {
+      cursors ??= assets.map((asset, index) =>
+        window.keyset ? keysetCursor(asset, window.keyset.keys) : offsetCursor(window.offset + index + 1),
+      );
+      return cursors;
+    },
     hasNextPage: rows.length > window.limit,
     hasPreviousPage: window.offset > 0 || window.hasCursor,
     totalCount: hits.count,
