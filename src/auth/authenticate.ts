@@ -13,8 +13,8 @@ export interface Auth {
   /** How the viewer was recognised: a cookie-authenticated change needs the csrf header too. */
   via: 'bearer' | 'cookie' | null;
   session: SessionCredential | null;
-  /** The X-CSRF-TOKEN header matches the session's csrf token. */
-  csrfVerified: boolean;
+  /** The X-CSRF-TOKEN header matches the session's csrf token (checked when first read). */
+  readonly csrfVerified: boolean;
   /** Why a credential that was sent was not accepted; said in the UNAUTHENTICATED message. */
   problem: string | null;
   /** Which credential the request carried, accepted or not. */
@@ -57,13 +57,19 @@ export async function authenticate(
   if (cookieToken) {
     const found = await findByToken(em, cookieToken, credentials);
     if (!found?.session) return { ...ANONYMOUS, problem: 'the session has ended; log in again', presented: 'cookie' };
+    const { session } = found;
     const csrf = headers.csrfToken;
+    let csrfVerified: boolean | undefined;
     return {
       viewer: found.viewer,
-      session: found.session,
+      session,
       via: 'cookie',
-      // A browser never holds an API login's token by itself, so it cannot be forged into a request.
-      csrfVerified: found.session.forApi || (csrf !== undefined && secretMatches(csrf, found.session.csrfTokenHash)),
+      // Hashed only when a change asks: a read never needs it.
+      get csrfVerified() {
+        // A browser never holds an API login's token by itself, so it cannot be forged into a request.
+        csrfVerified ??= session.forApi || (csrf !== undefined && secretMatches(csrf, session.csrfTokenHash));
+        return csrfVerified;
+      },
       problem: null,
       presented: 'cookie',
     };
