@@ -36,25 +36,61 @@ export interface LoaderSource {
   reader: EntityManager;
 }
 
-export function createLoaders(from: EntityManager | LoaderSource): Loaders {
-  const source = 'reader' in from ? from : { em: () => from, forked: () => from, reader: from };
-  const em = () => source.em();
-  return {
-    userById: new DataLoader((ids) => viewsById(source.reader, source.forked(), User, 'users', ids, userView)),
-    assetById: new DataLoader((ids) => entitiesById(em(), Asset, 'assets', ids)),
-    assetViewById: new DataLoader((ids) => viewsById(source.reader, source.forked(), Asset, 'assets', ids, assetView)),
-    assetViewOfRow(row) {
-      const held = source.forked();
-      return (held && heldEntity(held, Asset, String(row.id))) || assetView(source.reader, row);
-    },
-    versionsByAssetId: new DataLoader(async (ids) =>
+/** Each loader is made when first used: a request answered from one or two of them makes no others. */
+class RequestLoaders implements Loaders {
+  private users?: Loaders['userById'];
+  private assets?: Loaders['assetById'];
+  private assetViews?: Loaders['assetViewById'];
+  private versions?: Loaders['versionsByAssetId'];
+  private history?: Loaders['historyByAssetId'];
+
+  constructor(private readonly source: LoaderSource) {}
+
+  get userById() {
+    const { source } = this;
+    this.users ??= new DataLoader((ids) => viewsById(source.reader, source.forked(), User, 'users', ids, userView));
+    return this.users;
+  }
+
+  get assetById() {
+    this.assets ??= new DataLoader((ids) => entitiesById(this.source.em(), Asset, 'assets', ids));
+    return this.assets;
+  }
+
+  get assetViewById() {
+    const { source } = this;
+    this.assetViews ??= new DataLoader((ids) =>
+      viewsById(source.reader, source.forked(), Asset, 'assets', ids, assetView),
+    );
+    return this.assetViews;
+  }
+
+  assetViewOfRow(row: Record<string, unknown>): AssetView {
+    const held = this.source.forked();
+    return (held && heldEntity(held, Asset, String(row.id))) || assetView(this.source.reader, row);
+  }
+
+  get versionsByAssetId() {
+    this.versions ??= new DataLoader(async (ids) =>
       groupedByAsset(
-        await em().find(AssetVersion, { asset: { $in: [...ids] } }, { orderBy: { versionNumber: 'asc' } }),
+        await this.source.em().find(AssetVersion, { asset: { $in: [...ids] } }, { orderBy: { versionNumber: 'asc' } }),
         ids,
       ),
-    ),
-    historyByAssetId: new DataLoader(async (ids) =>
-      groupedByAsset(await em().find(HistoryEntry, { asset: { $in: [...ids] } }, { orderBy: { id: 'asc' } }), ids),
-    ),
-  };
+    );
+    return this.versions;
+  }
+
+  get historyByAssetId() {
+    this.history ??= new DataLoader(async (ids) =>
+      groupedByAsset(
+        await this.source.em().find(HistoryEntry, { asset: { $in: [...ids] } }, { orderBy: { id: 'asc' } }),
+        ids,
+      ),
+    );
+    return this.history;
+  }
+}
+
+export function createLoaders(from: EntityManager | LoaderSource): Loaders {
+  return new RequestLoaders('reader' in from ? from : { em: () => from, forked: () => from, reader: from });
 }
