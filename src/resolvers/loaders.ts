@@ -1,3 +1,4 @@
+import type { EntityName, FilterQuery, OrderDefinition } from '@mikro-orm/core';
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
 import DataLoader from 'dataloader';
 import { Asset, type AssetView } from '../db/entities/Asset.js';
@@ -71,23 +72,23 @@ class RequestLoaders implements Loaders {
   }
 
   get versionsByAssetId() {
-    this.versions ??= new DataLoader(async (ids) =>
-      groupedByAsset(
-        await this.source.em().find(AssetVersion, { asset: { $in: [...ids] } }, { orderBy: { versionNumber: 'asc' } }),
-        ids,
-      ),
-    );
+    this.versions ??= this.rowsPerAsset(AssetVersion, { versionNumber: 'asc' });
     return this.versions;
   }
 
   get historyByAssetId() {
-    this.history ??= new DataLoader(async (ids) =>
+    this.history ??= this.rowsPerAsset(HistoryEntry, { id: 'asc' });
+    return this.history;
+  }
+
+  /** The rows of `entity` of each asset asked for, in `orderBy`'s order. */
+  private rowsPerAsset<T extends { asset: { id: string } }>(entity: EntityName<T>, orderBy: OrderDefinition<T>) {
+    return new DataLoader<string, T[]>(async (ids) =>
       groupedByAsset(
-        await this.source.em().find(HistoryEntry, { asset: { $in: [...ids] } }, { orderBy: { id: 'asc' } }),
+        await this.source.em().find(entity, { asset: { $in: [...ids] } } as FilterQuery<T>, { orderBy }),
         ids,
       ),
     );
-    return this.history;
   }
 }
 
