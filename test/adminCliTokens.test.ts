@@ -123,7 +123,8 @@ describe('tokens revoke', () => {
   it('revokes the token: the running server refuses it from the next request on', async () => {
     const { token, id } = await createToken([]);
     expect(await viewerNameOf(token)).toBe('ivy');
-    const run = await cli(['tokens', 'revoke', id]);
+    // `--`: one id in 64 begins with a dash.
+    const run = await cli(['tokens', 'revoke', '--', id]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`revoked API token ${id}`);
     expect(await viewerNameOf(token)).toBeNull();
@@ -131,8 +132,8 @@ describe('tokens revoke', () => {
 
   it('says so with exit code 1 when the token was revoked already', async () => {
     const { id } = await createToken([]);
-    await cli(['tokens', 'revoke', id]);
-    const run = await cli(['tokens', 'revoke', id]);
+    await cli(['tokens', 'revoke', '--', id]);
+    const run = await cli(['tokens', 'revoke', '--', id]);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`API token ${id} was already revoked`);
   });
@@ -141,6 +142,19 @@ describe('tokens revoke', () => {
     const run = await cli(['tokens', 'revoke', 'AAAAAAAAAAAAAAAAAAAAAA']);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('No API token with id "AAAAAAAAAAAAAAAAAAAAAA"');
+  });
+
+  it('takes an id that begins with a dash after --, and says so when one is given without it', async () => {
+    const { token, id } = await createToken([]);
+    const dashed = `-${id.slice(1)}`;
+    await api.sql('update api_tokens set id = ? where id = ?', [dashed, id]);
+    const bare = await cli(['tokens', 'revoke', dashed]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain(`${dashed} was read as options: an ID that begins with - goes after --`);
+    const run = await cli(['tokens', 'revoke', '--', dashed]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`revoked API token ${dashed}`);
+    expect(await viewerNameOf(`t.${dashed}.${token.split('.')[2]}`)).toBeNull();
   });
 
   it('refuses a missing id with exit code 2', async () => {

@@ -1,4 +1,5 @@
 import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
+import { isWellFormedId } from '../ids.js';
 
 /** A command line that names something wrong: one line on stderr, exit code 2. */
 export class UsageError extends Error {}
@@ -63,6 +64,9 @@ export function parseCommandLine(command: Command, argv: readonly string[]): Par
       strict: true,
     });
   } catch (error) {
+    // One id in 64 begins with a dash, which parseArgs takes for options.
+    const dashedId = argv.find((arg) => arg.startsWith('-') && isWellFormedId(arg));
+    if (dashedId) throw new UsageError(`${dashedId} was read as options: an ID that begins with - goes after --`);
     throw usageErrorOf(error);
   }
   if (parsed.values.help) return null;

@@ -87,8 +87,11 @@ const tokensRevoke: Command = {
   summary: 'Revoke an API token by its id (see tokens list); it stops working on the next request.',
   arguments: ['ID'],
   options: {},
-  help: `Example:
-  ${PROGRAM} tokens revoke 3q2Tb5nXk8QwZr1LmV0aPc`,
+  help: `An ID that begins with - goes after --.
+
+Example:
+  ${PROGRAM} tokens revoke 3q2Tb5nXk8QwZr1LmV0aPc
+  ${PROGRAM} tokens revoke -- -q2Tb5nXk8QwZr1LmV0aPc`,
   async run({ args }) {
     const { revokeApiToken } = await import('../resolvers/accounts/accountAdministration.js');
     return withOperatorSession(async (session) => {
