@@ -58,3 +58,17 @@ export interface RequestContext extends Services {
   sharedLink: { authKey: AuthKey; key: string } | null;
   responseCookies: ResponseCookie[];
 }
+
+/**
+ * `ctx` working through another EntityManager (a transaction's, or one of its own), with `loaders` on it if
+ * given; everything else is read through `ctx`. A spread would not do: a request's context keeps its services
+ * and accessors on its prototype.
+ */
+export function withEntityManager(ctx: RequestContext, em: EntityManager, loaders?: Loaders): RequestContext {
+  const own: PropertyDescriptorMap = {
+    em: { value: em, writable: true, enumerable: true },
+    reader: { value: em, enumerable: true },
+  };
+  if (loaders) own.loaders = { value: loaders, writable: true, enumerable: true };
+  return Object.create(ctx, own) as RequestContext;
+}

@@ -11,7 +11,7 @@ import { expectedError, isUnexpected, maskError } from './graphqlErrors.js';
 import { createJsonPostExecutor, type GraphqlParams, jsonMediaTypeFor, readJsonText } from './graphqlJsonPost.js';
 import { type GraphqlBody, readGraphqlMultipart } from './graphqlMultipart.js';
 import { drainRefusedBody } from './refusedBody.js';
-import { type RequestContextFactory, sendJson } from './requestContext.js';
+import { plainContext, type RequestContextFactory, sendJson } from './requestContext.js';
 import { declaredBodyTooLarge } from './uploadLimits.js';
 
 /** What the node:http layer hands yoga: the request context, and the multipart body it already parsed. */
@@ -132,7 +132,7 @@ export function createGraphqlHandler(
     // GraphiQL is served before yoga (graphiqlServing.ts): its files apart from its page, compressed and cached.
     graphiql: false,
     maskedErrors: { maskError: (error, message) => maskError(error, message, true) },
-    context: ({ requestContext }) => requestContext,
+    context: ({ requestContext }) => plainContext(requestContext),
     batching: { limit: config.graphqlRequestLimits.maxBatchedOperations },
     plugins: [
       useValidationRule(limitRules),

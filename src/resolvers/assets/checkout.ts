@@ -1,4 +1,4 @@
-import type { RequestContext } from '../../context.js';
+import { type RequestContext, withEntityManager } from '../../context.js';
 import { Asset, type Metadata } from '../../db/entities/Asset.js';
 import { Conflict, Forbidden, NotFound } from '../../errors.js';
 import { assetPolicy, requireViewer } from '../policy/access.js';
@@ -45,7 +45,7 @@ export async function checkout(
       { id: asset.id, checkedOutBy: null, deletedAt: null },
       { checkedOutBy: viewer.id, checkedOutAt: new Date(), checkedOutOnClient: clientName },
     );
-    if (updated === 1) recordHistory({ ...ctx, em }, asset, 'CHECKOUT', { client: clientName });
+    if (updated === 1) recordHistory(withEntityManager(ctx, em), asset, 'CHECKOUT', { client: clientName });
     return updated;
   });
   const current = await reloaded(ctx, asset.id);

@@ -1,6 +1,6 @@
 import { setImmediate } from 'node:timers/promises';
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
-import type { RequestContext } from '../../context.js';
+import { type RequestContext, withEntityManager } from '../../context.js';
 import { type BulkOperation, Process } from '../../db/entities/Process.js';
 import { DomainError, NotFound } from '../../errors.js';
 import { isWellFormedId, newId } from '../../ids.js';
@@ -64,7 +64,7 @@ const KEEP_FINISHED_MS = 7 * 24 * 3600_000;
 /** The request's viewer and services, with an EntityManager and loaders of its own: one asset's work, isolated. */
 export function isolatedContext(ctx: RequestContext): RequestContext {
   const em = ctx.em.fork();
-  return { ...ctx, em, reader: em, loaders: createLoaders(em) };
+  return withEntityManager(ctx, em, createLoaders(em));
 }
 
 /**

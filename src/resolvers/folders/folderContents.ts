@@ -1,6 +1,6 @@
 import { raw } from '@mikro-orm/core';
 import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
-import type { RequestContext } from '../../context.js';
+import { type RequestContext, withEntityManager } from '../../context.js';
 import { Asset } from '../../db/entities/Asset.js';
 import { AssetVersion } from '../../db/entities/AssetVersion.js';
 import { Folder } from '../../db/entities/Folder.js';
@@ -159,7 +159,7 @@ function copyAsset(
     blobKey: copy.blobKey,
     createdBy: viewer.id,
   });
-  recordHistory({ ...ctx, em }, copy, 'CREATE', {
+  recordHistory(withEntityManager(ctx, em), copy, 'CREATE', {
     name: copy.name,
     folderPath,
     size: copy.size,
