@@ -30,6 +30,13 @@ export interface Services {
   log: Logger;
 }
 
+/** The services of `source` alone: what a request context or the process's parts hold besides. */
+export function servicesOf(source: Services): Services {
+  const { config, blobStore, scanQueue, renditions, secretBox, urlSigner, notifier, assetEvents, rateLimits, log } =
+    source;
+  return { config, blobStore, scanQueue, renditions, secretBox, urlSigner, notifier, assetEvents, rateLimits, log };
+}
+
 /** A cookie for the surface to send with its response; resolvers only say what it should hold. */
 export interface ResponseCookie {
   name: string;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { openRateLimits } from './auth/rateLimits.js';
 import type { Config } from './config.js';
-import type { Services } from './context.js';
+import { servicesOf } from './context.js';
 import type { Orm, QueryStats } from './db/orm.js';
 import { GraphiqlServing } from './http/graphiqlServing.js';
 import { createGraphqlHandler } from './http/graphqlHandler.js';
@@ -83,23 +83,12 @@ function logWhenDone(
 export async function startServer(config: Config, log: Logger): Promise<RunningServer> {
   const stats: QueryStats = { queries: 0 };
   const parts = await openServiceParts(config, log, stats);
-  const { orm, blobStore, scanner, scanQueue, renditions, assetEvents, secretBox, urlSigner, notifier } = parts;
+  const { orm, blobStore, scanner, scanQueue, renditions, assetEvents } = parts;
   const generatedAdmin = await ensureFirstAdmin(orm.em.fork(), config, log);
   const rateLimits = await openRateLimits(orm, config.rateLimits, log);
 
   const metrics = new ServiceMetrics(orm);
-  const services: Services = {
-    config,
-    blobStore,
-    scanQueue,
-    renditions,
-    secretBox,
-    urlSigner,
-    notifier,
-    assetEvents,
-    rateLimits,
-    log,
-  };
+  const services = servicesOf({ ...parts, config, rateLimits, log });
   const createContext = requestContextFactory(orm, services);
   const graphiql = config.graphiql ? new GraphiqlServing(GRAPHIQL_OPTIONS) : undefined;
   const handleGraphql = createGraphqlHandler(schema, config, createContext, graphiql);

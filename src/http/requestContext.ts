@@ -3,7 +3,7 @@ import type { SqlEntityManager as EntityManager } from '@mikro-orm/sql';
 import type { Logger } from 'pino';
 import { type Auth, authenticate, CSRF_HEADER } from '../auth/authenticate.js';
 import { CredentialCache } from '../auth/credentialCache.js';
-import type { RequestContext, ResponseCookie, Services } from '../context.js';
+import { type RequestContext, type ResponseCookie, type Services, servicesOf } from '../context.js';
 import type { UserView } from '../db/entities/User.js';
 import type { Orm } from '../db/orm.js';
 import { createLoaders, type Loaders } from '../resolvers/loaders.js';
@@ -102,18 +102,8 @@ export function requestContextFactory(orm: Orm, services: Services): RequestCont
  * own (the request's fork and loaders are made here: a request that reaches yoga uses them).
  */
 export function plainContext(ctx: RequestContext): RequestContext {
-  const { config, blobStore, scanQueue, renditions, secretBox, urlSigner, notifier, assetEvents, rateLimits } = ctx;
   return {
-    config,
-    blobStore,
-    scanQueue,
-    renditions,
-    secretBox,
-    urlSigner,
-    notifier,
-    assetEvents,
-    rateLimits,
-    log: ctx.log,
+    ...servicesOf(ctx),
     em: ctx.em,
     reader: ctx.reader,
     loaders: ctx.loaders,
