@@ -85,10 +85,13 @@ describe('a credential already accepted', () => {
     expect(await viewerOf(token)).toBeNull();
   });
 
-  it('keeps working when other users log in, which changes no credential it holds', async () => {
+  it('stays in use across logins, which only add sessions and leave the credential epoch where it was', async () => {
     const user = await api.createUser('VIEWER');
     expect(await viewerOf(user.token)).not.toBeNull();
+    const epochNow = async () => Number((await api.sql('select epoch from credential_epoch'))[0]?.epoch);
+    const before = await epochNow();
     await api.login(user.username, user.password);
+    expect(await epochNow()).toBe(before);
     expect(await viewerOf(user.token)).toEqual({ username: user.username, role: 'VIEWER' });
   });
 });

@@ -222,12 +222,12 @@ function isOneIdQuery(query: QueryNode): boolean {
   return query.kind === 'term' && query.field === 'id' && !hasWildcard(query.value);
 }
 
+const isPlainValue = (value: unknown) => typeof value === 'string' || typeof value === 'number';
+
 /**
  * The hits of a query that can match at most one asset, read in one statement with every condition of
  * the search (deletion, folder, visibility): the count is the list's length, and there is nothing to sort.
  */
-const isPlainValue = (value: unknown) => typeof value === 'string' || typeof value === 'number';
-
 async function atMostOneHit(ctx: RequestContext, filters: SqlCondition[]): Promise<AssetView[]> {
   const where = whereOf(filters);
   const sql = `select a.* from assets a where ${where.sql}`;
