@@ -47,6 +47,7 @@ import {
   restRunner,
   seedOneAsset,
   startAnchors,
+  startRestFloor,
   woodwingSearchRunner,
 } from './throughput.js';
 
@@ -76,7 +77,8 @@ async function measureRequests(
   const label = DATABASE_LABELS[server.kind];
   const folder = join(root, `requests-${server.kind}`);
   log(`${label}: starting asset-gateway (node dist/src/main.js) on a fresh database...`);
-  const gateway = await startGateway(folder, await server.create(folder));
+  const database = await server.create(folder);
+  const gateway = await startGateway(folder, database);
   // Something else may stop it (a crash, a kill): then every figure after this line is not the gateway's.
   const onExit = (code: number | null, signal: string | null) =>
     log(`${label}: asset-gateway EXITED during the run (code ${code}, signal ${signal})`);
@@ -89,7 +91,13 @@ async function measureRequests(
       rest: await restRunner(gateway.url, token, assetId),
       woodwingSearch: await woodwingSearchRunner(gateway.url, assetId),
     };
-    column.requests = await measureRounds(anchors, runners, (m) => log(`${label}: ${m}`));
+    const floorPath = server.kind === 'sqlite' ? database.url.slice('sqlite:'.length) : undefined;
+    const restFloor = floorPath ? await startRestFloor(floorPath, token, assetId) : undefined;
+    try {
+      column.requests = await measureRounds(anchors, { ...runners, restFloor }, (m) => log(`${label}: ${m}`));
+    } finally {
+      await restFloor?.stop();
+    }
     if (!withFiles) return undefined;
     log(`files and memory, on ${label} (they run once: the database does not take part in them)`);
     const files = await measureFiles(gateway, token, root, startRss);

@@ -77,6 +77,14 @@ function anchorCell(name: string, rounds: Rounds): string {
   return `${name} ${fmt(medianRps(rounds))} req/s${problems ? ` (${problems})` : ''}`;
 }
 
+/** The REST floor's median req/s and ratios (restFloorServer.ts), measured on SQLite only. */
+function floorCell(r: RequestRounds): string {
+  if (!r.restFloor) return 'SQLite only';
+  const problems = roundsProblems(r.restFloor);
+  const ratios = `f/a = ${medianRatio(r.restFloor, r.hello).toFixed(3)}, c/f = ${medianRatio(r.rest, r.restFloor).toFixed(3)}`;
+  return `${fmt(medianRps(r.restFloor))} req/s, ${ratios}${problems ? `; ${problems}` : ''}`;
+}
+
 const queryCell = (query: QueryLatency) =>
   `median ${query.medianMs.toFixed(1)} ms, p95 ${query.p95Ms.toFixed(1)} ms: ${searchPassed(query) ? 'PASS' : 'FAIL'}` +
   (query.retries ? `; ${query.retries} sent again (no answer)` : '');
@@ -130,6 +138,11 @@ export function databaseRows(columns: DatabaseColumn[]): string[][] {
       ...columns.map((column) =>
         cell(column, column.requests, (r) => requestCell(r.rest, [['c/a', r.hello, GOALS.restOfHello]])),
       ),
+    ],
+    [
+      'REST floor: bare node:http, the same reads, hash and JSON (f)',
+      `no goal: what the stack allows for (c); f/a against hello, c/f what the gateway keeps of it`,
+      ...columns.map((column) => cell(column, column.requests, floorCell)),
     ],
     [
       'WoodWing search?q=id:<id>, 1 hit, cookie, 10 connections (w)',

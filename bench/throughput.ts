@@ -115,17 +115,21 @@ export interface RequestRounds {
   yoga: Rounds;
   graphql: Rounds;
   rest: Rounds;
+  /** The REST floor's runs (SQLite only): an anchor of this database's own. */
+  restFloor?: Rounds;
   woodwingSearch: Rounds;
 }
 
 /** Runs ROUNDS rounds of every runner in turn, logging each run and each round's ratios to hello. */
 export async function measureRounds(
   anchors: AnchorServers,
-  gateway: { graphql: Runner; rest: Runner; woodwingSearch: Runner },
+  gateway: { graphql: Runner; rest: Runner; restFloor?: Runner | undefined; woodwingSearch: Runner },
   log: (message: string) => void,
 ): Promise<RequestRounds> {
-  const runners = { hello: anchors.hello, yoga: anchors.yoga, ...gateway };
+  const { restFloor, ...figures } = gateway;
+  const runners = { hello: anchors.hello, yoga: anchors.yoga, ...(restFloor ? { restFloor } : {}), ...figures };
   const rounds: RequestRounds = { hello: [], yoga: [], graphql: [], rest: [], woodwingSearch: [] };
+  if (restFloor) rounds.restFloor = [];
   log(`warming up: ${WARM_UP_SECONDS} s of each, not counted...`);
   for (const runner of Object.values(runners)) await runner.run(WARM_UP_SECONDS);
   for (let round = 1; round <= ROUNDS; round++) {
@@ -133,13 +137,14 @@ export async function measureRounds(
       log(`round ${round}/${ROUNDS}: ${runner.label}: ${CONNECTIONS} connections for ${SECONDS} s...`);
       const result = await runner.run();
       log(describe(`round ${round}/${ROUNDS}: ${runner.label}`, result));
-      rounds[name].push(result);
+      rounds[name]?.push(result);
     }
     const last = (runs: Rounds) => runs[runs.length - 1]?.rps ?? Number.NaN;
     const hello = last(rounds.hello);
     log(
       `round ${round}/${ROUNDS}: GraphQL / hello ${(last(rounds.graphql) / hello).toFixed(3)}, / yoga ` +
-        `${(last(rounds.graphql) / last(rounds.yoga)).toFixed(3)}; REST / hello ${(last(rounds.rest) / hello).toFixed(3)}; ` +
+        `${(last(rounds.graphql) / last(rounds.yoga)).toFixed(3)}; REST / hello ${(last(rounds.rest) / hello).toFixed(3)}` +
+        (rounds.restFloor ? ` (the floor ${(last(rounds.restFloor) / hello).toFixed(3)}); ` : '; ') +
         `WoodWing / hello ${(last(rounds.woodwingSearch) / hello).toFixed(3)}`,
     );
   }
@@ -192,6 +197,32 @@ export async function restRunner(url: string, token: string, assetId: string): P
     label: 'REST GET /assets/:id',
     run: (seconds) =>
       hammer({ duration: seconds, url: assetUrl, headers, verifyBody: (body) => body.includes(`/assets/${assetId}"`) }),
+  };
+}
+
+/**
+ * (f) The REST floor (restFloorServer.ts) on the gateway's SQLite file, asked what (c) asks, in a process of
+ * its own for the whole req/s part of one database; `stop` ends it.
+ */
+export async function startRestFloor(
+  databasePath: string,
+  token: string,
+  assetId: string,
+): Promise<Runner & { stop(): Promise<void> }> {
+  const script = fileURLToPath(new URL('./restFloorServer.js', import.meta.url));
+  const floor = await startNode(script, { DB: databasePath, TOKEN: token }, '/ready');
+  const assetUrl = `${floor.url}/assets/${assetId}`;
+  const headers = { authorization: `Bearer ${token}` };
+  const check = await fetch(assetUrl, { headers });
+  if (check.status !== 200) {
+    await stop(floor.process);
+    throw new Error(`the REST floor answered ${check.status} to GET /assets/${assetId}`);
+  }
+  return {
+    label: 'REST floor (bare node:http, the same reads)',
+    run: (seconds) =>
+      hammer({ duration: seconds, url: assetUrl, headers, verifyBody: (body) => body.includes(`/assets/${assetId}"`) }),
+    stop: () => stop(floor.process),
   };
 }
 
