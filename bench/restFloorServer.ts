@@ -5,7 +5,7 @@
 // or log line: the gap between it and the gateway is what the gateway's layers cost. Run as a child process by
 // throughput.ts with DB (the gateway's SQLite file, opened read-only) and TOKEN (the bench's bearer token).
 import { hash, randomUUID, timingSafeEqual } from 'node:crypto';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import Database from 'better-sqlite3';
 
 const database = new Database(process.env.DB ?? '', { readonly: true });
@@ -18,22 +18,23 @@ const [stored] = database
   .all(tokenId, tokenId);
 const storedHash = Buffer.from(String(stored?.secret_hash), 'hex');
 
-function refuse(res: import('node:http').ServerResponse, status: number): void {
+/** An answer with no body: the readiness probe's 200, or why the asset is not sent. */
+function sendEmpty(res: ServerResponse, status: number): void {
   res.writeHead(status, { 'content-length': 0 });
   res.end();
 }
 
 createServer((req, res) => {
-  if (req.url === '/ready') return refuse(res, 200);
+  if (req.url === '/ready') return sendEmpty(res, 200);
   const requestId = randomUUID();
   const secret = /^Bearer\s+\S+\.\S+\.(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
   const presented = secret === undefined ? undefined : hash('sha256', secret, 'buffer');
   epoch.all();
   if (!presented || presented.length !== storedHash.length || !timingSafeEqual(presented, storedHash)) {
-    return refuse(res, 401);
+    return sendEmpty(res, 401);
   }
   const [row] = asset.all((req.url ?? '').split('/')[2]);
-  if (!row) return refuse(res, 404);
+  if (!row) return sendEmpty(res, 404);
   const origin = `http://${req.headers.host}`;
   const body = JSON.stringify({
     _response_info: { status: 'ok' },
